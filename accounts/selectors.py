@@ -1,0 +1,5 @@
+from .models import Party
+
+
+def party_count() -> int:
+    return Party.objects.count()

@@ -1,0 +1,14 @@
+"""`make test`: the same real PostgreSQL and broker as local, made fast and quiet."""
+
+from .base import *  # noqa: F403
+
+if not DATABASES:  # noqa: F405
+    DATABASES = {"default": database_settings("")}  # noqa: F405
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES["staticfiles"] = {  # noqa: F405
+    "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+}
+LOGGING["root"]["level"] = "WARNING"  # noqa: F405

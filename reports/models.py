@@ -1,0 +1,1 @@
+# Report models arrive with the periodic-reports work.

@@ -1,0 +1,49 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class TaskList(models.TextChoices):
+    """The three lists of the next-step plan; a task belongs to one."""
+
+    CO_BUILD = "co_build", _("co-invest and co-build")
+    RECIPROCAL = "reciprocal", _("cooperate toward each other")
+    JOINT_APPLICATION = "joint_application", _("jointly apply to the central government")
+
+
+class TaskStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("not started")
+    IN_PROGRESS = "in_progress", _("in progress")
+    COMPLETION_CLAIMED = "completion_claimed", _("completion claimed")
+    COMPLETED = "completed", _("completed")
+    SUSPENDED = "suspended", _("suspended")
+    CANCELLED = "cancelled", _("cancelled")
+
+
+class Priority(models.IntegerChoices):
+    HIGH = 1, _("high")
+    NORMAL = 2, _("normal")
+    LOW = 3, _("low")
+
+
+class MilestoneStatus(models.TextChoices):
+    PENDING = "pending", _("pending")
+    IN_PROGRESS = "in_progress", _("in progress")
+    DONE = "done", _("done")
+
+
+class Direction(models.TextChoices):
+    """Which way an indicator is good."""
+
+    HIGHER = "higher", _("higher is better")
+    LOWER = "lower", _("lower is better")
+
+
+class VerificationStatus(models.TextChoices):
+    PENDING = "pending", _("awaiting verification")
+    VERIFIED = "verified", _("verified")
+    DISPUTED = "disputed", _("disputed")
+
+
+class EvaluationResult(models.TextChoices):
+    MET = "met", _("met its creation targets")
+    NOT_MET = "not_met", _("did not meet its creation targets")
