@@ -25,7 +25,10 @@ class Party(models.Model):
     """A provincial-level government taking part in joint initiatives (省市)."""
 
     code = models.SlugField(
-        _("code"), max_length=16, unique=True, help_text=_("Short stable code, e.g. SC.")
+        _("code"),
+        max_length=16,
+        unique=True,
+        help_text=_("Short stable code, e.g. SC."),
     )
     name = models.CharField(_("name"), max_length=64, unique=True)
     short_name = models.CharField(_("short name"), max_length=8)
@@ -47,7 +50,10 @@ class Agency(models.Model):
     """A responsible unit (责任单位) belonging to one party."""
 
     party = models.ForeignKey(
-        Party, verbose_name=_("party"), on_delete=models.PROTECT, related_name="agencies"
+        Party,
+        verbose_name=_("party"),
+        on_delete=models.PROTECT,
+        related_name="agencies",
     )
     parent = models.ForeignKey(
         "self",
@@ -76,7 +82,9 @@ class Agency(models.Model):
             models.UniqueConstraint(
                 fields=["party", "name"],
                 name="agency_name_unique_in_party",
-                violation_error_message=_("This party already has an agency of that name."),
+                violation_error_message=_(
+                    "This party already has an agency of that name."
+                ),
             ),
             # Target of the composite foreign keys that keep an owner's agency in the
             # owner's party (see tracker migrations).
@@ -134,7 +142,9 @@ class Membership(models.Model):
             models.UniqueConstraint(
                 fields=["user", "party", "role"],
                 name="membership_unique_role",
-                violation_error_message=_("This user already has that role in that party."),
+                violation_error_message=_(
+                    "This user already has that role in that party."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["party", "role"], name="membership_party_role")]

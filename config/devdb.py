@@ -149,7 +149,9 @@ def main(argv: list[str]) -> int:
                 print("using DATABASE_URL")
             else:
                 sock = _running_socket_dir()
-                print(f"embedded PostgreSQL {'running at ' + str(sock) if sock else 'stopped'}")
+                print(
+                    f"embedded PostgreSQL {'running at ' + str(sock) if sock else 'stopped'}"
+                )
         else:
             print(__doc__, file=sys.stderr)
             return 2

@@ -7,7 +7,10 @@ class TaskList(models.TextChoices):
 
     CO_BUILD = "co_build", _("co-invest and co-build")
     RECIPROCAL = "reciprocal", _("cooperate toward each other")
-    JOINT_APPLICATION = "joint_application", _("jointly apply to the central government")
+    JOINT_APPLICATION = (
+        "joint_application",
+        _("jointly apply to the central government"),
+    )
 
 
 class TaskStatus(models.TextChoices):

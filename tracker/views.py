@@ -7,7 +7,11 @@ from . import selectors
 
 def home(request):
     """Landing page: the initiative at a glance, with the way in for each role."""
-    return render(request, "tracker/home.html", {"overview": selectors.home_overview(user=request.user)})
+    return render(
+        request,
+        "tracker/home.html",
+        {"overview": selectors.home_overview(user=request.user)},
+    )
 
 
 def healthz(request):

@@ -9,104 +9,359 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Party',
+            name="Party",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(help_text='Short stable code, e.g. SC.', max_length=16, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=64, unique=True, verbose_name='name')),
-                ('short_name', models.CharField(max_length=8, verbose_name='short name')),
-                ('kind', models.CharField(choices=[('province', 'province'), ('municipality', 'municipality'), ('region', 'autonomous region')], default='province', max_length=16, verbose_name='kind')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='sort order')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "code",
+                    models.SlugField(
+                        help_text="Short stable code, e.g. SC.",
+                        max_length=16,
+                        unique=True,
+                        verbose_name="code",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(max_length=64, unique=True, verbose_name="name"),
+                ),
+                (
+                    "short_name",
+                    models.CharField(max_length=8, verbose_name="short name"),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("province", "province"),
+                            ("municipality", "municipality"),
+                            ("region", "autonomous region"),
+                        ],
+                        default="province",
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "sort_order",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="sort order"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'party',
-                'verbose_name_plural': 'parties',
-                'ordering': ['sort_order', 'code'],
+                "verbose_name": "party",
+                "verbose_name_plural": "parties",
+                "ordering": ["sort_order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('full_name', models.CharField(blank=True, max_length=64, verbose_name='full name')),
-                ('phone', models.CharField(blank=True, max_length=32, verbose_name='phone')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="last login"
+                    ),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={
+                            "unique": "A user with that username already exists."
+                        },
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[
+                            django.contrib.auth.validators.UnicodeUsernameValidator()
+                        ],
+                        verbose_name="username",
+                    ),
+                ),
+                (
+                    "first_name",
+                    models.CharField(
+                        blank=True, max_length=150, verbose_name="first name"
+                    ),
+                ),
+                (
+                    "last_name",
+                    models.CharField(
+                        blank=True, max_length=150, verbose_name="last name"
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True, max_length=254, verbose_name="email address"
+                    ),
+                ),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="date joined"
+                    ),
+                ),
+                (
+                    "full_name",
+                    models.CharField(
+                        blank=True, max_length=64, verbose_name="full name"
+                    ),
+                ),
+                (
+                    "phone",
+                    models.CharField(blank=True, max_length=32, verbose_name="phone"),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
-                'abstract': False,
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
+                "abstract": False,
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='Agency',
+            name="Agency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=128, verbose_name='name')),
-                ('short_name', models.CharField(blank=True, max_length=32, verbose_name='short name')),
-                ('kind', models.CharField(choices=[('department', 'provincial department'), ('city_bureau', 'city or county bureau'), ('park', 'park management committee'), ('enterprise', 'enterprise'), ('institute', 'research institute'), ('other', 'other')], default='department', max_length=16, verbose_name='kind')),
-                ('is_lead', models.BooleanField(default=False, help_text="The party's lead agency for the task force.", verbose_name='lead agency')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='accounts.agency', verbose_name='parent agency')),
-                ('party', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='agencies', to='accounts.party', verbose_name='party')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=128, verbose_name="name")),
+                (
+                    "short_name",
+                    models.CharField(
+                        blank=True, max_length=32, verbose_name="short name"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("department", "provincial department"),
+                            ("city_bureau", "city or county bureau"),
+                            ("park", "park management committee"),
+                            ("enterprise", "enterprise"),
+                            ("institute", "research institute"),
+                            ("other", "other"),
+                        ],
+                        default="department",
+                        max_length=16,
+                        verbose_name="kind",
+                    ),
+                ),
+                (
+                    "is_lead",
+                    models.BooleanField(
+                        default=False,
+                        help_text="The party's lead agency for the task force.",
+                        verbose_name="lead agency",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="accounts.agency",
+                        verbose_name="parent agency",
+                    ),
+                ),
+                (
+                    "party",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="agencies",
+                        to="accounts.party",
+                        verbose_name="party",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agency',
-                'verbose_name_plural': 'agencies',
-                'ordering': ['party__sort_order', '-is_lead', 'name'],
+                "verbose_name": "agency",
+                "verbose_name_plural": "agencies",
+                "ordering": ["party__sort_order", "-is_lead", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('coordinator', 'coordinator'), ('leadership', 'leadership'), ('auditor', 'auditor'), ('administrator', 'administrator')], max_length=16, verbose_name='role')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='accounts.agency', verbose_name='agency')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to=settings.AUTH_USER_MODEL, verbose_name='user')),
-                ('party', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='memberships', to='accounts.party', verbose_name='party')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("coordinator", "coordinator"),
+                            ("leadership", "leadership"),
+                            ("auditor", "auditor"),
+                            ("administrator", "administrator"),
+                        ],
+                        max_length=16,
+                        verbose_name="role",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="accounts.agency",
+                        verbose_name="agency",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="memberships",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
+                (
+                    "party",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="memberships",
+                        to="accounts.party",
+                        verbose_name="party",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'membership',
-                'verbose_name_plural': 'memberships',
-                'ordering': ['party__sort_order', 'role', 'user__username'],
-                'indexes': [models.Index(fields=['party', 'role'], name='membership_party_role')],
-                'constraints': [models.UniqueConstraint(fields=('user', 'party', 'role'), name='membership_unique_role', violation_error_message='This user already has that role in that party.')],
+                "verbose_name": "membership",
+                "verbose_name_plural": "memberships",
+                "ordering": ["party__sort_order", "role", "user__username"],
+                "indexes": [
+                    models.Index(fields=["party", "role"], name="membership_party_role")
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "party", "role"),
+                        name="membership_unique_role",
+                        violation_error_message="This user already has that role in that party.",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='agency',
-            constraint=models.UniqueConstraint(fields=('party', 'name'), name='agency_name_unique_in_party', violation_error_message='This party already has an agency of that name.'),
+            model_name="agency",
+            constraint=models.UniqueConstraint(
+                fields=("party", "name"),
+                name="agency_name_unique_in_party",
+                violation_error_message="This party already has an agency of that name.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agency',
-            constraint=models.UniqueConstraint(fields=('id', 'party'), name='agency_id_party_key'),
+            model_name="agency",
+            constraint=models.UniqueConstraint(
+                fields=("id", "party"), name="agency_id_party_key"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='agency',
-            constraint=models.UniqueConstraint(condition=models.Q(('is_lead', True)), fields=('party',), name='agency_one_lead_per_party', violation_error_message='This party already has a lead agency.'),
+            model_name="agency",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("is_lead", True)),
+                fields=("party",),
+                name="agency_one_lead_per_party",
+                violation_error_message="This party already has a lead agency.",
+            ),
         ),
     ]

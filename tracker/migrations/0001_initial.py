@@ -3,371 +3,1124 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
-import tracker.models.indicator
 from django.conf import settings
 from django.db import migrations, models
 
+import tracker.models.indicator
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ("accounts", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Initiative',
+            name="Initiative",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=32, unique=True, verbose_name='code')),
-                ('name', models.CharField(max_length=128, unique=True, verbose_name='name')),
-                ('short_name', models.CharField(blank=True, max_length=32, verbose_name='short name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('launched_on', models.DateField(blank=True, null=True, verbose_name='launched on')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "code",
+                    models.SlugField(max_length=32, unique=True, verbose_name="code"),
+                ),
+                (
+                    "name",
+                    models.CharField(max_length=128, unique=True, verbose_name="name"),
+                ),
+                (
+                    "short_name",
+                    models.CharField(
+                        blank=True, max_length=32, verbose_name="short name"
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, verbose_name="description"),
+                ),
+                (
+                    "launched_on",
+                    models.DateField(blank=True, null=True, verbose_name="launched on"),
+                ),
             ],
             options={
-                'verbose_name': 'initiative',
-                'verbose_name_plural': 'initiatives',
-                'ordering': ['code'],
+                "verbose_name": "initiative",
+                "verbose_name_plural": "initiatives",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='IndustrialPark',
+            name="IndustrialPark",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=128, unique=True, verbose_name='name')),
-                ('city_county', models.CharField(max_length=64, verbose_name='city or county')),
-                ('batch', models.PositiveSmallIntegerField(help_text='Year of the batch that designated the park.', verbose_name='batch (year)')),
-                ('agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='parks', to='accounts.agency', verbose_name='management agency')),
-                ('party', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='parks', to='accounts.party', verbose_name='party')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(max_length=128, unique=True, verbose_name="name"),
+                ),
+                (
+                    "city_county",
+                    models.CharField(max_length=64, verbose_name="city or county"),
+                ),
+                (
+                    "batch",
+                    models.PositiveSmallIntegerField(
+                        help_text="Year of the batch that designated the park.",
+                        verbose_name="batch (year)",
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="parks",
+                        to="accounts.agency",
+                        verbose_name="management agency",
+                    ),
+                ),
+                (
+                    "party",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="parks",
+                        to="accounts.party",
+                        verbose_name="party",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'industrial park',
-                'verbose_name_plural': 'industrial parks',
-                'ordering': ['party__sort_order', 'city_county', 'name'],
+                "verbose_name": "industrial park",
+                "verbose_name_plural": "industrial parks",
+                "ordering": ["party__sort_order", "city_county", "name"],
             },
         ),
         migrations.CreateModel(
-            name='ParkEvaluation',
+            name="ParkEvaluation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('round', models.PositiveSmallIntegerField(verbose_name='evaluation round (year)')),
-                ('announced_on', models.DateField(verbose_name='announced on')),
-                ('result', models.CharField(choices=[('met', 'met its creation targets'), ('not_met', 'did not meet its creation targets')], max_length=16, verbose_name='result')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('park', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='evaluations', to='tracker.industrialpark', verbose_name='park')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "round",
+                    models.PositiveSmallIntegerField(
+                        verbose_name="evaluation round (year)"
+                    ),
+                ),
+                ("announced_on", models.DateField(verbose_name="announced on")),
+                (
+                    "result",
+                    models.CharField(
+                        choices=[
+                            ("met", "met its creation targets"),
+                            ("not_met", "did not meet its creation targets"),
+                        ],
+                        max_length=16,
+                        verbose_name="result",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "park",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="evaluations",
+                        to="tracker.industrialpark",
+                        verbose_name="park",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'park evaluation',
-                'verbose_name_plural': 'park evaluations',
-                'ordering': ['-round', 'park'],
-                'get_latest_by': 'announced_on',
+                "verbose_name": "park evaluation",
+                "verbose_name_plural": "park evaluations",
+                "ordering": ["-round", "park"],
+                "get_latest_by": "announced_on",
             },
         ),
         migrations.CreateModel(
-            name='ParkPair',
+            name="ParkPair",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, max_length=128, verbose_name='name')),
-                ('paired_on', models.DateField(blank=True, null=True, verbose_name='paired on')),
-                ('initiative', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='park_pairs', to='tracker.initiative', verbose_name='initiative')),
-                ('park_a', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='pair_as_a', to='tracker.industrialpark', verbose_name='park')),
-                ('park_b', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='pair_as_b', to='tracker.industrialpark', verbose_name='paired park')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(blank=True, max_length=128, verbose_name="name"),
+                ),
+                (
+                    "paired_on",
+                    models.DateField(blank=True, null=True, verbose_name="paired on"),
+                ),
+                (
+                    "initiative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="park_pairs",
+                        to="tracker.initiative",
+                        verbose_name="initiative",
+                    ),
+                ),
+                (
+                    "park_a",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pair_as_a",
+                        to="tracker.industrialpark",
+                        verbose_name="park",
+                    ),
+                ),
+                (
+                    "park_b",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="pair_as_b",
+                        to="tracker.industrialpark",
+                        verbose_name="paired park",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'park pair',
-                'verbose_name_plural': 'park pairs',
-                'ordering': ['initiative', 'park_a__party__sort_order', 'park_a__name'],
+                "verbose_name": "park pair",
+                "verbose_name_plural": "park pairs",
+                "ordering": ["initiative", "park_a__party__sort_order", "park_a__name"],
             },
         ),
         migrations.CreateModel(
-            name='Participation',
+            name="Participation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='sort order')),
-                ('initiative', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='participations', to='tracker.initiative', verbose_name='initiative')),
-                ('lead_agency', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='accounts.agency', verbose_name='lead agency')),
-                ('party', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='participations', to='accounts.party', verbose_name='party')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "sort_order",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="sort order"
+                    ),
+                ),
+                (
+                    "initiative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="participations",
+                        to="tracker.initiative",
+                        verbose_name="initiative",
+                    ),
+                ),
+                (
+                    "lead_agency",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="accounts.agency",
+                        verbose_name="lead agency",
+                    ),
+                ),
+                (
+                    "party",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="participations",
+                        to="accounts.party",
+                        verbose_name="party",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'participating party',
-                'verbose_name_plural': 'participating parties',
-                'ordering': ['initiative', 'sort_order', 'party__sort_order'],
+                "verbose_name": "participating party",
+                "verbose_name_plural": "participating parties",
+                "ordering": ["initiative", "sort_order", "party__sort_order"],
             },
         ),
         migrations.AddField(
-            model_name='initiative',
-            name='parties',
-            field=models.ManyToManyField(related_name='initiatives', through='tracker.Participation', to='accounts.party', verbose_name='parties'),
+            model_name="initiative",
+            name="parties",
+            field=models.ManyToManyField(
+                related_name="initiatives",
+                through="tracker.Participation",
+                to="accounts.party",
+                verbose_name="parties",
+            ),
         ),
         migrations.CreateModel(
-            name='Task',
+            name="Task",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(help_text='Unique within the initiative, e.g. NY-01.', max_length=32, verbose_name='task code')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('task_list', models.CharField(choices=[('co_build', 'co-invest and co-build'), ('reciprocal', 'cooperate toward each other'), ('joint_application', 'jointly apply to the central government')], default='reciprocal', max_length=24, verbose_name='list')),
-                ('status', models.CharField(choices=[('not_started', 'not started'), ('in_progress', 'in progress'), ('completion_claimed', 'completion claimed'), ('completed', 'completed'), ('suspended', 'suspended'), ('cancelled', 'cancelled')], default='not_started', max_length=24, verbose_name='status')),
-                ('priority', models.PositiveSmallIntegerField(choices=[(1, 'high'), (2, 'normal'), (3, 'low')], default=2, verbose_name='priority')),
-                ('planned_start', models.DateField(blank=True, null=True, verbose_name='planned start')),
-                ('due_date', models.DateField(verbose_name='due date')),
-                ('original_due_date', models.DateField(editable=False, help_text='The due date first agreed; extensions never change it.', verbose_name='original due date')),
-                ('progress', models.PositiveSmallIntegerField(default=0, validators=[django.core.validators.MaxValueValidator(100)], verbose_name='progress (%)')),
-                ('completed_at', models.DateTimeField(blank=True, null=True, verbose_name='completed at')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='created at')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='updated at')),
-                ('initiative', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='tracker.initiative', verbose_name='initiative')),
-                ('lead_party', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='led_tasks', to='accounts.party', verbose_name='lead party')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        help_text="Unique within the initiative, e.g. NY-01.",
+                        max_length=32,
+                        verbose_name="task code",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "description",
+                    models.TextField(blank=True, verbose_name="description"),
+                ),
+                (
+                    "task_list",
+                    models.CharField(
+                        choices=[
+                            ("co_build", "co-invest and co-build"),
+                            ("reciprocal", "cooperate toward each other"),
+                            (
+                                "joint_application",
+                                "jointly apply to the central government",
+                            ),
+                        ],
+                        default="reciprocal",
+                        max_length=24,
+                        verbose_name="list",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("not_started", "not started"),
+                            ("in_progress", "in progress"),
+                            ("completion_claimed", "completion claimed"),
+                            ("completed", "completed"),
+                            ("suspended", "suspended"),
+                            ("cancelled", "cancelled"),
+                        ],
+                        default="not_started",
+                        max_length=24,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "priority",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "high"), (2, "normal"), (3, "low")],
+                        default=2,
+                        verbose_name="priority",
+                    ),
+                ),
+                (
+                    "planned_start",
+                    models.DateField(
+                        blank=True, null=True, verbose_name="planned start"
+                    ),
+                ),
+                ("due_date", models.DateField(verbose_name="due date")),
+                (
+                    "original_due_date",
+                    models.DateField(
+                        editable=False,
+                        help_text="The due date first agreed; extensions never change it.",
+                        verbose_name="original due date",
+                    ),
+                ),
+                (
+                    "progress",
+                    models.PositiveSmallIntegerField(
+                        default=0,
+                        validators=[django.core.validators.MaxValueValidator(100)],
+                        verbose_name="progress (%)",
+                    ),
+                ),
+                (
+                    "completed_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="completed at"
+                    ),
+                ),
+                (
+                    "created_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="created at"),
+                ),
+                (
+                    "updated_at",
+                    models.DateTimeField(auto_now=True, verbose_name="updated at"),
+                ),
+                (
+                    "initiative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="tasks",
+                        to="tracker.initiative",
+                        verbose_name="initiative",
+                    ),
+                ),
+                (
+                    "lead_party",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="led_tasks",
+                        to="accounts.party",
+                        verbose_name="lead party",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'task',
-                'verbose_name_plural': 'tasks',
-                'ordering': ['initiative', 'work_stream__sort_order', 'code'],
+                "verbose_name": "task",
+                "verbose_name_plural": "tasks",
+                "ordering": ["initiative", "work_stream__sort_order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='ProgressUpdate',
+            name="ProgressUpdate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('narrative', models.TextField(verbose_name='progress narrative')),
-                ('progress', models.PositiveSmallIntegerField(validators=[django.core.validators.MaxValueValidator(100)], verbose_name='progress (%)')),
-                ('reported_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='reported at')),
-                ('author', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='progress_updates', to=settings.AUTH_USER_MODEL, verbose_name='reported by')),
-                ('party', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='progress_updates', to='accounts.party', verbose_name='reporting party')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='progress_updates', to='tracker.task', verbose_name='task')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("narrative", models.TextField(verbose_name="progress narrative")),
+                (
+                    "progress",
+                    models.PositiveSmallIntegerField(
+                        validators=[django.core.validators.MaxValueValidator(100)],
+                        verbose_name="progress (%)",
+                    ),
+                ),
+                (
+                    "reported_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="reported at"
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="progress_updates",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reported by",
+                    ),
+                ),
+                (
+                    "party",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="progress_updates",
+                        to="accounts.party",
+                        verbose_name="reporting party",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="progress_updates",
+                        to="tracker.task",
+                        verbose_name="task",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'progress update',
-                'verbose_name_plural': 'progress updates',
-                'ordering': ['-reported_at', '-id'],
-                'get_latest_by': 'reported_at',
+                "verbose_name": "progress update",
+                "verbose_name_plural": "progress updates",
+                "ordering": ["-reported_at", "-id"],
+                "get_latest_by": "reported_at",
             },
         ),
         migrations.CreateModel(
-            name='Milestone',
+            name="Milestone",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('due_date', models.DateField(verbose_name='due date')),
-                ('status', models.CharField(choices=[('pending', 'pending'), ('in_progress', 'in progress'), ('done', 'done')], default='pending', max_length=16, verbose_name='status')),
-                ('completed_at', models.DateTimeField(blank=True, null=True, verbose_name='completed at')),
-                ('weight', models.PositiveSmallIntegerField(default=1, help_text="Share of the task's progress, 1–100.", validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(100)], verbose_name='weight')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='sort order')),
-                ('parent', models.ForeignKey(blank=True, help_text="For a party's part of a joint milestone.", null=True, on_delete=django.db.models.deletion.CASCADE, related_name='parts', to='tracker.milestone', verbose_name='joint milestone')),
-                ('party', models.ForeignKey(blank=True, help_text='Empty for a joint milestone.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='milestones', to='accounts.party', verbose_name='party')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='milestones', to='tracker.task', verbose_name='task')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "description",
+                    models.TextField(blank=True, verbose_name="description"),
+                ),
+                ("due_date", models.DateField(verbose_name="due date")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "pending"),
+                            ("in_progress", "in progress"),
+                            ("done", "done"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "completed_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="completed at"
+                    ),
+                ),
+                (
+                    "weight",
+                    models.PositiveSmallIntegerField(
+                        default=1,
+                        help_text="Share of the task's progress, 1–100.",
+                        validators=[
+                            django.core.validators.MinValueValidator(1),
+                            django.core.validators.MaxValueValidator(100),
+                        ],
+                        verbose_name="weight",
+                    ),
+                ),
+                (
+                    "sort_order",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="sort order"
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="For a party's part of a joint milestone.",
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="parts",
+                        to="tracker.milestone",
+                        verbose_name="joint milestone",
+                    ),
+                ),
+                (
+                    "party",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for a joint milestone.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="milestones",
+                        to="accounts.party",
+                        verbose_name="party",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="milestones",
+                        to="tracker.task",
+                        verbose_name="task",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'milestone',
-                'verbose_name_plural': 'milestones',
-                'ordering': ['task', 'due_date', 'sort_order', 'id'],
+                "verbose_name": "milestone",
+                "verbose_name_plural": "milestones",
+                "ordering": ["task", "due_date", "sort_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Indicator',
+            name="Indicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=128, verbose_name='name')),
-                ('unit', models.CharField(max_length=32, verbose_name='unit')),
-                ('baseline', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='baseline')),
-                ('target', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='target value')),
-                ('direction', models.CharField(choices=[('higher', 'higher is better'), ('lower', 'lower is better')], default='higher', max_length=8, verbose_name='direction of good')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='sort order')),
-                ('party', models.ForeignKey(blank=True, help_text='Empty for a joint indicator reported by either party.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='indicators', to='accounts.party', verbose_name='party')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='tracker.task', verbose_name='task')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=128, verbose_name="name")),
+                ("unit", models.CharField(max_length=32, verbose_name="unit")),
+                (
+                    "baseline",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="baseline",
+                    ),
+                ),
+                (
+                    "target",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="target value",
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[
+                            ("higher", "higher is better"),
+                            ("lower", "lower is better"),
+                        ],
+                        default="higher",
+                        max_length=8,
+                        verbose_name="direction of good",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, verbose_name="description"),
+                ),
+                (
+                    "sort_order",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="sort order"
+                    ),
+                ),
+                (
+                    "party",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Empty for a joint indicator reported by either party.",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="indicators",
+                        to="accounts.party",
+                        verbose_name="party",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indicators",
+                        to="tracker.task",
+                        verbose_name="task",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'indicator',
-                'verbose_name_plural': 'indicators',
-                'ordering': ['task', 'sort_order', 'id'],
+                "verbose_name": "indicator",
+                "verbose_name_plural": "indicators",
+                "ordering": ["task", "sort_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='TaskOwner',
+            name="TaskOwner",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('contact_name', models.CharField(max_length=64, verbose_name='contact person')),
-                ('contact_phone', models.CharField(blank=True, max_length=32, verbose_name='contact phone')),
-                ('agency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='task_ownerships', to='accounts.agency', verbose_name='responsible agency')),
-                ('contact_user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='task_contacts', to=settings.AUTH_USER_MODEL, verbose_name='contact (user)')),
-                ('party', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='task_ownerships', to='accounts.party', verbose_name='party')),
-                ('task', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='owners', to='tracker.task', verbose_name='task')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "contact_name",
+                    models.CharField(max_length=64, verbose_name="contact person"),
+                ),
+                (
+                    "contact_phone",
+                    models.CharField(
+                        blank=True, max_length=32, verbose_name="contact phone"
+                    ),
+                ),
+                (
+                    "agency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="task_ownerships",
+                        to="accounts.agency",
+                        verbose_name="responsible agency",
+                    ),
+                ),
+                (
+                    "contact_user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="task_contacts",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="contact (user)",
+                    ),
+                ),
+                (
+                    "party",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="task_ownerships",
+                        to="accounts.party",
+                        verbose_name="party",
+                    ),
+                ),
+                (
+                    "task",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="owners",
+                        to="tracker.task",
+                        verbose_name="task",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'task owner',
-                'verbose_name_plural': 'task owners',
-                'ordering': ['task', 'party__sort_order'],
+                "verbose_name": "task owner",
+                "verbose_name_plural": "task owners",
+                "ordering": ["task", "party__sort_order"],
             },
         ),
         migrations.CreateModel(
-            name='WorkStream',
+            name="WorkStream",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=32, verbose_name='code')),
-                ('name', models.CharField(max_length=64, verbose_name='name')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='sort order')),
-                ('initiative', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='work_streams', to='tracker.initiative', verbose_name='initiative')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("code", models.SlugField(max_length=32, verbose_name="code")),
+                ("name", models.CharField(max_length=64, verbose_name="name")),
+                (
+                    "description",
+                    models.TextField(blank=True, verbose_name="description"),
+                ),
+                (
+                    "sort_order",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="sort order"
+                    ),
+                ),
+                (
+                    "initiative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="work_streams",
+                        to="tracker.initiative",
+                        verbose_name="initiative",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'work stream',
-                'verbose_name_plural': 'work streams',
-                'ordering': ['initiative', 'sort_order', 'code'],
+                "verbose_name": "work stream",
+                "verbose_name_plural": "work streams",
+                "ordering": ["initiative", "sort_order", "code"],
             },
         ),
         migrations.AddField(
-            model_name='task',
-            name='work_stream',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='tasks', to='tracker.workstream', verbose_name='work stream'),
+            model_name="task",
+            name="work_stream",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="tasks",
+                to="tracker.workstream",
+                verbose_name="work stream",
+            ),
         ),
         migrations.CreateModel(
-            name='IndicatorReading',
+            name="IndicatorReading",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.DateField(help_text='The last day of the reporting period.', verbose_name='period end')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=20, verbose_name='actual value')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('evidence', models.FileField(blank=True, upload_to=tracker.models.indicator.evidence_path, validators=[django.core.validators.FileExtensionValidator(['pdf', 'jpg', 'jpeg', 'png', 'docx', 'xlsx'])], verbose_name='evidence file')),
-                ('reported_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='reported at')),
-                ('verification_status', models.CharField(choices=[('pending', 'awaiting verification'), ('verified', 'verified'), ('disputed', 'disputed')], default='pending', max_length=16, verbose_name='verification')),
-                ('verified_at', models.DateTimeField(blank=True, null=True, verbose_name='verified at')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='readings', to='tracker.indicator', verbose_name='indicator')),
-                ('party', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='readings', to='accounts.party', verbose_name='reporting party')),
-                ('reported_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='readings', to=settings.AUTH_USER_MODEL, verbose_name='reported by')),
-                ('verified_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='verified_readings', to=settings.AUTH_USER_MODEL, verbose_name='verified by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "period",
+                    models.DateField(
+                        help_text="The last day of the reporting period.",
+                        verbose_name="period end",
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(
+                        decimal_places=4, max_digits=20, verbose_name="actual value"
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "evidence",
+                    models.FileField(
+                        blank=True,
+                        upload_to=tracker.models.indicator.evidence_path,
+                        validators=[
+                            django.core.validators.FileExtensionValidator(
+                                ["pdf", "jpg", "jpeg", "png", "docx", "xlsx"]
+                            )
+                        ],
+                        verbose_name="evidence file",
+                    ),
+                ),
+                (
+                    "reported_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="reported at"
+                    ),
+                ),
+                (
+                    "verification_status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "awaiting verification"),
+                            ("verified", "verified"),
+                            ("disputed", "disputed"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                        verbose_name="verification",
+                    ),
+                ),
+                (
+                    "verified_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="verified at"
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="readings",
+                        to="tracker.indicator",
+                        verbose_name="indicator",
+                    ),
+                ),
+                (
+                    "party",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="readings",
+                        to="accounts.party",
+                        verbose_name="reporting party",
+                    ),
+                ),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="readings",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reported by",
+                    ),
+                ),
+                (
+                    "verified_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="verified_readings",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="verified by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'indicator reading',
-                'verbose_name_plural': 'indicator readings',
-                'ordering': ['indicator', '-period'],
-                'get_latest_by': 'period',
-                'constraints': [models.UniqueConstraint(fields=('indicator', 'period'), name='reading_one_per_period', violation_error_message='This indicator already has a reading for that period.'), models.CheckConstraint(condition=models.Q(('verification_status', 'pending'), models.Q(('verified_by__isnull', False), ('verified_at__isnull', False)), _connector='OR'), name='reading_verified_has_verifier', violation_error_message='A verified or disputed reading names who checked it and when.')],
+                "verbose_name": "indicator reading",
+                "verbose_name_plural": "indicator readings",
+                "ordering": ["indicator", "-period"],
+                "get_latest_by": "period",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("indicator", "period"),
+                        name="reading_one_per_period",
+                        violation_error_message="This indicator already has a reading for that period.",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("verification_status", "pending"),
+                            models.Q(
+                                ("verified_by__isnull", False),
+                                ("verified_at__isnull", False),
+                            ),
+                            _connector="OR",
+                        ),
+                        name="reading_verified_has_verifier",
+                        violation_error_message="A verified or disputed reading names who checked it and when.",
+                    ),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='industrialpark',
-            constraint=models.CheckConstraint(condition=models.Q(('batch__gte', 2020), ('batch__lte', 2100)), name='park_batch_year', violation_error_message='The batch year must be 2020 or later.'),
+            model_name="industrialpark",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("batch__gte", 2020), ("batch__lte", 2100)),
+                name="park_batch_year",
+                violation_error_message="The batch year must be 2020 or later.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='parkevaluation',
-            constraint=models.UniqueConstraint(fields=('park', 'round'), name='parkevaluation_one_per_round', violation_error_message='This park already has a result for that round.'),
+            model_name="parkevaluation",
+            constraint=models.UniqueConstraint(
+                fields=("park", "round"),
+                name="parkevaluation_one_per_round",
+                violation_error_message="This park already has a result for that round.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='parkpair',
-            constraint=models.CheckConstraint(condition=models.Q(('park_a', models.F('park_b')), _negated=True), name='parkpair_two_parks', violation_error_message='A park cannot be paired with itself.'),
+            model_name="parkpair",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("park_a", models.F("park_b")), _negated=True),
+                name="parkpair_two_parks",
+                violation_error_message="A park cannot be paired with itself.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participation',
-            constraint=models.UniqueConstraint(fields=('initiative', 'party'), name='participation_unique', violation_error_message='This party already takes part in the initiative.'),
+            model_name="participation",
+            constraint=models.UniqueConstraint(
+                fields=("initiative", "party"),
+                name="participation_unique",
+                violation_error_message="This party already takes part in the initiative.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='progressupdate',
-            index=models.Index(fields=['task', '-reported_at'], name='progress_task_time'),
+            model_name="progressupdate",
+            index=models.Index(
+                fields=["task", "-reported_at"], name="progress_task_time"
+            ),
         ),
         migrations.AddIndex(
-            model_name='progressupdate',
-            index=models.Index(fields=['party', '-reported_at'], name='progress_party_time'),
+            model_name="progressupdate",
+            index=models.Index(
+                fields=["party", "-reported_at"], name="progress_party_time"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressupdate',
-            constraint=models.CheckConstraint(condition=models.Q(('progress__gte', 0), ('progress__lte', 100)), name='progress_update_0_100', violation_error_message='Progress must be between 0 and 100.'),
+            model_name="progressupdate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("progress__gte", 0), ("progress__lte", 100)),
+                name="progress_update_0_100",
+                violation_error_message="Progress must be between 0 and 100.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='progressupdate',
-            constraint=models.CheckConstraint(condition=models.Q(('narrative', ''), _negated=True), name='progress_update_has_narrative', violation_error_message='Describe the progress.'),
+            model_name="progressupdate",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("narrative", ""), _negated=True),
+                name="progress_update_has_narrative",
+                violation_error_message="Describe the progress.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='milestone',
-            index=models.Index(fields=['task', 'due_date'], name='milestone_task_due'),
+            model_name="milestone",
+            index=models.Index(fields=["task", "due_date"], name="milestone_task_due"),
         ),
         migrations.AddIndex(
-            model_name='milestone',
-            index=models.Index(condition=models.Q(('status', 'done'), _negated=True), fields=['due_date'], name='milestone_open_due'),
+            model_name="milestone",
+            index=models.Index(
+                condition=models.Q(("status", "done"), _negated=True),
+                fields=["due_date"],
+                name="milestone_open_due",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='milestone',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'done'), ('completed_at__isnull', False)), models.Q(models.Q(('status', 'done'), _negated=True), ('completed_at__isnull', True)), _connector='OR'), name='milestone_done_iff_completed_at', violation_error_message='A milestone has a completion time exactly when it is done.'),
+            model_name="milestone",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "done"), ("completed_at__isnull", False)),
+                    models.Q(
+                        models.Q(("status", "done"), _negated=True),
+                        ("completed_at__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="milestone_done_iff_completed_at",
+                violation_error_message="A milestone has a completion time exactly when it is done.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='milestone',
-            constraint=models.CheckConstraint(condition=models.Q(('weight__gte', 1), ('weight__lte', 100)), name='milestone_weight_1_100', violation_error_message='The weight must be between 1 and 100.'),
+            model_name="milestone",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("weight__gte", 1), ("weight__lte", 100)),
+                name="milestone_weight_1_100",
+                violation_error_message="The weight must be between 1 and 100.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='milestone',
-            constraint=models.CheckConstraint(condition=models.Q(('parent__isnull', True), ('party__isnull', False), _connector='OR'), name='milestone_part_has_party', violation_error_message='A part of a joint milestone must belong to a party.'),
+            model_name="milestone",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("parent__isnull", True), ("party__isnull", False), _connector="OR"
+                ),
+                name="milestone_part_has_party",
+                violation_error_message="A part of a joint milestone must belong to a party.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='milestone',
-            constraint=models.UniqueConstraint(fields=('id', 'task'), name='milestone_id_task_key'),
+            model_name="milestone",
+            constraint=models.UniqueConstraint(
+                fields=("id", "task"), name="milestone_id_task_key"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='indicator',
-            constraint=models.UniqueConstraint(fields=('task', 'name'), name='indicator_name_unique_in_task', violation_error_message='This task already has an indicator of that name.'),
+            model_name="indicator",
+            constraint=models.UniqueConstraint(
+                fields=("task", "name"),
+                name="indicator_name_unique_in_task",
+                violation_error_message="This task already has an indicator of that name.",
+            ),
         ),
         migrations.AddIndex(
-            model_name='taskowner',
-            index=models.Index(fields=['party', 'task'], name='taskowner_party_task'),
+            model_name="taskowner",
+            index=models.Index(fields=["party", "task"], name="taskowner_party_task"),
         ),
         migrations.AddConstraint(
-            model_name='taskowner',
-            constraint=models.UniqueConstraint(fields=('task', 'party'), name='taskowner_one_per_party', violation_error_message='This task already has an owner from that party.'),
+            model_name="taskowner",
+            constraint=models.UniqueConstraint(
+                fields=("task", "party"),
+                name="taskowner_one_per_party",
+                violation_error_message="This task already has an owner from that party.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workstream',
-            constraint=models.UniqueConstraint(fields=('initiative', 'code'), name='workstream_code_unique', violation_error_message='A work stream with this code already exists.'),
+            model_name="workstream",
+            constraint=models.UniqueConstraint(
+                fields=("initiative", "code"),
+                name="workstream_code_unique",
+                violation_error_message="A work stream with this code already exists.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workstream',
-            constraint=models.UniqueConstraint(fields=('initiative', 'name'), name='workstream_name_unique', violation_error_message='A work stream with this name already exists.'),
+            model_name="workstream",
+            constraint=models.UniqueConstraint(
+                fields=("initiative", "name"),
+                name="workstream_name_unique",
+                violation_error_message="A work stream with this name already exists.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='workstream',
-            constraint=models.UniqueConstraint(fields=('id', 'initiative'), name='workstream_id_initiative_key'),
+            model_name="workstream",
+            constraint=models.UniqueConstraint(
+                fields=("id", "initiative"), name="workstream_id_initiative_key"
+            ),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['initiative', 'status'], name='task_initiative_status'),
+            model_name="task",
+            index=models.Index(
+                fields=["initiative", "status"], name="task_initiative_status"
+            ),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['work_stream', 'code'], name='task_stream_code'),
+            model_name="task",
+            index=models.Index(fields=["work_stream", "code"], name="task_stream_code"),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['lead_party'], name='task_lead_party'),
+            model_name="task",
+            index=models.Index(fields=["lead_party"], name="task_lead_party"),
         ),
         migrations.AddIndex(
-            model_name='task',
-            index=models.Index(fields=['due_date'], name='task_due_date'),
+            model_name="task",
+            index=models.Index(fields=["due_date"], name="task_due_date"),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.UniqueConstraint(fields=('initiative', 'code'), name='task_code_unique_in_initiative', violation_error_message='A task with this code already exists in the initiative.'),
+            model_name="task",
+            constraint=models.UniqueConstraint(
+                fields=("initiative", "code"),
+                name="task_code_unique_in_initiative",
+                violation_error_message="A task with this code already exists in the initiative.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.CheckConstraint(condition=models.Q(('progress__gte', 0), ('progress__lte', 100)), name='task_progress_0_100', violation_error_message='Progress must be between 0 and 100.'),
+            model_name="task",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("progress__gte", 0), ("progress__lte", 100)),
+                name="task_progress_0_100",
+                violation_error_message="Progress must be between 0 and 100.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.CheckConstraint(condition=models.Q(('planned_start__isnull', True), ('due_date__gte', models.F('planned_start')), _connector='OR'), name='task_due_not_before_start', violation_error_message='The due date cannot be before the planned start.'),
+            model_name="task",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("planned_start__isnull", True),
+                    ("due_date__gte", models.F("planned_start")),
+                    _connector="OR",
+                ),
+                name="task_due_not_before_start",
+                violation_error_message="The due date cannot be before the planned start.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.CheckConstraint(condition=models.Q(('planned_start__isnull', True), ('original_due_date__gte', models.F('planned_start')), _connector='OR'), name='task_original_due_not_before_start', violation_error_message='The original due date cannot be before the planned start.'),
+            model_name="task",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("planned_start__isnull", True),
+                    ("original_due_date__gte", models.F("planned_start")),
+                    _connector="OR",
+                ),
+                name="task_original_due_not_before_start",
+                violation_error_message="The original due date cannot be before the planned start.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'completed'), _negated=True), ('completed_at__isnull', False), _connector='OR'), name='task_completed_has_time', violation_error_message='A completed task needs its completion time.'),
+            model_name="task",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "completed"), _negated=True),
+                    ("completed_at__isnull", False),
+                    _connector="OR",
+                ),
+                name="task_completed_has_time",
+                violation_error_message="A completed task needs its completion time.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='task',
-            constraint=models.UniqueConstraint(fields=('id', 'initiative'), name='task_id_initiative_key'),
+            model_name="task",
+            constraint=models.UniqueConstraint(
+                fields=("id", "initiative"), name="task_id_initiative_key"
+            ),
         ),
     ]

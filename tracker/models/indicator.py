@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import Direction, VerificationStatus
+from .task import NOT_AN_OWNER
 
 EVIDENCE_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "docx", "xlsx"]
 
@@ -38,7 +39,10 @@ class Indicator(models.Model):
         _("target value"), max_digits=20, decimal_places=4, null=True, blank=True
     )
     direction = models.CharField(
-        _("direction of good"), max_length=8, choices=Direction, default=Direction.HIGHER
+        _("direction of good"),
+        max_length=8,
+        choices=Direction,
+        default=Direction.HIGHER,
     )
     description = models.TextField(_("description"), blank=True)
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
@@ -51,7 +55,9 @@ class Indicator(models.Model):
             models.UniqueConstraint(
                 fields=["task", "name"],
                 name="indicator_name_unique_in_task",
-                violation_error_message=_("This task already has an indicator of that name."),
+                violation_error_message=_(
+                    "This task already has an indicator of that name."
+                ),
             ),
         ]
 
@@ -59,9 +65,8 @@ class Indicator(models.Model):
         return f"{self.name}（{self.unit}）"
 
     def clean(self):
-        if self.task_id and self.party_id:
-            if not self.task.owners.filter(party_id=self.party_id).exists():
-                raise ValidationError({"party": _("This party is not an owner of the task.")})
+        if self.task_id and self.party_id and not self.task.has_owner(self.party_id):
+            raise ValidationError({"party": NOT_AN_OWNER})
 
 
 def evidence_path(instance, filename):
@@ -126,13 +131,17 @@ class IndicatorReading(models.Model):
             models.UniqueConstraint(
                 fields=["indicator", "period"],
                 name="reading_one_per_period",
-                violation_error_message=_("This indicator already has a reading for that period."),
+                violation_error_message=_(
+                    "This indicator already has a reading for that period."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(verification_status=VerificationStatus.PENDING)
                 | (Q(verified_by__isnull=False) & Q(verified_at__isnull=False)),
                 name="reading_verified_has_verifier",
-                violation_error_message=_("A verified or disputed reading names who checked it and when."),
+                violation_error_message=_(
+                    "A verified or disputed reading names who checked it and when."
+                ),
             ),
         ]
 
@@ -145,7 +154,7 @@ class IndicatorReading(models.Model):
         if indicator and self.party_id:
             if indicator.party_id and indicator.party_id != self.party_id:
                 errors["party"] = _("Only the indicator's own party reports it.")
-            elif not indicator.task.owners.filter(party_id=self.party_id).exists():
-                errors["party"] = _("This party is not an owner of the task.")
+            elif not indicator.task.has_owner(self.party_id):
+                errors["party"] = NOT_AN_OWNER
         if errors:
             raise ValidationError(errors)

@@ -60,7 +60,9 @@ class Participation(models.Model):
             models.UniqueConstraint(
                 fields=["initiative", "party"],
                 name="participation_unique",
-                violation_error_message=_("This party already takes part in the initiative."),
+                violation_error_message=_(
+                    "This party already takes part in the initiative."
+                ),
             ),
         ]
 
@@ -100,12 +102,16 @@ class WorkStream(models.Model):
             models.UniqueConstraint(
                 fields=["initiative", "code"],
                 name="workstream_code_unique",
-                violation_error_message=_("A work stream with this code already exists."),
+                violation_error_message=_(
+                    "A work stream with this code already exists."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["initiative", "name"],
                 name="workstream_name_unique",
-                violation_error_message=_("A work stream with this name already exists."),
+                violation_error_message=_(
+                    "A work stream with this name already exists."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["id", "initiative"], name="workstream_id_initiative_key"

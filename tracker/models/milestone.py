@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import MilestoneStatus
+from .task import NOT_AN_OWNER
 
 
 class Milestone(models.Model):
@@ -42,7 +43,10 @@ class Milestone(models.Model):
     description = models.TextField(_("description"), blank=True)
     due_date = models.DateField(_("due date"))
     status = models.CharField(
-        _("status"), max_length=16, choices=MilestoneStatus, default=MilestoneStatus.PENDING
+        _("status"),
+        max_length=16,
+        choices=MilestoneStatus,
+        default=MilestoneStatus.PENDING,
     )
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     weight = models.PositiveSmallIntegerField(
@@ -59,7 +63,9 @@ class Milestone(models.Model):
         ordering = ["task", "due_date", "sort_order", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(status=MilestoneStatus.DONE) & Q(completed_at__isnull=False))
+                condition=(
+                    Q(status=MilestoneStatus.DONE) & Q(completed_at__isnull=False)
+                )
                 | (~Q(status=MilestoneStatus.DONE) & Q(completed_at__isnull=True)),
                 name="milestone_done_iff_completed_at",
                 violation_error_message=_(
@@ -78,7 +84,9 @@ class Milestone(models.Model):
                     "A part of a joint milestone must belong to a party."
                 ),
             ),
-            models.UniqueConstraint(fields=["id", "task"], name="milestone_id_task_key"),
+            models.UniqueConstraint(
+                fields=["id", "task"], name="milestone_id_task_key"
+            ),
         ]
         indexes = [
             models.Index(fields=["task", "due_date"], name="milestone_task_due"),
@@ -98,27 +106,32 @@ class Milestone(models.Model):
 
     def clean(self):
         errors = {}
-        if self.task_id and self.party_id:
-            if not self.task.owners.filter(party_id=self.party_id).exists():
-                errors["party"] = _("This party is not an owner of the task.")
+        if self.task_id and self.party_id and not self.task.has_owner(self.party_id):
+            errors["party"] = NOT_AN_OWNER
         if self.parent_id:
             if self.parent_id == self.pk:
                 errors["parent"] = _("A milestone cannot be part of itself.")
             elif self.parent.task_id != self.task_id:
                 errors["parent"] = _("The joint milestone belongs to another task.")
             elif self.parent.party_id is not None:
-                errors["parent"] = _("Only a joint milestone can be broken down by party.")
-        if self.status == MilestoneStatus.DONE and self.pk and self.party_id is None:
-            if self.parts.exclude(status=MilestoneStatus.DONE).exists():
-                errors["status"] = _(
-                    "A joint milestone is complete only when every party's part is done."
+                errors["parent"] = _(
+                    "Only a joint milestone can be broken down by party."
                 )
-        if self.status != MilestoneStatus.DONE and self.parent_id:
-            if self.parent.status == MilestoneStatus.DONE:
-                errors["status"] = _(
-                    "The joint milestone is already done; reopen it first."
-                )
-        if (self.status == MilestoneStatus.DONE) != (self.completed_at is not None):
+        done = self.status == MilestoneStatus.DONE
+        if (
+            done
+            and self.pk
+            and self.party_id is None
+            and self.parts.exclude(status=MilestoneStatus.DONE).exists()
+        ):
+            errors["status"] = _(
+                "A joint milestone is complete only when every party's part is done."
+            )
+        if not done and self.parent_id and self.parent.status == MilestoneStatus.DONE:
+            errors["status"] = _(
+                "The joint milestone is already done; reopen it first."
+            )
+        if done != (self.completed_at is not None):
             errors.setdefault(
                 "completed_at",
                 _("A milestone has a completion time exactly when it is done."),

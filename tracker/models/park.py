@@ -128,7 +128,9 @@ class ParkEvaluation(models.Model):
             models.UniqueConstraint(
                 fields=["park", "round"],
                 name="parkevaluation_one_per_round",
-                violation_error_message=_("This park already has a result for that round."),
+                violation_error_message=_(
+                    "This park already has a result for that round."
+                ),
             ),
         ]
 

@@ -1,9 +1,12 @@
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .task import NOT_AN_OWNER
 
 
 class ProgressUpdate(models.Model):
@@ -59,8 +62,5 @@ class ProgressUpdate(models.Model):
         return f"{self.task.code} · {self.party} · {self.reported_at:%Y-%m-%d}"
 
     def clean(self):
-        from django.core.exceptions import ValidationError
-
-        if self.task_id and self.party_id:
-            if not self.task.owners.filter(party_id=self.party_id).exists():
-                raise ValidationError({"party": _("This party is not an owner of the task.")})
+        if self.task_id and self.party_id and not self.task.has_owner(self.party_id):
+            raise ValidationError({"party": NOT_AN_OWNER})

@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from ..choices import Priority, TaskList, TaskStatus
 
+NOT_AN_OWNER = _("This party is not an owner of the task.")
+
 
 class Task(models.Model):
     """A joint item (合作事项) of an initiative, owned by one agency per party."""
@@ -69,7 +71,9 @@ class Task(models.Model):
             models.UniqueConstraint(
                 fields=["initiative", "code"],
                 name="task_code_unique_in_initiative",
-                violation_error_message=_("A task with this code already exists in the initiative."),
+                violation_error_message=_(
+                    "A task with this code already exists in the initiative."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(progress__gte=0) & Q(progress__lte=100),
@@ -77,25 +81,37 @@ class Task(models.Model):
                 violation_error_message=_("Progress must be between 0 and 100."),
             ),
             models.CheckConstraint(
-                condition=Q(planned_start__isnull=True) | Q(due_date__gte=F("planned_start")),
+                condition=Q(planned_start__isnull=True)
+                | Q(due_date__gte=F("planned_start")),
                 name="task_due_not_before_start",
-                violation_error_message=_("The due date cannot be before the planned start."),
+                violation_error_message=_(
+                    "The due date cannot be before the planned start."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(planned_start__isnull=True)
                 | Q(original_due_date__gte=F("planned_start")),
                 name="task_original_due_not_before_start",
-                violation_error_message=_("The original due date cannot be before the planned start."),
+                violation_error_message=_(
+                    "The original due date cannot be before the planned start."
+                ),
             ),
             models.CheckConstraint(
-                condition=~Q(status=TaskStatus.COMPLETED) | Q(completed_at__isnull=False),
+                condition=~Q(status=TaskStatus.COMPLETED)
+                | Q(completed_at__isnull=False),
                 name="task_completed_has_time",
-                violation_error_message=_("A completed task needs its completion time."),
+                violation_error_message=_(
+                    "A completed task needs its completion time."
+                ),
             ),
-            models.UniqueConstraint(fields=["id", "initiative"], name="task_id_initiative_key"),
+            models.UniqueConstraint(
+                fields=["id", "initiative"], name="task_id_initiative_key"
+            ),
         ]
         indexes = [
-            models.Index(fields=["initiative", "status"], name="task_initiative_status"),
+            models.Index(
+                fields=["initiative", "status"], name="task_initiative_status"
+            ),
             models.Index(fields=["work_stream", "code"], name="task_stream_code"),
             models.Index(fields=["lead_party"], name="task_lead_party"),
             models.Index(fields=["due_date"], name="task_due_date"),
@@ -111,14 +127,27 @@ class Task(models.Model):
 
     def clean(self):
         errors = {}
-        if self.initiative_id and self.work_stream_id:
-            if self.work_stream.initiative_id != self.initiative_id:
-                errors["work_stream"] = _("The work stream belongs to another initiative.")
-        if self.initiative_id and self.lead_party_id:
-            if not self.initiative.participations.filter(party_id=self.lead_party_id).exists():
-                errors["lead_party"] = _("The lead party does not take part in the initiative.")
+        if (
+            self.initiative_id
+            and self.work_stream_id
+            and self.work_stream.initiative_id != self.initiative_id
+        ):
+            errors["work_stream"] = _("The work stream belongs to another initiative.")
+        if (
+            self.initiative_id
+            and self.lead_party_id
+            and not self.initiative.participations.filter(
+                party_id=self.lead_party_id
+            ).exists()
+        ):
+            errors["lead_party"] = _(
+                "The lead party does not take part in the initiative."
+            )
         if errors:
             raise ValidationError(errors)
+
+    def has_owner(self, party_id) -> bool:
+        return self.owners.filter(party_id=party_id).exists()
 
 
 class TaskOwner(models.Model):
@@ -158,7 +187,9 @@ class TaskOwner(models.Model):
             models.UniqueConstraint(
                 fields=["task", "party"],
                 name="taskowner_one_per_party",
-                violation_error_message=_("This task already has an owner from that party."),
+                violation_error_message=_(
+                    "This task already has an owner from that party."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["party", "task"], name="taskowner_party_task")]
@@ -173,6 +204,8 @@ class TaskOwner(models.Model):
         if self.task_id and self.party_id:
             initiative = self.task.initiative
             if not initiative.participations.filter(party_id=self.party_id).exists():
-                errors["party"] = _("This party does not take part in the task's initiative.")
+                errors["party"] = _(
+                    "This party does not take part in the task's initiative."
+                )
         if errors:
             raise ValidationError(errors)

@@ -1,0 +1,83 @@
+"""Every write to parties, agencies, users and memberships goes through here."""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from .choices import AgencyKind, PartyKind
+from .models import Agency, Membership, Party, User
+
+
+@transaction.atomic
+def party_create(
+    *,
+    code: str,
+    name: str,
+    short_name: str,
+    kind: str = PartyKind.PROVINCE,
+    sort_order: int = 0,
+) -> Party:
+    party = Party(
+        code=code, name=name, short_name=short_name, kind=kind, sort_order=sort_order
+    )
+    party.full_clean()
+    party.save()
+    return party
+
+
+@transaction.atomic
+def agency_create(
+    *,
+    party: Party,
+    name: str,
+    short_name: str = "",
+    kind: str = AgencyKind.DEPARTMENT,
+    is_lead: bool = False,
+    parent: Agency | None = None,
+) -> Agency:
+    agency = Agency(
+        party=party,
+        name=name,
+        short_name=short_name,
+        kind=kind,
+        is_lead=is_lead,
+        parent=parent,
+    )
+    agency.full_clean()
+    agency.save()
+    return agency
+
+
+@transaction.atomic
+def user_create(
+    *,
+    username: str,
+    password: str,
+    full_name: str = "",
+    email: str = "",
+    phone: str = "",
+    is_staff: bool = False,
+    is_superuser: bool = False,
+) -> User:
+    user = User(
+        username=username,
+        full_name=full_name,
+        email=email,
+        phone=phone,
+        is_staff=is_staff,
+        is_superuser=is_superuser,
+    )
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def membership_grant(
+    *, user: User, party: Party, role: str, agency: Agency | None = None
+) -> Membership:
+    membership = Membership(user=user, party=party, role=role, agency=agency)
+    membership.full_clean()
+    membership.save()
+    return membership

@@ -1,0 +1,261 @@
+"""Every write to the task list goes through a function here.
+
+Each is keyword-only, atomic, and validates with the model's own rules before
+the database checks them again, so that bad input gets a clear message and
+changes nothing. Workflow transitions and permission predicates arrive with the
+coordinators' workflow; these are the structural writes the rest builds on.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Agency, Party, User
+
+from .choices import Direction, MilestoneStatus, Priority, TaskList, TaskStatus
+from .models import (
+    Indicator,
+    IndicatorReading,
+    Initiative,
+    Milestone,
+    Participation,
+    ProgressUpdate,
+    Task,
+    TaskOwner,
+    WorkStream,
+)
+
+
+@dataclass(frozen=True)
+class OwnerSpec:
+    party: Party
+    agency: Agency
+    contact_name: str
+    contact_phone: str = ""
+    contact_user: User | None = None
+
+
+def _save(obj, *, exclude: Iterable[str] = ()):
+    obj.full_clean(exclude=list(exclude))
+    obj.save()
+    return obj
+
+
+@transaction.atomic
+def initiative_create(
+    *,
+    code: str,
+    name: str,
+    parties: list[tuple[Party, Agency | None]],
+    short_name: str = "",
+    description: str = "",
+    launched_on: dt.date | None = None,
+) -> Initiative:
+    initiative = _save(
+        Initiative(
+            code=code,
+            name=name,
+            short_name=short_name,
+            description=description,
+            launched_on=launched_on,
+        )
+    )
+    for order, (party, lead_agency) in enumerate(parties):
+        _save(
+            Participation(
+                initiative=initiative,
+                party=party,
+                lead_agency=lead_agency,
+                sort_order=order,
+            )
+        )
+    return initiative
+
+
+@transaction.atomic
+def work_stream_create(
+    *,
+    initiative: Initiative,
+    code: str,
+    name: str,
+    description: str = "",
+    sort_order: int = 0,
+) -> WorkStream:
+    return _save(
+        WorkStream(
+            initiative=initiative,
+            code=code,
+            name=name,
+            description=description,
+            sort_order=sort_order,
+        )
+    )
+
+
+@transaction.atomic
+def task_create(
+    *,
+    initiative: Initiative,
+    code: str,
+    title: str,
+    work_stream: WorkStream,
+    due_date: dt.date,
+    owners: list[OwnerSpec],
+    task_list: str = TaskList.RECIPROCAL,
+    lead_party: Party | None = None,
+    planned_start: dt.date | None = None,
+    description: str = "",
+    priority: int = Priority.NORMAL,
+    status: str = TaskStatus.NOT_STARTED,
+    progress: int = 0,
+) -> Task:
+    """Create a task with one owner per participating party, all or nothing."""
+    task = Task(
+        initiative=initiative,
+        code=code,
+        title=title,
+        description=description,
+        work_stream=work_stream,
+        task_list=task_list,
+        lead_party=lead_party,
+        status=status,
+        priority=priority,
+        planned_start=planned_start,
+        due_date=due_date,
+        original_due_date=due_date,
+        progress=progress,
+        completed_at=timezone.now() if status == TaskStatus.COMPLETED else None,
+    )
+    _save(task)
+    for spec in owners:
+        _save(
+            TaskOwner(
+                task=task,
+                party=spec.party,
+                agency=spec.agency,
+                contact_name=spec.contact_name,
+                contact_phone=spec.contact_phone,
+                contact_user=spec.contact_user,
+            )
+        )
+    return task
+
+
+@transaction.atomic
+def milestone_create(
+    *,
+    task: Task,
+    title: str,
+    due_date: dt.date,
+    party: Party | None = None,
+    parent: Milestone | None = None,
+    weight: int = 1,
+    description: str = "",
+    status: str = MilestoneStatus.PENDING,
+    completed_at: dt.datetime | None = None,
+    sort_order: int = 0,
+) -> Milestone:
+    if status == MilestoneStatus.DONE and completed_at is None:
+        completed_at = timezone.now()
+    return _save(
+        Milestone(
+            task=task,
+            title=title,
+            due_date=due_date,
+            party=party,
+            parent=parent,
+            weight=weight,
+            description=description,
+            status=status,
+            completed_at=completed_at,
+            sort_order=sort_order,
+        )
+    )
+
+
+@transaction.atomic
+def indicator_create(
+    *,
+    task: Task,
+    name: str,
+    unit: str,
+    target: Decimal | None = None,
+    baseline: Decimal | None = None,
+    direction: str = Direction.HIGHER,
+    party: Party | None = None,
+    description: str = "",
+    sort_order: int = 0,
+) -> Indicator:
+    return _save(
+        Indicator(
+            task=task,
+            name=name,
+            unit=unit,
+            target=target,
+            baseline=baseline,
+            direction=direction,
+            party=party,
+            description=description,
+            sort_order=sort_order,
+        )
+    )
+
+
+@transaction.atomic
+def indicator_reading_record(
+    *,
+    indicator: Indicator,
+    period: dt.date,
+    value: Decimal,
+    party: Party,
+    reported_by: User,
+    note: str = "",
+    reported_at: dt.datetime | None = None,
+) -> IndicatorReading:
+    return _save(
+        IndicatorReading(
+            indicator=indicator,
+            period=period,
+            value=value,
+            party=party,
+            reported_by=reported_by,
+            note=note,
+            reported_at=reported_at or timezone.now(),
+        )
+    )
+
+
+@transaction.atomic
+def progress_update_post(
+    *,
+    task: Task,
+    party: Party,
+    author: User,
+    narrative: str,
+    progress: int,
+    reported_at: dt.datetime | None = None,
+) -> ProgressUpdate:
+    """Record a progress update and carry its percentage onto the task."""
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    update = _save(
+        ProgressUpdate(
+            task=task,
+            party=party,
+            author=author,
+            narrative=narrative,
+            progress=progress,
+            reported_at=reported_at or timezone.now(),
+        )
+    )
+    latest = task.progress_updates.order_by("-reported_at", "-id").first()
+    if latest.pk == update.pk and task.progress != progress:
+        Task.objects.filter(pk=task.pk).update(
+            progress=progress, updated_at=timezone.now()
+        )
+    return update
