@@ -32,7 +32,8 @@ def home_overview(*, user) -> list[dict]:
             claimed=Count("id", filter=Q(status=TaskStatus.COMPLETION_CLAIMED)),
         )
     }
+    empty = {"total": 0, "completed": 0, "in_progress": 0, "claimed": 0}
     return [
-        {"initiative": initiative, **counts.get(initiative.pk, {"total": 0})}
+        {**counts.get(initiative.pk, empty), "initiative": initiative}
         for initiative in initiatives
     ]

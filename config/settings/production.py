@@ -16,7 +16,11 @@ def _required(name: str) -> str:
 
 
 SECRET_KEY = _required("SECRET_KEY")
-if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("dev-only"):
+if (
+    len(SECRET_KEY) < 50
+    or len(set(SECRET_KEY)) < 5
+    or SECRET_KEY.startswith("dev-only")
+):
     raise ImproperlyConfigured("SECRET_KEY must be a random value of 50+ characters.")
 ALLOWED_HOSTS = [h for h in _required("ALLOWED_HOSTS").split(",") if h.strip()]
 _required("DATABASE_URL")  # base built DATABASES from it

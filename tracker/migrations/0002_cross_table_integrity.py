@@ -105,32 +105,34 @@ MILESTONE_TRIGGER = """
 CREATE FUNCTION tracker_milestone_joint_check() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
+    cur tracker_milestone%ROWTYPE;
     parent_row tracker_milestone%ROWTYPE;
 BEGIN
-    -- The row may have been deleted again before this deferred check runs.
-    IF NOT EXISTS (SELECT 1 FROM tracker_milestone WHERE id = NEW.id) THEN
+    -- Deferred: judge the row as it is at commit, not as this event saw it.
+    SELECT * INTO cur FROM tracker_milestone WHERE id = NEW.id;
+    IF NOT FOUND THEN
         RETURN NULL;
     END IF;
-    IF NEW.parent_id IS NOT NULL THEN
-        SELECT * INTO parent_row FROM tracker_milestone WHERE id = NEW.parent_id;
+    IF cur.parent_id IS NOT NULL THEN
+        SELECT * INTO parent_row FROM tracker_milestone WHERE id = cur.parent_id;
         IF parent_row.party_id IS NOT NULL THEN
             RAISE EXCEPTION 'milestone % is part of milestone %, which is not joint',
-                NEW.id, NEW.parent_id
+                cur.id, cur.parent_id
                 USING ERRCODE = 'integrity_constraint_violation',
                       CONSTRAINT = 'milestone_parent_is_joint';
         END IF;
-        IF parent_row.status = 'done' AND NEW.status <> 'done' THEN
+        IF parent_row.status = 'done' AND cur.status <> 'done' THEN
             RAISE EXCEPTION 'joint milestone % is done but its part % is not',
-                NEW.parent_id, NEW.id
+                cur.parent_id, cur.id
                 USING ERRCODE = 'integrity_constraint_violation',
                       CONSTRAINT = 'milestone_joint_done_needs_parts';
         END IF;
     END IF;
-    IF NEW.status = 'done' AND NEW.party_id IS NULL AND EXISTS (
+    IF cur.status = 'done' AND cur.party_id IS NULL AND EXISTS (
         SELECT 1 FROM tracker_milestone
-        WHERE parent_id = NEW.id AND status <> 'done'
+        WHERE parent_id = cur.id AND status <> 'done'
     ) THEN
-        RAISE EXCEPTION 'joint milestone % is done but not all of its parts are', NEW.id
+        RAISE EXCEPTION 'joint milestone % is done but not all of its parts are', cur.id
             USING ERRCODE = 'integrity_constraint_violation',
                   CONSTRAINT = 'milestone_joint_done_needs_parts';
     END IF;

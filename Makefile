@@ -1,0 +1,66 @@
+# The two commands: `make run` and `make test`. Everything else is a step of them.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+DEBIAN_PACKAGES := fonts-noto-cjk gettext
+export DJANGO_SETTINGS_MODULE ?= config.settings.local
+
+.PHONY: run test setup static venv system-packages database migrate demo messages lint format \
+        check stop-db clean
+
+run: setup demo
+	$(PY) manage.py runall
+
+test: export DJANGO_SETTINGS_MODULE = config.settings.test
+test: setup
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+setup: venv system-packages messages database migrate static
+
+static: venv
+	$(PY) manage.py collectstatic --noinput -v 0
+
+venv: $(STAMP)
+$(STAMP): pyproject.toml
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+system-packages:
+	@scripts/debian-packages.sh $(DEBIAN_PACKAGES)
+
+messages: venv
+	@command -v msgfmt >/dev/null || { echo "!! gettext (msgfmt) is missing: install the Debian package gettext" >&2; exit 1; }
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+
+database: venv
+	$(PY) -m config.devdb prepare
+
+migrate: database
+	$(PY) manage.py migrate --noinput -v 0
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+check: venv
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: venv
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+stop-db:
+	@test -x $(PY) && $(PY) -m config.devdb stop || true
+
+clean: stop-db
+	rm -rf $(VENV) var

@@ -1,0 +1,279 @@
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Indicator,
+    IndicatorReading,
+    IndustrialPark,
+    Initiative,
+    Milestone,
+    ParkEvaluation,
+    ParkPair,
+    Participation,
+    ProgressUpdate,
+    Task,
+    TaskOwner,
+    WorkStream,
+)
+
+
+def owner_dependents(owner: TaskOwner) -> list[str]:
+    """What still hangs on a party's ownership of a task (which blocks removing it)."""
+    kinds = [
+        (Milestone, _("milestones")),
+        (Indicator, _("indicators")),
+        (ProgressUpdate, _("progress updates")),
+    ]
+    return [
+        str(label)
+        for model, label in kinds
+        if model.objects.filter(task_id=owner.task_id, party_id=owner.party_id).exists()
+    ]
+
+
+def owner_removal_error(owner: TaskOwner) -> str | None:
+    dependents = owner_dependents(owner)
+    if not dependents:
+        return None
+    return _(
+        "%(party)s still has %(what)s on this task; remove or reassign them before "
+        "removing the party's owner."
+    ) % {"party": owner.party, "what": "、".join(dependents)}
+
+
+class TaskOwnerFormSet(BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        for form in self.deleted_forms:
+            if form.instance.pk and (message := owner_removal_error(form.instance)):
+                raise ValidationError(message)
+
+
+class ParticipationInline(admin.TabularInline):
+    model = Participation
+    extra = 0
+    autocomplete_fields = ["party", "lead_agency"]
+
+
+@admin.register(Initiative)
+class InitiativeAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "launched_on"]
+    search_fields = ["name", "code", "short_name"]
+    inlines = [ParticipationInline]
+
+
+@admin.register(WorkStream)
+class WorkStreamAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "initiative", "sort_order"]
+    list_filter = ["initiative"]
+    search_fields = ["name", "code"]
+
+
+class TaskOwnerInline(admin.TabularInline):
+    model = TaskOwner
+    formset = TaskOwnerFormSet
+    extra = 0
+    min_num = 1
+    autocomplete_fields = ["party", "agency", "contact_user"]
+
+
+class MilestoneInline(admin.TabularInline):
+    model = Milestone
+    extra = 0
+    fields = [
+        "title",
+        "party",
+        "parent",
+        "due_date",
+        "status",
+        "completed_at",
+        "weight",
+    ]
+    autocomplete_fields = ["party"]
+    show_change_link = True
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+    fields = ["name", "unit", "party", "baseline", "target", "direction"]
+    show_change_link = True
+
+
+@admin.register(Task)
+class TaskAdmin(admin.ModelAdmin):
+    list_display = [
+        "code",
+        "title",
+        "work_stream",
+        "task_list",
+        "lead_party",
+        "owner_summary",
+        "status",
+        "due_date",
+        "progress",
+    ]
+    list_display_links = ["code", "title"]
+    list_filter = [
+        "initiative",
+        "work_stream",
+        "task_list",
+        "status",
+        "priority",
+        "lead_party",
+        ("owners__party", admin.RelatedOnlyFieldListFilter),
+    ]
+    search_fields = [
+        "code",
+        "title",
+        "description",
+        "owners__agency__name",
+        "owners__contact_name",
+    ]
+    date_hierarchy = "due_date"
+    readonly_fields = ["original_due_date", "created_at", "updated_at"]
+    autocomplete_fields = ["lead_party"]
+    list_select_related = ["work_stream", "lead_party"]
+    inlines = [TaskOwnerInline, MilestoneInline, IndicatorInline]
+    fieldsets = [
+        (None, {"fields": ["initiative", "code", "title", "description"]}),
+        (
+            _("Classification"),
+            {"fields": ["work_stream", "task_list", "lead_party", "priority"]},
+        ),
+        (
+            _("Schedule and progress"),
+            {
+                "fields": [
+                    "status",
+                    "planned_start",
+                    "due_date",
+                    "original_due_date",
+                    "progress",
+                    "completed_at",
+                ]
+            },
+        ),
+        (_("Record"), {"fields": ["created_at", "updated_at"]}),
+    ]
+
+    def get_queryset(self, request):
+        owners = TaskOwner.objects.select_related("party", "agency").order_by(
+            "party__sort_order"
+        )
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(Prefetch("owners", queryset=owners))
+        )
+
+    @admin.display(description=_("owners"))
+    def owner_summary(self, task):
+        return "；".join(f"{o.party.short_name}：{o.agency}" for o in task.owners.all())
+
+
+@admin.register(TaskOwner)
+class TaskOwnerAdmin(admin.ModelAdmin):
+    list_display = ["task", "party", "agency", "contact_name", "contact_phone"]
+    list_filter = ["party"]
+    search_fields = ["task__code", "task__title", "agency__name", "contact_name"]
+    autocomplete_fields = ["task", "party", "agency", "contact_user"]
+    list_select_related = ["task", "party", "agency"]
+    actions = None  # removing owners one by one keeps the dependency check visible
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and owner_dependents(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+
+class MilestonePartInline(admin.TabularInline):
+    model = Milestone
+    fk_name = "parent"
+    extra = 0
+    fields = ["title", "party", "due_date", "status", "completed_at", "weight"]
+    verbose_name = _("party part")
+    verbose_name_plural = _("party parts")
+
+
+@admin.register(Milestone)
+class MilestoneAdmin(admin.ModelAdmin):
+    list_display = ["title", "task", "party", "parent", "due_date", "status", "weight"]
+    list_filter = ["status", "party", "task__work_stream"]
+    search_fields = ["title", "task__code", "task__title"]
+    date_hierarchy = "due_date"
+    autocomplete_fields = ["task", "party", "parent"]
+    list_select_related = ["task", "party", "parent"]
+    inlines = [MilestonePartInline]
+
+
+class ReadingInline(admin.TabularInline):
+    model = IndicatorReading
+    extra = 0
+    fields = ["period", "value", "party", "reported_by", "verification_status", "note"]
+    autocomplete_fields = ["reported_by"]
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["name", "task", "party", "unit", "baseline", "target", "direction"]
+    list_filter = ["direction", "party", "task__work_stream"]
+    search_fields = ["name", "task__code", "task__title"]
+    autocomplete_fields = ["task", "party"]
+    list_select_related = ["task", "party"]
+    inlines = [ReadingInline]
+
+
+@admin.register(IndicatorReading)
+class IndicatorReadingAdmin(admin.ModelAdmin):
+    list_display = [
+        "indicator",
+        "period",
+        "value",
+        "party",
+        "reported_by",
+        "verification_status",
+    ]
+    list_filter = ["verification_status", "party"]
+    search_fields = ["indicator__name", "indicator__task__title", "note"]
+    date_hierarchy = "period"
+    autocomplete_fields = ["indicator", "reported_by", "verified_by"]
+    list_select_related = ["indicator", "party", "reported_by"]
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(admin.ModelAdmin):
+    list_display = ["task", "party", "author", "progress", "reported_at"]
+    list_filter = ["party", "task__work_stream"]
+    search_fields = ["narrative", "task__code", "task__title", "author__full_name"]
+    date_hierarchy = "reported_at"
+    autocomplete_fields = ["task", "author"]
+    list_select_related = ["task", "party", "author"]
+
+
+@admin.register(IndustrialPark)
+class IndustrialParkAdmin(admin.ModelAdmin):
+    list_display = ["name", "party", "city_county", "batch", "agency"]
+    list_filter = ["party", "batch"]
+    search_fields = ["name", "city_county"]
+    list_select_related = ["party", "agency"]
+
+
+@admin.register(ParkPair)
+class ParkPairAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "park_a", "park_b", "paired_on"]
+    search_fields = ["name", "park_a__name", "park_b__name"]
+    autocomplete_fields = ["park_a", "park_b"]
+    list_select_related = ["park_a", "park_b"]
+
+
+@admin.register(ParkEvaluation)
+class ParkEvaluationAdmin(admin.ModelAdmin):
+    list_display = ["park", "round", "announced_on", "result"]
+    list_filter = ["round", "result", "park__party"]
+    search_fields = ["park__name", "note"]
+    autocomplete_fields = ["park"]
+    list_select_related = ["park"]
