@@ -1,0 +1,36 @@
+#!/bin/sh
+# One image, several roles: the first argument says which. Each role is exec'd
+# so that it runs as PID 1 and receives docker's SIGTERM directly (gunicorn and
+# Celery then shut down warm). Extra arguments after the role are passed on,
+# e.g. `worker -Q reports`.
+set -eu
+
+role="${1:-web}"
+if [ "$#" -gt 0 ]; then shift; fi
+
+case "$role" in
+web)
+    exec gunicorn config.wsgi:application \
+        --bind 0.0.0.0:8000 \
+        --workers "${WEB_CONCURRENCY:-3}" \
+        --access-logfile - \
+        "$@"
+    ;;
+worker)
+    exec celery -A config worker -l info \
+        --concurrency "${CELERY_CONCURRENCY:-2}" \
+        "$@"
+    ;;
+beat)
+    # Run exactly one beat per deployment, or every schedule fires twice.
+    exec celery -A config beat -l info \
+        --scheduler django_celery_beat.schedulers:DatabaseScheduler \
+        "$@"
+    ;;
+migrate)
+    exec python manage.py migrate --noinput "$@"
+    ;;
+*)
+    exec "$role" "$@"
+    ;;
+esac
