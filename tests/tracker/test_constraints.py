@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from accounts.models import Agency
 from tests.factories import AgencyFactory, PartyFactory, make_initiative, make_task
@@ -15,6 +15,13 @@ from tracker.choices import MilestoneStatus
 from tracker.models import Milestone, ProgressUpdate, Task, TaskOwner
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are asserted in English here; test_admin checks the Chinese."""
+    with translation.override("en"):
+        yield
 
 
 def db_refuses(write):
