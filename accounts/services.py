@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
 from .choices import AgencyKind, PartyKind
@@ -81,3 +84,31 @@ def membership_grant(
     membership.full_clean()
     membership.save()
     return membership
+
+
+@transaction.atomic
+def group_create(*, name: str, permissions: Iterable[Permission] = ()) -> Group:
+    """Create a permission group (e.g. the auditors' read-only group)."""
+    group = Group(name=name)
+    group.full_clean()
+    group.save()
+    group.permissions.add(*permissions)
+    return group
+
+
+@transaction.atomic
+def group_permissions_add(*, group: Group, permissions: Iterable[Permission]) -> int:
+    """Give a group the permissions it lacks; returns how many were added."""
+    held = set(group.permissions.values_list("pk", flat=True))
+    missing = [perm for perm in permissions if perm.pk not in held]
+    group.permissions.add(*missing)
+    return len(missing)
+
+
+@transaction.atomic
+def group_member_add(*, group: Group, user: User) -> bool:
+    """Put a user in a group; returns False if they were already in it."""
+    if user.groups.filter(pk=group.pk).exists():
+        return False
+    user.groups.add(group)
+    return True

@@ -18,12 +18,22 @@ from django.utils import timezone
 
 from accounts.models import Agency, Party, User
 
-from .choices import Direction, MilestoneStatus, Priority, TaskList, TaskStatus
+from .choices import (
+    Direction,
+    EvaluationResult,
+    MilestoneStatus,
+    Priority,
+    TaskList,
+    TaskStatus,
+)
 from .models import (
     Indicator,
     IndicatorReading,
+    IndustrialPark,
     Initiative,
     Milestone,
+    ParkEvaluation,
+    ParkPair,
     Participation,
     ProgressUpdate,
     Task,
@@ -114,8 +124,16 @@ def task_create(
     priority: int = Priority.NORMAL,
     status: str = TaskStatus.NOT_STARTED,
     progress: int = 0,
+    completed_at: dt.datetime | None = None,
 ) -> Task:
-    """Create a task with one owner per participating party, all or nothing."""
+    """Create a task with one owner per participating party, all or nothing.
+
+    A task created as completed gets ``completed_at`` (default: now); for any
+    other status it is ignored."""
+    if status == TaskStatus.COMPLETED:
+        completed_at = completed_at or timezone.now()
+    else:
+        completed_at = None
     task = Task(
         initiative=initiative,
         code=code,
@@ -130,7 +148,7 @@ def task_create(
         due_date=due_date,
         original_due_date=due_date,
         progress=progress,
-        completed_at=timezone.now() if status == TaskStatus.COMPLETED else None,
+        completed_at=completed_at,
     )
     _save(task)
     for spec in owners:
@@ -259,3 +277,65 @@ def progress_update_post(
             progress=progress, updated_at=timezone.now()
         )
     return update
+
+
+@transaction.atomic
+def industrial_park_create(
+    *,
+    party: Party,
+    name: str,
+    city_county: str,
+    batch: int,
+    agency: Agency | None = None,
+) -> IndustrialPark:
+    return _save(
+        IndustrialPark(
+            party=party,
+            name=name,
+            city_county=city_county,
+            batch=batch,
+            agency=agency,
+        )
+    )
+
+
+@transaction.atomic
+def park_pair_create(
+    *,
+    initiative: Initiative,
+    park_a: IndustrialPark,
+    park_b: IndustrialPark,
+    name: str = "",
+    paired_on: dt.date | None = None,
+) -> ParkPair:
+    """Pair two parks of different parties; a park has at most one partner."""
+    return _save(
+        ParkPair(
+            initiative=initiative,
+            park_a=park_a,
+            park_b=park_b,
+            name=name,
+            paired_on=paired_on,
+        )
+    )
+
+
+@transaction.atomic
+def park_evaluation_record(
+    *,
+    park: IndustrialPark,
+    round: int,
+    announced_on: dt.date,
+    result: str = EvaluationResult.MET,
+    note: str = "",
+) -> ParkEvaluation:
+    """Record a park's published evaluation result for one round (year)."""
+    return _save(
+        ParkEvaluation(
+            park=park,
+            round=round,
+            announced_on=announced_on,
+            result=result,
+            note=note,
+        )
+    )

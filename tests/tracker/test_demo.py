@@ -119,9 +119,7 @@ def test_every_article_item_is_a_task_owned_in_both_provinces(demo):
             assert task.progress == 100
             assert task.completed_at < timezone.now()
             assert not task.milestones.exclude(status=MilestoneStatus.DONE).exists()
-        assert 2 <= task.milestones.filter(parent=None).count() + (
-            task.milestones.exclude(parent=None).count()
-        )
+        assert 2 <= task.milestones.filter(parent=None).count() <= 4, task.code
 
 
 def test_lead_agencies_and_parties(demo):
@@ -264,11 +262,7 @@ def test_data_is_consistent():
         completed = spec["status"] == TaskStatus.COMPLETED
         assert ("completed_on" in spec) == completed, spec["code"]
         assert (spec["progress"] == 100) == completed, spec["code"]
-        assert 2 <= len(spec["milestones"]) + sum(
-            len(m["parts"]) for m in spec["milestones"]
-        ) <= 6, spec["code"]
         if spec.get("updates"):
-            assert max(spec["updates"])[2] <= spec["progress"]
             latest = min(spec["updates"], key=lambda update: update[0])
             assert latest[2] == spec["progress"], spec["code"]
     codes = [spec["code"] for spec in data.TASKS]
