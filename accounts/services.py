@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 
+from config.validation import validated_save
+
 from .choices import AgencyKind, PartyKind
 from .models import Agency, Membership, Party, User
 
@@ -23,9 +25,7 @@ def party_create(
     party = Party(
         code=code, name=name, short_name=short_name, kind=kind, sort_order=sort_order
     )
-    party.full_clean()
-    party.save()
-    return party
+    return validated_save(party)
 
 
 @transaction.atomic
@@ -46,9 +46,7 @@ def agency_create(
         is_lead=is_lead,
         parent=parent,
     )
-    agency.full_clean()
-    agency.save()
-    return agency
+    return validated_save(agency)
 
 
 @transaction.atomic
@@ -71,9 +69,7 @@ def user_create(
         is_superuser=is_superuser,
     )
     user.set_password(password)
-    user.full_clean()
-    user.save()
-    return user
+    return validated_save(user)
 
 
 @transaction.atomic
@@ -81,17 +77,14 @@ def membership_grant(
     *, user: User, party: Party, role: str, agency: Agency | None = None
 ) -> Membership:
     membership = Membership(user=user, party=party, role=role, agency=agency)
-    membership.full_clean()
-    membership.save()
-    return membership
+    return validated_save(membership)
 
 
 @transaction.atomic
 def group_create(*, name: str, permissions: Iterable[Permission] = ()) -> Group:
     """Create a permission group (e.g. the auditors' read-only group)."""
     group = Group(name=name)
-    group.full_clean()
-    group.save()
+    validated_save(group)
     group.permissions.add(*permissions)
     return group
 

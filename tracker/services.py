@@ -9,7 +9,6 @@ coordinators' workflow; these are the structural writes the rest builds on.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -17,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Agency, Party, User
+from config.validation import validated_save
 
 from .choices import (
     Direction,
@@ -51,12 +51,6 @@ class OwnerSpec:
     contact_user: User | None = None
 
 
-def _save(obj, *, exclude: Iterable[str] = ()):
-    obj.full_clean(exclude=list(exclude))
-    obj.save()
-    return obj
-
-
 @transaction.atomic
 def initiative_create(
     *,
@@ -67,7 +61,7 @@ def initiative_create(
     description: str = "",
     launched_on: dt.date | None = None,
 ) -> Initiative:
-    initiative = _save(
+    initiative = validated_save(
         Initiative(
             code=code,
             name=name,
@@ -77,7 +71,7 @@ def initiative_create(
         )
     )
     for order, (party, lead_agency) in enumerate(parties):
-        _save(
+        validated_save(
             Participation(
                 initiative=initiative,
                 party=party,
@@ -97,7 +91,7 @@ def work_stream_create(
     description: str = "",
     sort_order: int = 0,
 ) -> WorkStream:
-    return _save(
+    return validated_save(
         WorkStream(
             initiative=initiative,
             code=code,
@@ -150,9 +144,9 @@ def task_create(
         progress=progress,
         completed_at=completed_at,
     )
-    _save(task)
+    validated_save(task)
     for spec in owners:
-        _save(
+        validated_save(
             TaskOwner(
                 task=task,
                 party=spec.party,
@@ -181,7 +175,7 @@ def milestone_create(
 ) -> Milestone:
     if status == MilestoneStatus.DONE and completed_at is None:
         completed_at = timezone.now()
-    return _save(
+    return validated_save(
         Milestone(
             task=task,
             title=title,
@@ -210,7 +204,7 @@ def indicator_create(
     description: str = "",
     sort_order: int = 0,
 ) -> Indicator:
-    return _save(
+    return validated_save(
         Indicator(
             task=task,
             name=name,
@@ -236,7 +230,7 @@ def indicator_reading_record(
     note: str = "",
     reported_at: dt.datetime | None = None,
 ) -> IndicatorReading:
-    return _save(
+    return validated_save(
         IndicatorReading(
             indicator=indicator,
             period=period,
@@ -261,7 +255,7 @@ def progress_update_post(
 ) -> ProgressUpdate:
     """Record a progress update and carry its percentage onto the task."""
     task = Task.objects.select_for_update().get(pk=task.pk)
-    update = _save(
+    update = validated_save(
         ProgressUpdate(
             task=task,
             party=party,
@@ -288,7 +282,7 @@ def industrial_park_create(
     batch: int,
     agency: Agency | None = None,
 ) -> IndustrialPark:
-    return _save(
+    return validated_save(
         IndustrialPark(
             party=party,
             name=name,
@@ -309,7 +303,7 @@ def park_pair_create(
     paired_on: dt.date | None = None,
 ) -> ParkPair:
     """Pair two parks of different parties; a park has at most one partner."""
-    return _save(
+    return validated_save(
         ParkPair(
             initiative=initiative,
             park_a=park_a,
@@ -330,7 +324,7 @@ def park_evaluation_record(
     note: str = "",
 ) -> ParkEvaluation:
     """Record a park's published evaluation result for one round (year)."""
-    return _save(
+    return validated_save(
         ParkEvaluation(
             park=park,
             round=round,
