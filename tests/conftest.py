@@ -31,3 +31,37 @@ def reporter(db):
 @pytest.fixture
 def superuser(db):
     return UserFactory(username="root", is_staff=True, is_superuser=True)
+
+
+def _member(username, party, role):
+    from accounts.services import membership_grant
+
+    user = UserFactory(username=username)
+    membership_grant(user=user, party=party, role=role)
+    return user
+
+
+@pytest.fixture
+def sc_coord(sichuan):
+    return _member("sc_coord", sichuan, "coordinator")
+
+
+@pytest.fixture
+def cq_coord(chongqing):
+    return _member("cq_coord", chongqing, "coordinator")
+
+
+@pytest.fixture
+def sc_leader(sichuan):
+    return _member("sc_leader", sichuan, "leadership")
+
+
+@pytest.fixture
+def cq_auditor(chongqing):
+    return _member("cq_auditor", chongqing, "auditor")
+
+
+@pytest.fixture
+def office(sichuan):
+    """An administrator of the joint office (专班)."""
+    return _member("office", sichuan, "administrator")

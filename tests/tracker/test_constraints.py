@@ -9,6 +9,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 
 from accounts.models import Agency
+from config.exceptions import PermissionDenied
 from tests.factories import AgencyFactory, PartyFactory, make_initiative, make_task
 from tracker import services
 from tracker.choices import MilestoneStatus
@@ -116,12 +117,12 @@ def test_milestone_of_non_owner_party_refused_by_database(
 
 
 def test_progress_update_of_non_owner_party_refused(
-    initiative, sichuan, chongqing, reporter
+    initiative, sichuan, chongqing, cq_coord
 ):
     task = make_task(initiative, parties=[sichuan])
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):
         services.progress_update_post(
-            task=task, party=chongqing, author=reporter, narrative="进展", progress=10
+            task=task, actor=cq_coord, narrative="进展", progress=10
         )
     db_refuses(
         lambda: ProgressUpdate.objects.bulk_create(
@@ -129,7 +130,7 @@ def test_progress_update_of_non_owner_party_refused(
                 ProgressUpdate(
                     task=task,
                     party=chongqing,
-                    author=reporter,
+                    author=cq_coord,
                     narrative="进展",
                     progress=10,
                 )
@@ -172,10 +173,10 @@ def test_task_progress_outside_range_refused(task, value):
     assert task.progress == 0
 
 
-def test_progress_update_outside_range_refused(task, sichuan, reporter):
+def test_progress_update_outside_range_refused(task, sichuan, sc_coord):
     with pytest.raises(ValidationError) as exc:
         services.progress_update_post(
-            task=task, party=sichuan, author=reporter, narrative="进展", progress=101
+            task=task, actor=sc_coord, narrative="进展", progress=101
         )
     assert "100" in messages(exc)
     assert not ProgressUpdate.objects.exists()
@@ -185,7 +186,7 @@ def test_progress_update_outside_range_refused(task, sichuan, reporter):
                 "INSERT INTO tracker_progressupdate "
                 "(task_id, party_id, author_id, narrative, progress, reported_at) "
                 "VALUES (%s, %s, %s, 'x', 150, now())",
-                [task.pk, sichuan.pk, reporter.pk],
+                [task.pk, sichuan.pk, sc_coord.pk],
             )
         )
 
@@ -327,9 +328,9 @@ def test_done_milestone_needs_completion_time(task):
     )
 
 
-def test_progress_update_carries_progress_onto_task(task, sichuan, reporter):
+def test_progress_update_carries_progress_onto_task(task, sc_coord):
     services.progress_update_post(
-        task=task, party=sichuan, author=reporter, narrative="开工建设", progress=35
+        task=task, actor=sc_coord, narrative="开工建设", progress=35
     )
     task.refresh_from_db()
     assert task.progress == 35

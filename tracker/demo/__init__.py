@@ -335,7 +335,7 @@ class _Loader:
                 period=period,
                 value=Decimal(value),
                 party=self.parties[party_code],
-                reported_by=self._reporter(party_code),
+                actor=self._reporter(party_code),
                 note=note,
                 reported_at=_at(reported_day, 10),
             )
@@ -359,7 +359,7 @@ class _Loader:
             services.progress_update_post(
                 task=task,
                 party=self.parties[party_code],
-                author=self._reporter(party_code),
+                actor=self._reporter(party_code),
                 narrative=narrative,
                 progress=progress,
                 reported_at=_at(day, 16 if party_code == data.SC else 17, 30),

@@ -4,12 +4,17 @@ from .milestone import Milestone
 from .park import IndustrialPark, ParkEvaluation, ParkPair
 from .progress import ProgressUpdate
 from .task import Task, TaskOwner
+from .workflow import ClaimDecision, CompletionClaim, ExtensionRequest, LightOverride
 
 __all__ = [
+    "ClaimDecision",
+    "CompletionClaim",
+    "ExtensionRequest",
     "Indicator",
     "IndicatorReading",
     "IndustrialPark",
     "Initiative",
+    "LightOverride",
     "Milestone",
     "ParkEvaluation",
     "ParkPair",

@@ -56,6 +56,7 @@ class Milestone(models.Model):
         help_text=_("Share of the task's progress, 1–100."),
     )
     sort_order = models.PositiveSmallIntegerField(_("sort order"), default=0)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("milestone")

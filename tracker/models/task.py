@@ -60,6 +60,7 @@ class Task(models.Model):
         _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
     )
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 

@@ -1,9 +1,7 @@
-"""Every write to the task list goes through a function here.
-
-Each is keyword-only, atomic, and validates with the model's own rules before
-the database checks them again, so that bad input gets a clear message and
-changes nothing. Workflow transitions and permission predicates arrive with the
-coordinators' workflow; these are the structural writes the rest builds on.
+"""Building the task list: initiatives, work streams, tasks with their owners,
+milestones, indicators and parks. The joint office does this (through the admin,
+the demo loader or an import); coordinators' writes are in `updates` and
+`workflow`.
 """
 
 from __future__ import annotations
@@ -18,7 +16,7 @@ from django.utils import timezone
 from accounts.models import Agency, Party, User
 from config.validation import validated_save
 
-from .choices import (
+from ..choices import (
     Direction,
     EvaluationResult,
     MilestoneStatus,
@@ -26,16 +24,14 @@ from .choices import (
     TaskList,
     TaskStatus,
 )
-from .models import (
+from ..models import (
     Indicator,
-    IndicatorReading,
     IndustrialPark,
     Initiative,
     Milestone,
     ParkEvaluation,
     ParkPair,
     Participation,
-    ProgressUpdate,
     Task,
     TaskOwner,
     WorkStream,
@@ -217,60 +213,6 @@ def indicator_create(
             sort_order=sort_order,
         )
     )
-
-
-@transaction.atomic
-def indicator_reading_record(
-    *,
-    indicator: Indicator,
-    period: dt.date,
-    value: Decimal,
-    party: Party,
-    reported_by: User,
-    note: str = "",
-    reported_at: dt.datetime | None = None,
-) -> IndicatorReading:
-    return validated_save(
-        IndicatorReading(
-            indicator=indicator,
-            period=period,
-            value=value,
-            party=party,
-            reported_by=reported_by,
-            note=note,
-            reported_at=reported_at or timezone.now(),
-        )
-    )
-
-
-@transaction.atomic
-def progress_update_post(
-    *,
-    task: Task,
-    party: Party,
-    author: User,
-    narrative: str,
-    progress: int,
-    reported_at: dt.datetime | None = None,
-) -> ProgressUpdate:
-    """Record a progress update and carry its percentage onto the task."""
-    task = Task.objects.select_for_update().get(pk=task.pk)
-    update = validated_save(
-        ProgressUpdate(
-            task=task,
-            party=party,
-            author=author,
-            narrative=narrative,
-            progress=progress,
-            reported_at=reported_at or timezone.now(),
-        )
-    )
-    latest = task.progress_updates.order_by("-reported_at", "-id").first()
-    if latest.pk == update.pk and task.progress != progress:
-        Task.objects.filter(pk=task.pk).update(
-            progress=progress, updated_at=timezone.now()
-        )
-    return update
 
 
 @transaction.atomic

@@ -1,0 +1,127 @@
+"""Who may do what: `rules` predicates over a user's memberships.
+
+Everyone with an active membership sees the whole initiative their party takes
+part in. A coordinator writes only what their own party owns; leadership and
+auditors never write; administrators (the joint office, 专班) manage the list,
+decide extensions and override lights.
+
+Predicates always receive the object they judge; given None they refuse. They
+live in their own rule set (not Django's permission names), so they never widen
+what the admin's model permissions allow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import rules
+
+from .choices import Role
+
+ruleset = rules.RuleSet()
+
+
+@dataclass(frozen=True)
+class Grants:
+    """A user's active memberships, read once per user object."""
+
+    coordinator_of: frozenset[int]
+    member_of: frozenset[int]
+    administrator: bool
+
+    @property
+    def is_member(self) -> bool:
+        return bool(self.member_of) or self.administrator
+
+
+def grants(user) -> Grants:
+    if not user or not user.is_authenticated or not user.is_active:
+        return Grants(frozenset(), frozenset(), administrator=False)
+    cached = getattr(user, "_tracker_grants", None)
+    if cached is None:
+        rows = list(
+            user.memberships.filter(is_active=True).values_list("party_id", "role")
+        )
+        cached = Grants(
+            coordinator_of=frozenset(p for p, r in rows if r == Role.COORDINATOR),
+            member_of=frozenset(p for p, _ in rows),
+            administrator=user.is_superuser
+            or any(r == Role.ADMINISTRATOR for _, r in rows),
+        )
+        user._tracker_grants = cached
+    return cached
+
+
+def forget_grants(user) -> None:
+    """Call after changing a user's memberships in the same request."""
+    user.__dict__.pop("_tracker_grants", None)
+
+
+def owner_party_ids(task) -> frozenset[int]:
+    prefetched = getattr(task, "_prefetched_objects_cache", {}).get("owners")
+    if prefetched is not None:
+        return frozenset(o.party_id for o in prefetched)
+    return frozenset(task.owners.values_list("party_id", flat=True))
+
+
+def coordinator_parties_for(user, task) -> frozenset[int]:
+    """The owner parties of `task` for which `user` is a coordinator."""
+    if task is None:
+        return frozenset()
+    return grants(user).coordinator_of & owner_party_ids(task)
+
+
+def _task_of(obj):
+    """The task an object belongs to (a task, or anything with a `task`)."""
+    if obj is None:
+        return None
+    return obj if obj.__class__.__name__ == "Task" else getattr(obj, "task", None)
+
+
+@rules.predicate
+def is_administrator(user) -> bool:
+    return grants(user).administrator
+
+
+@rules.predicate
+def is_member(user) -> bool:
+    return grants(user).is_member
+
+
+@rules.predicate
+def coordinates_an_owner(user, obj) -> bool:
+    """A coordinator of some owner party of the object's task."""
+    return bool(coordinator_parties_for(user, _task_of(obj)))
+
+
+@rules.predicate
+def coordinates_objects_party(user, obj) -> bool:
+    """A coordinator of the object's own party (a party milestone, indicator or
+    owner record); for a joint object (no party), of any owner party."""
+    if obj is None:
+        return False
+    party_id = getattr(obj, "party_id", None)
+    if party_id is None:
+        return coordinates_an_owner(user, obj)
+    return party_id in coordinator_parties_for(user, _task_of(obj))
+
+
+ruleset.add_rule("view_initiative", is_member)
+ruleset.add_rule("post_progress_update", coordinates_an_owner)
+ruleset.add_rule("start_task", coordinates_an_owner | is_administrator)
+ruleset.add_rule("claim_completion", coordinates_an_owner)
+ruleset.add_rule("decide_completion", coordinates_an_owner)
+ruleset.add_rule("request_extension", coordinates_an_owner)
+ruleset.add_rule("change_milestone_status", coordinates_objects_party)
+ruleset.add_rule("record_reading", coordinates_objects_party)
+ruleset.add_rule("change_owner_contact", coordinates_objects_party | is_administrator)
+ruleset.add_rule("manage_task", is_administrator)
+ruleset.add_rule("decide_extension", is_administrator)
+ruleset.add_rule("override_light", is_administrator)
+
+
+def can(user, rule: str, obj) -> bool:
+    """The one question every view, serializer and service asks."""
+    if obj is None:
+        return False
+    return ruleset.test_rule(rule, user, obj)

@@ -1,0 +1,67 @@
+"""Every write to the task list goes through a function of this package.
+
+Each is keyword-only, type-hinted and atomic; it checks who may act, locks what
+it changes, and validates with the model's own rules before PostgreSQL checks
+them again, so bad input gets a clear message and changes nothing."""
+
+from .structure import (
+    OwnerSpec,
+    indicator_create,
+    industrial_park_create,
+    initiative_create,
+    milestone_create,
+    park_evaluation_record,
+    park_pair_create,
+    task_create,
+    work_stream_create,
+)
+from .updates import (
+    indicator_reading_record,
+    milestone_update,
+    progress_update_post,
+    task_owner_update,
+    task_update,
+)
+from .workflow import (
+    extension_request_decide,
+    light_override_clear,
+    light_override_set,
+    task_cancel,
+    task_claim_completion,
+    task_confirm_completion,
+    task_reject_completion,
+    task_reopen,
+    task_request_extension,
+    task_resume,
+    task_start,
+    task_suspend,
+)
+
+__all__ = [
+    "OwnerSpec",
+    "extension_request_decide",
+    "indicator_create",
+    "indicator_reading_record",
+    "industrial_park_create",
+    "initiative_create",
+    "light_override_clear",
+    "light_override_set",
+    "milestone_create",
+    "milestone_update",
+    "park_evaluation_record",
+    "park_pair_create",
+    "progress_update_post",
+    "task_cancel",
+    "task_claim_completion",
+    "task_confirm_completion",
+    "task_create",
+    "task_owner_update",
+    "task_reject_completion",
+    "task_reopen",
+    "task_request_extension",
+    "task_resume",
+    "task_start",
+    "task_suspend",
+    "task_update",
+    "work_stream_create",
+]

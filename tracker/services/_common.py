@@ -1,0 +1,98 @@
+"""What every tracker service needs: the acting party, row locks with the
+optimistic-concurrency check, and the actor's standing towards a task."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.db.models import F, Model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Party, User
+from accounts.permissions import can, coordinator_parties_for, grants
+from config.exceptions import (
+    InvalidInput,
+    PermissionDenied,
+    PreconditionFailed,
+    TransitionNotAllowed,
+)
+
+from ..choices import ClaimStatus, TaskStatus
+from ..models import CompletionClaim, Task
+from ..workflow import Actor
+
+M = TypeVar("M", bound=Model)
+
+
+def require(actor: User, rule: str, obj) -> None:
+    if not can(actor, rule, obj):
+        raise PermissionDenied()
+
+
+def acting_party(actor: User, task: Task, party: Party | None = None) -> Party | None:
+    """The owner party `actor` acts for on `task`: the one given (which must be
+    theirs), else their only one. None when they coordinate no owner party."""
+    parties = coordinator_parties_for(actor, task)
+    if party is not None:
+        if party.pk not in parties:
+            raise PermissionDenied(_("You do not act for that party on this task."))
+        return party
+    if not parties:
+        return None
+    if len(parties) > 1:
+        raise InvalidInput(
+            field_errors={"party": [_("Choose the party you are acting for.")]}
+        )
+    return Party.objects.get(pk=next(iter(parties)))
+
+
+def actor_kinds(actor: User, task: Task, party: Party | None) -> set[Actor]:
+    kinds: set[Actor] = set()
+    if grants(actor).administrator:
+        kinds.add(Actor.ADMINISTRATOR)
+    if party is not None:
+        kinds.add(Actor.OWNER)
+        claim = open_claim(task)
+        if claim is None or claim.party_id != party.pk:
+            kinds.add(Actor.COUNTERPART)
+    return kinds
+
+
+def open_claim(task: Task) -> CompletionClaim | None:
+    return task.completion_claims.filter(status=ClaimStatus.OPEN).first()
+
+
+def lock(model: type[M], pk: int, expected_version: int | None = None) -> M:
+    """Lock the row and check the version the caller last read, in one step:
+    of two writers holding the same ETag, the second waits for the first and
+    then finds the version moved on."""
+    obj = model.objects.select_for_update().get(pk=pk)
+    if expected_version is not None and obj.version != expected_version:
+        raise PreconditionFailed()
+    return obj
+
+
+def bump(obj: Model, **changes) -> None:
+    """Write `changes` and the next version with one UPDATE; refresh `obj`."""
+    changes.setdefault("version", F("version") + 1)
+    if hasattr(obj, "updated_at"):
+        changes.setdefault("updated_at", timezone.now())
+    type(obj).objects.filter(pk=obj.pk).update(**changes)
+    obj.refresh_from_db(fields=[*changes.keys()])
+
+
+def require_open(task: Task, *states: str) -> None:
+    """Refuse work on a task in a state that does not take it."""
+    if task.status not in (states or OPEN_FOR_WORK):
+        raise TransitionNotAllowed(
+            _("The task is %(status)s; this is not possible now.")
+            % {"status": task.get_status_display()}
+        )
+
+
+OPEN_FOR_WORK = (
+    TaskStatus.NOT_STARTED,
+    TaskStatus.IN_PROGRESS,
+    TaskStatus.COMPLETION_CLAIMED,
+)

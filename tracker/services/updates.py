@@ -1,0 +1,199 @@
+"""Coordinators' everyday writes: progress updates, indicator readings,
+milestone status, owner contacts; and the joint office's edits of a task."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Party, User
+from accounts.permissions import grants
+from config.exceptions import InvalidInput, PermissionDenied
+from config.validation import validated_save
+
+from .. import workflow
+from ..choices import MilestoneStatus, TaskStatus
+from ..models import (
+    Indicator,
+    IndicatorReading,
+    Milestone,
+    ProgressUpdate,
+    Task,
+    TaskOwner,
+)
+from ._common import acting_party, bump, lock, require, require_open
+
+
+@transaction.atomic
+def progress_update_post(
+    *,
+    task: Task,
+    actor: User,
+    narrative: str,
+    progress: int,
+    party: Party | None = None,
+    reported_at: dt.datetime | None = None,
+) -> ProgressUpdate:
+    """Record an owner party's progress update and carry its percentage onto the
+    task; the first update with progress starts a task not yet started."""
+    task = lock(Task, task.pk)
+    require(actor, "post_progress_update", task)
+    party = acting_party(actor, task, party)
+    require_open(task, *workflow.OPEN_STATES, TaskStatus.COMPLETED)
+    update = validated_save(
+        ProgressUpdate(
+            task=task,
+            party=party,
+            author=actor,
+            narrative=narrative,
+            progress=progress,
+            reported_at=reported_at or timezone.now(),
+        )
+    )
+    latest = task.progress_updates.order_by("-reported_at", "-id").first()
+    changes = {}
+    if latest.pk == update.pk and task.status != TaskStatus.COMPLETED:
+        changes["progress"] = progress
+        if task.status == TaskStatus.NOT_STARTED and progress > 0:
+            changes["status"] = TaskStatus.IN_PROGRESS
+    bump(task, **changes)
+    return update
+
+
+@transaction.atomic
+def indicator_reading_record(
+    *,
+    indicator: Indicator,
+    actor: User,
+    period: dt.date,
+    value: Decimal,
+    note: str = "",
+    evidence: UploadedFile | None = None,
+    party: Party | None = None,
+    reported_at: dt.datetime | None = None,
+) -> IndicatorReading:
+    """An owner party reports an indicator's value for a period: its own
+    indicator, or a joint one."""
+    require(actor, "record_reading", indicator)
+    task = lock(Task, indicator.task_id)
+    party = acting_party(actor, task, party or indicator.party)
+    reading = IndicatorReading(
+        indicator=indicator,
+        period=period,
+        value=value,
+        party=party,
+        reported_by=actor,
+        note=note,
+        reported_at=reported_at or timezone.now(),
+    )
+    if evidence is not None:
+        reading.evidence = evidence
+    validated_save(reading)
+    bump(task)
+    return reading
+
+
+COORDINATOR_MILESTONE_FIELDS = frozenset({"status", "description"})
+ADMIN_MILESTONE_FIELDS = COORDINATOR_MILESTONE_FIELDS | {
+    "title",
+    "due_date",
+    "weight",
+    "sort_order",
+}
+
+
+@transaction.atomic
+def milestone_update(
+    *, milestone: Milestone, actor: User, expected_version: int | None, **fields
+) -> Milestone:
+    """Coordinators of the milestone's party change its status (and notes); the
+    joint office may change everything. Completion time follows the status."""
+    milestone = lock(Milestone, milestone.pk, expected_version)
+    _check_fields(
+        fields,
+        allowed=ADMIN_MILESTONE_FIELDS
+        if grants(actor).administrator
+        else COORDINATOR_MILESTONE_FIELDS,
+        known=ADMIN_MILESTONE_FIELDS,
+    )
+    if not grants(actor).administrator:
+        require(actor, "change_milestone_status", milestone)
+    require_open(milestone.task)
+    if "status" in fields and fields["status"] != milestone.status:
+        done = fields["status"] == MilestoneStatus.DONE
+        fields["completed_at"] = timezone.now() if done else None
+    for name, value in fields.items():
+        setattr(milestone, name, value)
+    milestone.version += 1
+    validated_save(milestone)
+    bump(milestone.task)
+    return milestone
+
+
+TASK_FIELDS = frozenset(
+    {
+        "title",
+        "description",
+        "work_stream",
+        "task_list",
+        "lead_party",
+        "priority",
+        "planned_start",
+    }
+)
+
+
+@transaction.atomic
+def task_update(
+    *, task: Task, actor: User, expected_version: int | None, **fields
+) -> Task:
+    """The joint office edits a task's description and classification. Status
+    changes go through the workflow; due dates through extensions."""
+    task = lock(Task, task.pk, expected_version)
+    require(actor, "manage_task", task)
+    _check_fields(fields, allowed=TASK_FIELDS, known=TASK_FIELDS)
+    for name, value in fields.items():
+        setattr(task, name, value)
+    task.version += 1
+    validated_save(task)
+    return task
+
+
+OWNER_CONTACT_FIELDS = frozenset({"contact_name", "contact_phone", "contact_user"})
+
+
+@transaction.atomic
+def task_owner_update(*, owner: TaskOwner, actor: User, **fields) -> TaskOwner:
+    """A party keeps its own contact person up to date; the joint office may
+    also reassign the responsible agency."""
+    owner = TaskOwner.objects.select_for_update().get(pk=owner.pk)
+    require(actor, "change_owner_contact", owner)
+    known = OWNER_CONTACT_FIELDS | {"agency"}
+    allowed = known if grants(actor).administrator else OWNER_CONTACT_FIELDS
+    _check_fields(fields, allowed=allowed, known=known)
+    for name, value in fields.items():
+        setattr(owner, name, value)
+    validated_save(owner)
+    bump(owner.task)
+    return owner
+
+
+def _check_fields(fields: dict, *, allowed: frozenset, known: frozenset) -> None:
+    unknown = set(fields) - known
+    if unknown:
+        raise InvalidInput(
+            field_errors={
+                name: [_("This field cannot be changed.")] for name in unknown
+            }
+        )
+    forbidden = set(fields) - allowed
+    if forbidden:
+        raise PermissionDenied(
+            _("You may not change: %(fields)s.")
+            % {"fields": "、".join(sorted(forbidden))}
+        )

@@ -1,0 +1,344 @@
+"""Status changes of a task: the transitions of tracker.workflow, the dual
+sign-off of completion, extension requests and light overrides."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Party, User
+from config.exceptions import Conflict, InvalidInput, TransitionNotAllowed
+from config.validation import validated_save
+
+from .. import workflow
+from ..choices import (
+    ClaimStatus,
+    Decision,
+    ExtensionStatus,
+    Light,
+    MilestoneStatus,
+    TaskStatus,
+)
+from ..models import (
+    ClaimDecision,
+    CompletionClaim,
+    ExtensionRequest,
+    LightOverride,
+    Task,
+)
+from ._common import acting_party, actor_kinds, bump, lock, open_claim, require
+
+
+def _transition(
+    action: str,
+    *,
+    task: Task,
+    actor: User,
+    party: Party | None = None,
+    reason: str = "",
+    expected_version: int | None = None,
+) -> tuple[Task, Party | None, workflow.Transition]:
+    """Lock the task, work out who the actor is to it, check the table."""
+    task = lock(Task, task.pk, expected_version)
+    party = acting_party(actor, task, party)
+    transition = workflow.check(
+        action, status=task.status, actors=actor_kinds(actor, task, party)
+    )
+    if transition.reason_required and not reason.strip():
+        raise InvalidInput(field_errors={"reason": [_("Give a reason.")]})
+    return task, party, transition
+
+
+def _move(task: Task, target: str) -> Task:
+    changes = {"status": target}
+    if target == TaskStatus.COMPLETED:
+        changes.update(completed_at=timezone.now(), progress=100)
+    elif task.completed_at is not None:
+        changes["completed_at"] = None
+    bump(task, **changes)
+    return task
+
+
+@transaction.atomic
+def task_start(
+    *, task: Task, actor: User, party: Party | None = None, expected_version=None
+) -> Task:
+    task, _party, t = _transition(
+        "start", task=task, actor=actor, party=party, expected_version=expected_version
+    )
+    return _move(task, t.target)
+
+
+def _admin_action(action: str):
+    @transaction.atomic
+    def service(
+        *, task: Task, actor: User, reason: str = "", expected_version=None
+    ) -> Task:
+        task, _party, t = _transition(
+            action,
+            task=task,
+            actor=actor,
+            reason=reason,
+            expected_version=expected_version,
+        )
+        if action == "cancel" and (claim := open_claim(task)):
+            _close_claim(claim, ClaimStatus.WITHDRAWN)
+        return _move(task, t.target)
+
+    service.__name__ = f"task_{action}"
+    service.__doc__ = f"Administrators only: the '{action}' transition (reason kept)."
+    return service
+
+
+task_suspend = _admin_action("suspend")
+task_resume = _admin_action("resume")
+task_cancel = _admin_action("cancel")
+task_reopen = _admin_action("reopen")
+
+
+def _close_claim(claim: CompletionClaim, status: str) -> None:
+    claim.status = status
+    claim.closed_at = timezone.now()
+    claim.save(update_fields=["status", "closed_at"])
+
+
+@transaction.atomic
+def task_claim_completion(
+    *,
+    task: Task,
+    actor: User,
+    explanation: str = "",
+    party: Party | None = None,
+    expected_version: int | None = None,
+) -> CompletionClaim:
+    """An owner party says the task is done. Its own milestones must all be
+    done, or it explains why not. Every other owner party then confirms."""
+    task, party, t = _transition(
+        "claim_completion",
+        task=task,
+        actor=actor,
+        party=party,
+        expected_version=expected_version,
+    )
+    open_own = task.milestones.filter(party=party).exclude(status=MilestoneStatus.DONE)
+    if open_own.exists() and not explanation.strip():
+        raise InvalidInput(
+            _(
+                "%(count)s of your party's milestones are not done yet; explain why the task is complete anyway."
+            )
+            % {"count": open_own.count()},
+            field_errors={"explanation": [_("Explain the unfinished milestones.")]},
+        )
+    claim = validated_save(
+        CompletionClaim(
+            task=task, party=party, claimed_by=actor, explanation=explanation
+        )
+    )
+    _move(task, t.target)
+    _complete_if_all_confirmed(task, claim)
+    return claim
+
+
+def _other_owner_parties(task: Task, claim: CompletionClaim) -> set[int]:
+    return set(
+        task.owners.exclude(party_id=claim.party_id).values_list("party_id", flat=True)
+    )
+
+
+def _complete_if_all_confirmed(task: Task, claim: CompletionClaim) -> None:
+    confirmed = set(
+        claim.decisions.filter(decision=Decision.CONFIRM).values_list(
+            "party_id", flat=True
+        )
+    )
+    if _other_owner_parties(task, claim) <= confirmed:
+        _close_claim(claim, ClaimStatus.CONFIRMED)
+        _move(task, TaskStatus.COMPLETED)
+
+
+def _decide(
+    decision: str, *, task: Task, actor: User, reason: str, party, expected_version
+):
+    action = (
+        "confirm_completion" if decision == Decision.CONFIRM else "reject_completion"
+    )
+    task, party, t = _transition(
+        action,
+        task=task,
+        actor=actor,
+        party=party,
+        reason=reason,
+        expected_version=expected_version,
+    )
+    claim = open_claim(task)
+    if claim is None:  # a claimed task always has its open claim; be explicit
+        raise TransitionNotAllowed()
+    if claim.decisions.filter(party=party).exists():
+        raise Conflict(_("Your party has already decided on this claim."))
+    validated_save(
+        ClaimDecision(
+            claim=claim, party=party, decided_by=actor, decision=decision, reason=reason
+        )
+    )
+    return task, claim, t
+
+
+@transaction.atomic
+def task_confirm_completion(
+    *,
+    task: Task,
+    actor: User,
+    reason: str = "",
+    party: Party | None = None,
+    expected_version: int | None = None,
+) -> Task:
+    """A counterpart party confirms; the last confirmation completes the task."""
+    task, claim, _t = _decide(
+        Decision.CONFIRM,
+        task=task,
+        actor=actor,
+        reason=reason,
+        party=party,
+        expected_version=expected_version,
+    )
+    bump(task)  # the claim's state is part of the task's representation
+    _complete_if_all_confirmed(task, claim)
+    return task
+
+
+@transaction.atomic
+def task_reject_completion(
+    *,
+    task: Task,
+    actor: User,
+    reason: str,
+    party: Party | None = None,
+    expected_version: int | None = None,
+) -> Task:
+    """Any counterpart party may reject the claim, with a reason; the task goes
+    back to in progress."""
+    task, claim, t = _decide(
+        Decision.REJECT,
+        task=task,
+        actor=actor,
+        reason=reason,
+        party=party,
+        expected_version=expected_version,
+    )
+    _close_claim(claim, ClaimStatus.REJECTED)
+    return _move(task, t.target)
+
+
+# --- extensions ------------------------------------------------------------------
+
+
+@transaction.atomic
+def task_request_extension(
+    *,
+    task: Task,
+    actor: User,
+    requested_due_date: dt.date,
+    reason: str,
+    party: Party | None = None,
+) -> ExtensionRequest:
+    task = lock(Task, task.pk)
+    require(actor, "request_extension", task)
+    party = acting_party(actor, task, party)
+    if task.status not in workflow.OPEN_STATES and task.status != TaskStatus.SUSPENDED:
+        raise TransitionNotAllowed()
+    today = timezone.localdate()
+    if requested_due_date <= task.due_date:
+        raise InvalidInput(
+            field_errors={
+                "requested_due_date": [
+                    _("The new due date must be later than the current one.")
+                ]
+            }
+        )
+    if task.extension_requests.filter(status=ExtensionStatus.PENDING).exists():
+        raise Conflict(
+            _("This task already has an extension request awaiting decision.")
+        )
+    return validated_save(
+        ExtensionRequest(
+            task=task,
+            party=party,
+            requested_by=actor,
+            current_due_date=task.due_date,
+            requested_due_date=requested_due_date,
+            days_overdue=max(0, (today - task.due_date).days),
+            reason=reason,
+        )
+    )
+
+
+@transaction.atomic
+def extension_request_decide(
+    *, request: ExtensionRequest, actor: User, approve: bool, note: str = ""
+) -> ExtensionRequest:
+    """The joint office approves (the due date moves; the original stays on
+    record) or refuses (with a note)."""
+    request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
+    task = lock(Task, request.task_id)
+    require(actor, "decide_extension", task)
+    if request.status != ExtensionStatus.PENDING:
+        raise TransitionNotAllowed(
+            _("This extension request has already been decided.")
+        )
+    if not approve and not note.strip():
+        raise InvalidInput(field_errors={"note": [_("Give a reason for refusing.")]})
+    request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
+    request.decided_by = actor
+    request.decided_at = timezone.now()
+    request.decision_note = note
+    validated_save(request)
+    if approve:
+        bump(task, due_date=request.requested_due_date)
+    return request
+
+
+# --- light overrides ----------------------------------------------------------------
+
+
+@transaction.atomic
+def light_override_set(
+    *,
+    task: Task,
+    actor: User,
+    light: str,
+    reason: str,
+    expires_at: dt.datetime,
+) -> LightOverride:
+    task = lock(Task, task.pk)
+    require(actor, "override_light", task)
+    if light not in Light.values:
+        raise InvalidInput(field_errors={"light": [_("Choose red, amber or green.")]})
+    now = timezone.now()
+    task.light_overrides.filter(cleared_at__isnull=True).update(cleared_at=now)
+    override = validated_save(
+        LightOverride(
+            task=task,
+            light=light,
+            reason=reason,
+            expires_at=expires_at,
+            set_by=actor,
+            created_at=now,
+        )
+    )
+    bump(task)
+    return override
+
+
+@transaction.atomic
+def light_override_clear(*, task: Task, actor: User) -> int:
+    task = lock(Task, task.pk)
+    require(actor, "override_light", task)
+    cleared = task.light_overrides.filter(cleared_at__isnull=True).update(
+        cleared_at=timezone.now()
+    )
+    if cleared:
+        bump(task)
+    return cleared
