@@ -1,0 +1,344 @@
+"""The declared transition table, walked pair by pair against the services,
+and the dual sign-off, extensions and overrides around it."""
+
+import datetime as dt
+import itertools
+
+import pytest
+from django.utils import timezone
+
+from config.exceptions import (
+    Conflict,
+    InvalidInput,
+    PermissionDenied,
+    TransitionNotAllowed,
+)
+from tests.factories import PartyFactory, make_initiative, make_task
+from tracker import services, workflow
+from tracker.choices import ClaimStatus, ExtensionStatus, MilestoneStatus, TaskStatus
+from tracker.models import Task
+from tracker.workflow import Actor
+
+pytestmark = pytest.mark.django_db
+
+S = TaskStatus
+ROLES = [
+    "owner",
+    "counterpart",
+    "outside_coordinator",
+    "leadership",
+    "auditor",
+    "office",
+]
+ACTIONS = {
+    "start": services.task_start,
+    "claim_completion": services.task_claim_completion,
+    "confirm_completion": services.task_confirm_completion,
+    "reject_completion": services.task_reject_completion,
+    "suspend": services.task_suspend,
+    "resume": services.task_resume,
+    "cancel": services.task_cancel,
+    "reopen": services.task_reopen,
+}
+
+
+@pytest.fixture
+def guizhou(db):
+    return PartyFactory(code="gz", name="贵州省", short_name="黔")
+
+
+@pytest.fixture
+def people(sc_coord, cq_coord, sc_leader, cq_auditor, office, guizhou):
+    from tests.conftest import _member
+
+    return {
+        "owner": sc_coord,  # acts for Sichuan, the claimant below
+        "counterpart": cq_coord,
+        "outside_coordinator": _member("gz_coord", guizhou, "coordinator"),
+        "leadership": sc_leader,
+        "auditor": cq_auditor,
+        "office": office,
+    }
+
+
+@pytest.fixture
+def two_party_task(sichuan, chongqing, guizhou):
+    initiative = make_initiative([sichuan, chongqing, guizhou])
+    return make_task(initiative, parties=[sichuan, chongqing], code="T-1")
+
+
+def bring_to(task, status, people) -> Task:
+    """Reach `status` the way users would, through the services."""
+    owner, counterpart, office = (
+        people["owner"],
+        people["counterpart"],
+        people["office"],
+    )
+    if status == S.NOT_STARTED:
+        return task
+    if status in (S.SUSPENDED, S.CANCELLED):
+        action = (
+            services.task_suspend if status == S.SUSPENDED else services.task_cancel
+        )
+        action(task=task, actor=office, reason="专班研究决定")
+        return Task.objects.get(pk=task.pk)
+    services.task_start(task=task, actor=owner)
+    if status == S.IN_PROGRESS:
+        return Task.objects.get(pk=task.pk)
+    services.task_claim_completion(task=task, actor=owner)
+    if status == S.COMPLETED:
+        services.task_confirm_completion(task=task, actor=counterpart)
+    return Task.objects.get(pk=task.pk)
+
+
+def standing(role: str, status: str) -> set[Actor]:
+    """How each role stands towards the task (Sichuan is the claimant)."""
+    if role == "office":
+        return {Actor.ADMINISTRATOR}
+    if role == "counterpart":
+        return {Actor.OWNER, Actor.COUNTERPART}
+    if role == "owner":
+        return {Actor.OWNER} | (
+            set() if status == S.COMPLETION_CLAIMED else {Actor.COUNTERPART}
+        )
+    return set()
+
+
+@pytest.mark.parametrize(
+    ("from_status", "action", "role"),
+    list(itertools.product(S.values, ACTIONS, ROLES)),
+)
+def test_every_transition_pair(two_party_task, people, from_status, action, role):
+    task = bring_to(two_party_task, from_status, people)
+    transition = workflow.BY_ACTION[action]
+    kinds = standing(role, from_status)
+    may_act = bool(kinds & transition.actors)
+    expected_ok = may_act and from_status in transition.sources
+
+    kwargs = {"task": task, "actor": people[role]}
+    if action not in ("start", "claim_completion", "confirm_completion", "resume"):
+        kwargs["reason"] = "理由说明"
+    call = ACTIONS[action]
+    if expected_ok:
+        call(**kwargs)
+        assert Task.objects.get(pk=task.pk).status == transition.target
+    else:
+        expected_error = TransitionNotAllowed if may_act else PermissionDenied
+        with pytest.raises(expected_error):
+            call(**kwargs)
+        assert Task.objects.get(pk=task.pk).status == from_status
+
+
+@pytest.mark.parametrize(
+    ("from_status", "to_status"), list(itertools.product(S.values, S.values))
+)
+def test_pairs_outside_the_table_have_no_action(from_status, to_status):
+    reachable = [
+        t
+        for t in workflow.TRANSITIONS
+        if from_status in t.sources and t.target == to_status
+    ]
+    for actor in Actor:
+        assert workflow.allowed(from_status, to_status, actor) == any(
+            actor in t.actors for t in reachable
+        )
+
+
+def test_table_is_what_we_agreed():
+    table = {(t.action, t.target) for t in workflow.TRANSITIONS}
+    assert ("claim_completion", S.COMPLETION_CLAIMED) in table
+    assert workflow.BY_ACTION["reject_completion"].reason_required
+    assert workflow.BY_ACTION["confirm_completion"].actors == {Actor.COUNTERPART}
+    assert Actor.ADMINISTRATOR not in workflow.BY_ACTION["claim_completion"].actors
+
+
+# --- dual sign-off -------------------------------------------------------------------
+
+
+@pytest.fixture
+def three_owner_task(sichuan, chongqing, guizhou, people):
+    initiative = make_initiative([sichuan, chongqing, guizhou])
+    task = make_task(initiative, parties=[sichuan, chongqing, guizhou], code="T-3")
+    services.task_start(task=task, actor=people["owner"])
+    return task
+
+
+def test_completed_only_when_every_other_party_confirmed(three_owner_task, people):
+    task = three_owner_task
+    claim = services.task_claim_completion(task=task, actor=people["owner"])
+    assert claim.status == ClaimStatus.OPEN
+    with pytest.raises(PermissionDenied):  # the claimant cannot confirm itself
+        services.task_confirm_completion(task=task, actor=people["owner"])
+    services.task_confirm_completion(task=task, actor=people["counterpart"])
+    task.refresh_from_db()
+    assert task.status == S.COMPLETION_CLAIMED
+    with pytest.raises(Conflict):
+        services.task_confirm_completion(task=task, actor=people["counterpart"])
+    services.task_confirm_completion(task=task, actor=people["outside_coordinator"])
+    task.refresh_from_db()
+    claim.refresh_from_db()
+    assert task.status == S.COMPLETED
+    assert task.completed_at is not None and task.progress == 100
+    assert claim.status == ClaimStatus.CONFIRMED
+    assert {d.party.code for d in claim.decisions.all()} == {"cq", "gz"}
+
+
+def test_any_counterpart_may_reject_with_a_reason(three_owner_task, people):
+    task = three_owner_task
+    claim = services.task_claim_completion(task=task, actor=people["owner"])
+    services.task_confirm_completion(task=task, actor=people["counterpart"])
+    with pytest.raises(InvalidInput):
+        services.task_reject_completion(
+            task=task, actor=people["outside_coordinator"], reason="  "
+        )
+    services.task_reject_completion(
+        task=task, actor=people["outside_coordinator"], reason="贵州段尚未验收"
+    )
+    task.refresh_from_db()
+    claim.refresh_from_db()
+    assert task.status == S.IN_PROGRESS
+    assert claim.status == ClaimStatus.REJECTED and claim.closed_at
+    # A new claim starts a fresh round of confirmations.
+    services.task_claim_completion(task=task, actor=people["counterpart"])
+    assert task.completion_claims.filter(status=ClaimStatus.OPEN).count() == 1
+
+
+def test_claim_needs_own_milestones_done_or_an_explanation(
+    two_party_task, people, sichuan
+):
+    task = two_party_task
+    services.task_start(task=task, actor=people["owner"])
+    services.milestone_create(
+        task=task, title="四川段投运", due_date=dt.date(2025, 6, 30), party=sichuan
+    )
+    with pytest.raises(InvalidInput) as exc:
+        services.task_claim_completion(task=task, actor=people["owner"])
+    assert "explanation" in exc.value.field_errors
+    assert Task.objects.get(pk=task.pk).status == S.IN_PROGRESS
+    claim = services.task_claim_completion(
+        task=task, actor=people["owner"], explanation="投运仪式延至下月，工程已完工"
+    )
+    assert claim.explanation.startswith("投运")
+
+
+def test_single_owner_task_completes_on_claim(sichuan, chongqing, people):
+    initiative = make_initiative([sichuan, chongqing])
+    task = make_task(initiative, parties=[sichuan], code="T-S")
+    services.task_start(task=task, actor=people["owner"])
+    services.task_claim_completion(task=task, actor=people["owner"])
+    assert Task.objects.get(pk=task.pk).status == S.COMPLETED
+
+
+# --- extensions ----------------------------------------------------------------------
+
+
+def test_extension_keeps_the_original_date_on_record(two_party_task, people):
+    task = two_party_task
+    original = task.due_date
+    request = services.task_request_extension(
+        task=task,
+        actor=people["counterpart"],
+        requested_due_date=original + dt.timedelta(days=90),
+        reason="征地拆迁滞后",
+    )
+    assert request.status == ExtensionStatus.PENDING
+    assert request.current_due_date == original
+    assert request.days_overdue == max(0, (timezone.localdate() - original).days)
+    with pytest.raises(Conflict):
+        services.task_request_extension(
+            task=task,
+            actor=people["owner"],
+            requested_due_date=original + dt.timedelta(days=30),
+            reason="再次申请",
+        )
+    with pytest.raises(PermissionDenied):
+        services.extension_request_decide(
+            request=request, actor=people["counterpart"], approve=True
+        )
+    services.extension_request_decide(
+        request=request, actor=people["office"], approve=True
+    )
+    task = Task.objects.get(pk=task.pk)
+    assert task.due_date == original + dt.timedelta(days=90)
+    assert task.original_due_date == original
+    from tracker.selectors import task_get_for_user
+
+    assert task_get_for_user(user=people["office"], pk=task.pk).extension_count == 1
+    with pytest.raises(TransitionNotAllowed):
+        services.extension_request_decide(
+            request=request, actor=people["office"], approve=False, note="重复"
+        )
+
+
+def test_extension_refusal_needs_a_note_and_earlier_dates_are_refused(
+    two_party_task, people
+):
+    task = two_party_task
+    with pytest.raises(InvalidInput):
+        services.task_request_extension(
+            task=task,
+            actor=people["owner"],
+            requested_due_date=task.due_date,
+            reason="x",
+        )
+    with pytest.raises(PermissionDenied):
+        services.task_request_extension(
+            task=task,
+            actor=people["leadership"],
+            requested_due_date=task.due_date + dt.timedelta(days=1),
+            reason="x",
+        )
+    request = services.task_request_extension(
+        task=task,
+        actor=people["owner"],
+        requested_due_date=task.due_date + dt.timedelta(days=10),
+        reason="设备到货推迟",
+    )
+    with pytest.raises(InvalidInput):
+        services.extension_request_decide(
+            request=request, actor=people["office"], approve=False
+        )
+    services.extension_request_decide(
+        request=request,
+        actor=people["office"],
+        approve=False,
+        note="不影响总体进度，按期完成",
+    )
+    request.refresh_from_db()
+    assert request.status == ExtensionStatus.REFUSED
+    assert Task.objects.get(pk=task.pk).due_date == task.due_date
+
+
+# --- milestones ------------------------------------------------------------------------
+
+
+def test_coordinator_changes_only_own_party_milestones(
+    two_party_task, people, chongqing
+):
+    task = two_party_task
+    services.task_start(task=task, actor=people["owner"])
+    cq_ms = services.milestone_create(
+        task=task, title="重庆段完工", due_date=dt.date(2025, 9, 1), party=chongqing
+    )
+    with pytest.raises(PermissionDenied):
+        services.milestone_update(
+            milestone=cq_ms,
+            actor=people["owner"],
+            expected_version=cq_ms.version,
+            status=MilestoneStatus.DONE,
+        )
+    with pytest.raises(PermissionDenied):  # a coordinator may not move dates
+        services.milestone_update(
+            milestone=cq_ms,
+            actor=people["counterpart"],
+            expected_version=cq_ms.version,
+            due_date=dt.date(2026, 1, 1),
+        )
+    done = services.milestone_update(
+        milestone=cq_ms,
+        actor=people["counterpart"],
+        expected_version=cq_ms.version,
+        status=MilestoneStatus.DONE,
+    )
+    assert done.status == MilestoneStatus.DONE and done.completed_at
+    assert done.version == cq_ms.version + 1
