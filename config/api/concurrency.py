@@ -1,0 +1,128 @@
+"""The HTTP side of optimistic concurrency for models with an integer `version`.
+
+A representation carries ``ETag: "<app.model>-<pk>-v<version>"``; a write sends
+it back in ``If-Match``. These helpers turn the header into the version the
+client last read; the domain service then writes with ``UPDATE … WHERE version =
+expected`` and raises PreconditionFailed when nothing matched, so the check and
+the write are one statement and two racing writers cannot both win.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Protocol, TypeVar
+
+from django.http import HttpResponseBase
+
+from config.exceptions import PreconditionFailed, PreconditionRequired
+
+R = TypeVar("R", bound=HttpResponseBase)
+
+# A comma-separated list of entity tags (RFC 9110 §8.8.3), each optionally weak.
+_ETAG = r'(?:W/)?"[^"]*"'
+_ETAG_LIST = re.compile(rf"\s*{_ETAG}\s*(?:,\s*{_ETAG}\s*)*")
+_ETAG_VALUE = re.compile(r'(?:W/)?"([^"]*)"')
+
+
+class Versioned(Protocol):
+    pk: Any
+    version: int
+    _meta: Any
+
+
+def etag_for(obj: Versioned) -> str:
+    """The strong ETag of `obj`'s current version, quotes included."""
+    return f'"{_tag_prefix(obj)}{obj.version}"'
+
+
+def with_etag(response: R, obj: Versioned) -> R:
+    """Set the ETag of `obj` on `response`; returns the response for chaining."""
+    response["ETag"] = etag_for(obj)
+    return response
+
+
+def parse_if_match(request: Any, obj: Versioned) -> int | None:
+    """The version of `obj` the client says it last read, from ``If-Match``.
+
+    Returns None for ``*`` (any version will do). Raises PreconditionRequired
+    when the header is missing, and PreconditionFailed when it is malformed or
+    names another object: a tag copied from another task must never authorise a
+    write to this one.
+
+    Weak tags (``W/"…"``) are accepted although RFC 9110 asks for strong
+    comparison here: proxies that compress responses (nginx's gzip) weaken the
+    ETags they pass on, and our tag identifies the version, not the bytes.
+    """
+    header = request.headers.get("If-Match")
+    if header is None:
+        raise PreconditionRequired()
+    header = header.strip()
+    if header == "*":
+        return None
+    if not _ETAG_LIST.fullmatch(header):
+        raise PreconditionFailed()
+
+    prefix = _tag_prefix(obj)
+    claimed = []
+    for value in _ETAG_VALUE.findall(header):
+        version = value.removeprefix(prefix)
+        if version != value and version.isascii() and version.isdigit():
+            claimed.append(int(version))
+    if not claimed:
+        raise PreconditionFailed()
+    # A list may hold several versions of this object (a client unsure which it
+    # has): the current one, if listed, is the one that can succeed.
+    return obj.version if obj.version in claimed else claimed[0]
+
+
+def expected_version(request: Any, obj: Versioned) -> int:
+    """The version a conditional write of `obj` must find: the client's, or the
+    one just read when the client sent ``If-Match: *``."""
+    claimed = parse_if_match(request, obj)
+    return obj.version if claimed is None else claimed
+
+
+def _tag_prefix(obj: Versioned) -> str:
+    return f"{obj._meta.label_lower}-{obj.pk}-v"
+
+
+class ETagMixin:
+    """Puts the ETag of the one object a response shows on GET/HEAD/POST/PUT/PATCH.
+
+    Reads are covered by ``get_object()``. A write view must set
+    ``self.etag_object`` to what the service returned: the object it read
+    before the write has the old version, and an ETag from it would make the
+    client's next write fail, so without that assignment a write gets no ETag
+    rather than a wrong one.
+    """
+
+    etag_object: Versioned | None = None
+    _etag_read_object: Versioned | None = None
+
+    ETAG_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH"})
+    SAFE_METHODS = frozenset({"GET", "HEAD"})
+
+    def get_object(self) -> Any:
+        obj = super().get_object()  # type: ignore[misc]
+        self._etag_read_object = obj
+        return obj
+
+    def apply_etag(self, request: Any, response: HttpResponseBase) -> None:
+        """Set the ETag if this response shows one versioned object. Also called
+        by the idempotency wrapper, so that a replay carries the same ETag."""
+        if not 200 <= response.status_code < 300 or response.has_header("ETag"):
+            return
+        method = request.method.upper()
+        if method not in self.ETAG_METHODS:
+            return
+        obj = self.etag_object
+        if obj is None and method in self.SAFE_METHODS:
+            obj = self._etag_read_object
+        if obj is not None and getattr(obj, "version", None) is not None:
+            with_etag(response, obj)
+
+    def finalize_response(self, request: Any, response: Any, *args, **kwargs) -> Any:
+        finalize = super().finalize_response  # type: ignore[misc]
+        response = finalize(request, response, *args, **kwargs)
+        self.apply_etag(request, response)
+        return response
