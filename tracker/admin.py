@@ -5,10 +5,14 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from .models import (
+    ClaimDecision,
+    CompletionClaim,
+    ExtensionRequest,
     Indicator,
     IndicatorReading,
     IndustrialPark,
     Initiative,
+    LightOverride,
     Milestone,
     ParkEvaluation,
     ParkPair,
@@ -277,3 +281,82 @@ class ParkEvaluationAdmin(admin.ModelAdmin):
     search_fields = ["park__name", "note"]
     autocomplete_fields = ["park"]
     list_select_related = ["park"]
+
+
+class ReadOnlyEventAdmin(admin.ModelAdmin):
+    """Business events are written by the services; the admin shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class ClaimDecisionInline(admin.TabularInline):
+    model = ClaimDecision
+    extra = 0
+    can_delete = False
+    readonly_fields = ["party", "decided_by", "decision", "reason", "decided_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(CompletionClaim)
+class CompletionClaimAdmin(ReadOnlyEventAdmin):
+    list_display = ["task", "party", "claimed_by", "status", "claimed_at", "closed_at"]
+    list_filter = ["status", "party"]
+    search_fields = ["task__code", "task__title", "explanation"]
+    list_select_related = ["task", "party", "claimed_by"]
+    inlines = [ClaimDecisionInline]
+
+
+@admin.register(ExtensionRequest)
+class ExtensionRequestAdmin(ReadOnlyEventAdmin):
+    list_display = [
+        "task",
+        "party",
+        "current_due_date",
+        "requested_due_date",
+        "days_overdue",
+        "status",
+        "requested_at",
+        "decided_by",
+    ]
+    list_filter = ["status", "party"]
+    search_fields = ["task__code", "task__title", "reason"]
+    list_select_related = ["task", "party", "decided_by"]
+    actions = ["approve"]
+
+    @admin.action(description=_("Approve the selected extension requests"))
+    def approve(self, request, queryset):
+        from config.exceptions import DomainError
+
+        from . import services
+
+        approved = 0
+        for extension in queryset:
+            try:
+                services.extension_request_decide(
+                    request=extension, actor=request.user, approve=True
+                )
+                approved += 1
+            except DomainError as exc:
+                self.message_user(request, f"{extension}: {exc.message}", level="error")
+        if approved:
+            self.message_user(
+                request,
+                _("%(count)d extension requests approved.") % {"count": approved},
+            )
+
+
+@admin.register(LightOverride)
+class LightOverrideAdmin(ReadOnlyEventAdmin):
+    list_display = ["task", "light", "reason", "expires_at", "set_by", "cleared_at"]
+    list_filter = ["light"]
+    search_fields = ["task__code", "task__title", "reason"]
+    list_select_related = ["task", "set_by"]

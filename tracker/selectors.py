@@ -307,3 +307,91 @@ def home_overview(*, user) -> list[dict]:
         {**counts.get(initiative.pk, empty), "initiative": initiative}
         for initiative in initiatives
     ]
+
+
+def owner_list_for_user(*, user) -> QuerySet[TaskOwner]:
+    return TaskOwner.objects.filter(task__in=_visible_tasks(user)).select_related(
+        "task", "party", "agency"
+    )
+
+
+ATTENTION_DAYS = 14
+
+
+def attention_for_user(*, user, today: dt.date) -> list[dict]:
+    """What waits for the caller: claims their party must confirm, their party's
+    milestones overdue or due within two weeks, and (for the joint office)
+    extension requests awaiting decision. A fixed number of queries."""
+    g = grants(user)
+    items: list[dict] = []
+    tasks = _visible_tasks(user)
+    if g.coordinator_of:
+        from .models import CompletionClaim
+
+        decided = CompletionClaim.objects.filter(
+            pk=OuterRef("pk"), decisions__party__in=g.coordinator_of
+        )
+        claims = (
+            CompletionClaim.objects.filter(
+                status="open",
+                task__in=tasks,
+                task__owners__party__in=g.coordinator_of,
+            )
+            .exclude(party__in=g.coordinator_of)
+            .exclude(Exists(decided))
+            .select_related("task")
+            .distinct()
+        )
+        items += [
+            _item("awaiting_confirmation", c.task, c.pk, str(c.task.title), None)
+            for c in claims
+        ]
+        milestones = (
+            Milestone.objects.filter(
+                task__in=tasks.filter(status__in=OPEN_STATES),
+                due_date__lte=today + dt.timedelta(days=ATTENTION_DAYS),
+            )
+            .filter(Q(party__in=g.coordinator_of) | Q(party__isnull=True))
+            .filter(task__owners__party__in=g.coordinator_of)
+            .exclude(status=MilestoneStatus.DONE)
+            .select_related("task")
+            .distinct()
+            .order_by("due_date", "id")
+        )
+        items += [
+            _item(
+                "milestone_overdue" if m.due_date < today else "milestone_due_soon",
+                m.task,
+                m.pk,
+                m.title,
+                m.due_date,
+            )
+            for m in milestones
+        ]
+    if g.administrator:
+        pending = extension_request_list_for_user(user=user).filter(
+            status=ExtensionStatus.PENDING
+        )
+        items += [
+            _item(
+                "extension_pending",
+                e.task,
+                e.pk,
+                str(e.requested_due_date),
+                e.requested_due_date,
+            )
+            for e in pending
+        ]
+    return items
+
+
+def _item(kind, task, object_id, title, due_date) -> dict:
+    return {
+        "kind": kind,
+        "task": task.pk,
+        "task_code": task.code,
+        "task_title": task.title,
+        "title": title,
+        "due_date": due_date,
+        "object_id": object_id,
+    }

@@ -38,10 +38,11 @@ def progress_update_post(
     progress: int,
     party: Party | None = None,
     reported_at: dt.datetime | None = None,
+    expected_version: int | None = None,
 ) -> ProgressUpdate:
     """Record an owner party's progress update and carry its percentage onto the
     task; the first update with progress starts a task not yet started."""
-    task = lock(Task, task.pk)
+    task = lock(Task, task.pk, expected_version)
     require(actor, "post_progress_update", task)
     party = acting_party(actor, task, party)
     require_open(task, *workflow.OPEN_STATES, TaskStatus.COMPLETED)
@@ -173,6 +174,16 @@ def task_owner_update(*, owner: TaskOwner, actor: User, **fields) -> TaskOwner:
     also reassign the responsible agency."""
     owner = TaskOwner.objects.select_for_update().get(pk=owner.pk)
     require(actor, "change_owner_contact", owner)
+    contact = fields.get("contact_user")
+    if (
+        contact is not None
+        and not contact.memberships.filter(party=owner.party, is_active=True).exists()
+    ):
+        raise InvalidInput(
+            field_errors={
+                "contact_user": [_("The contact must be a member of this party.")]
+            }
+        )
     known = OWNER_CONTACT_FIELDS | {"agency"}
     allowed = known if grants(actor).administrator else OWNER_CONTACT_FIELDS
     _check_fields(fields, allowed=allowed, known=known)

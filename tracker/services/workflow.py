@@ -311,8 +311,9 @@ def light_override_set(
     light: str,
     reason: str,
     expires_at: dt.datetime,
+    expected_version: int | None = None,
 ) -> LightOverride:
-    task = lock(Task, task.pk)
+    task = lock(Task, task.pk, expected_version)
     require(actor, "override_light", task)
     if light not in Light.values:
         raise InvalidInput(field_errors={"light": [_("Choose red, amber or green.")]})
@@ -333,8 +334,10 @@ def light_override_set(
 
 
 @transaction.atomic
-def light_override_clear(*, task: Task, actor: User) -> int:
-    task = lock(Task, task.pk)
+def light_override_clear(
+    *, task: Task, actor: User, expected_version: int | None = None
+) -> int:
+    task = lock(Task, task.pk, expected_version)
     require(actor, "override_light", task)
     cleared = task.light_overrides.filter(cleared_at__isnull=True).update(
         cleared_at=timezone.now()

@@ -1,0 +1,46 @@
+import django_filters
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext_lazy as _
+
+from ..choices import Light, MilestoneStatus, TaskList, TaskStatus
+from ..models import Milestone, Task, TaskOwner
+
+
+class TaskFilter(django_filters.FilterSet):
+    party = django_filters.NumberFilter(method="filter_party", label=_("owner party"))
+    agency = django_filters.NumberFilter(method="filter_agency", label=_("agency"))
+    work_stream = django_filters.NumberFilter(field_name="work_stream_id")
+    task_list = django_filters.ChoiceFilter(choices=TaskList.choices)
+    status = django_filters.MultipleChoiceFilter(choices=TaskStatus.choices)
+    light = django_filters.MultipleChoiceFilter(choices=Light.choices)
+    lead_party = django_filters.NumberFilter(field_name="lead_party_id")
+    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
+    due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
+    initiative = django_filters.NumberFilter(field_name="initiative_id")
+
+    class Meta:
+        model = Task
+        fields = []
+
+    def filter_party(self, queryset, name, value: int):
+        # Exists, not a join: a task owned by both parties must appear once.
+        return queryset.filter(
+            Exists(TaskOwner.objects.filter(task=OuterRef("pk"), party_id=value))
+        )
+
+    def filter_agency(self, queryset, name, value: int):
+        return queryset.filter(
+            Exists(TaskOwner.objects.filter(task=OuterRef("pk"), agency_id=value))
+        )
+
+
+class MilestoneFilter(django_filters.FilterSet):
+    task = django_filters.NumberFilter(field_name="task_id")
+    party = django_filters.NumberFilter(field_name="party_id")
+    status = django_filters.MultipleChoiceFilter(choices=MilestoneStatus.choices)
+    due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
+    due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
+
+    class Meta:
+        model = Milestone
+        fields = []

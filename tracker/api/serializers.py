@@ -1,0 +1,289 @@
+"""What the API shows. Output serializers read annotated, prefetched rows and
+never query on their own; input serializers are in `inputs.py`."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import Agency, Party
+from accounts.serializers import PartyRefSerializer, UserRefSerializer
+
+from ..choices import Light
+from ..models import (
+    ExtensionRequest,
+    Indicator,
+    IndicatorReading,
+    Initiative,
+    Milestone,
+    ProgressUpdate,
+    Task,
+    TaskOwner,
+    WorkStream,
+)
+
+
+class AgencyRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Agency
+        fields = ["id", "name", "short_name"]
+
+
+class WorkStreamSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WorkStream
+        fields = ["id", "initiative", "code", "name", "description", "sort_order"]
+
+
+class WorkStreamRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = WorkStream
+        fields = ["id", "code", "name"]
+
+
+class InitiativeSerializer(serializers.ModelSerializer):
+    parties = PartyRefSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Initiative
+        fields = [
+            "id",
+            "code",
+            "name",
+            "short_name",
+            "description",
+            "launched_on",
+            "parties",
+        ]
+
+
+class OwnerSerializer(serializers.ModelSerializer):
+    party = PartyRefSerializer(read_only=True)
+    agency = AgencyRefSerializer(read_only=True)
+
+    class Meta:
+        model = TaskOwner
+        fields = ["id", "task", "party", "agency", "contact_name", "contact_phone"]
+
+
+class LightOverrideSerializer(serializers.Serializer):
+    light = serializers.ChoiceField(choices=Light.choices)
+    reason = serializers.CharField()
+    expires_at = serializers.DateTimeField()
+
+
+class LightSerializer(serializers.Serializer):
+    """The light as shown everywhere: its value, the computed one, and the
+    administrator's override when one is in force."""
+
+    value = serializers.ChoiceField(choices=Light.choices)
+    label = serializers.CharField()
+    computed = serializers.ChoiceField(choices=Light.choices)
+    override = LightOverrideSerializer(allow_null=True)
+
+
+def light_of(task) -> dict:
+    override = None
+    if task.override_light:
+        override = {
+            "light": task.override_light,
+            "reason": task.override_reason,
+            "expires_at": task.override_expires_at,
+        }
+    return {
+        "value": task.light,
+        "label": str(Light(task.light).label),
+        "computed": task.computed_light,
+        "override": override,
+    }
+
+
+class TaskSerializer(serializers.ModelSerializer):
+    work_stream = WorkStreamRefSerializer(read_only=True)
+    lead_party = PartyRefSerializer(read_only=True, allow_null=True)
+    owners = OwnerSerializer(many=True, read_only=True)
+    light = serializers.SerializerMethodField()
+    extension_count = serializers.IntegerField(read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = Task
+        fields = [
+            "id",
+            "initiative",
+            "code",
+            "title",
+            "work_stream",
+            "task_list",
+            "lead_party",
+            "status",
+            "status_label",
+            "priority",
+            "planned_start",
+            "due_date",
+            "original_due_date",
+            "extension_count",
+            "progress",
+            "completed_at",
+            "light",
+            "owners",
+            "version",
+            "updated_at",
+        ]
+
+    @extend_schema_field(LightSerializer)
+    def get_light(self, task) -> dict:
+        return light_of(task)
+
+
+class MilestoneSerializer(serializers.ModelSerializer):
+    party = PartyRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Milestone
+        fields = [
+            "id",
+            "task",
+            "party",
+            "parent",
+            "title",
+            "description",
+            "due_date",
+            "status",
+            "completed_at",
+            "weight",
+            "version",
+        ]
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    party = PartyRefSerializer(read_only=True, allow_null=True)
+    latest_value = serializers.DecimalField(
+        max_digits=20, decimal_places=4, read_only=True, allow_null=True
+    )
+    latest_period = serializers.DateField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "id",
+            "task",
+            "party",
+            "name",
+            "unit",
+            "baseline",
+            "target",
+            "direction",
+            "latest_value",
+            "latest_period",
+        ]
+
+
+class ReadingSerializer(serializers.ModelSerializer):
+    party = PartyRefSerializer(read_only=True)
+    reported_by = UserRefSerializer(read_only=True)
+    evidence_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = IndicatorReading
+        fields = [
+            "id",
+            "indicator",
+            "period",
+            "value",
+            "note",
+            "party",
+            "reported_by",
+            "reported_at",
+            "verification_status",
+            "evidence_url",
+        ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_evidence_url(self, reading) -> str | None:
+        if not reading.evidence:
+            return None
+        return reverse("api:reading-evidence", args=[reading.pk])
+
+
+class ProgressUpdateSerializer(serializers.ModelSerializer):
+    party = PartyRefSerializer(read_only=True)
+    author = UserRefSerializer(read_only=True)
+
+    class Meta:
+        model = ProgressUpdate
+        fields = [
+            "id",
+            "task",
+            "party",
+            "author",
+            "narrative",
+            "progress",
+            "reported_at",
+        ]
+
+
+class ExtensionRequestSerializer(serializers.ModelSerializer):
+    party = PartyRefSerializer(read_only=True)
+    requested_by = UserRefSerializer(read_only=True)
+    decided_by = UserRefSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = ExtensionRequest
+        fields = [
+            "id",
+            "task",
+            "party",
+            "requested_by",
+            "current_due_date",
+            "requested_due_date",
+            "days_overdue",
+            "reason",
+            "status",
+            "requested_at",
+            "decided_by",
+            "decided_at",
+            "decision_note",
+        ]
+
+
+class TaskDetailSerializer(TaskSerializer):
+    milestones = MilestoneSerializer(many=True, read_only=True)
+    indicators = IndicatorSerializer(many=True, read_only=True)
+
+    class Meta(TaskSerializer.Meta):
+        fields = [
+            *TaskSerializer.Meta.fields,
+            "description",
+            "milestones",
+            "indicators",
+        ]
+
+
+class AttentionItemSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(
+        choices=[
+            ("awaiting_confirmation", _("awaiting your party's confirmation")),
+            ("milestone_overdue", _("milestone overdue")),
+            ("milestone_due_soon", _("milestone due soon")),
+            ("extension_pending", _("extension request awaiting decision")),
+        ]
+    )
+    task = serializers.IntegerField()
+    task_code = serializers.CharField()
+    task_title = serializers.CharField()
+    title = serializers.CharField()
+    due_date = serializers.DateField(allow_null=True)
+    object_id = serializers.IntegerField()
+
+
+class PartySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Party
+        fields = ["id", "code", "name", "short_name", "kind"]
+
+
+class AgencySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Agency
+        fields = ["id", "party", "parent", "name", "short_name", "kind", "is_lead"]

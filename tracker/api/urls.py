@@ -1,0 +1,29 @@
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("initiatives", views.InitiativeViewSet, basename="initiative")
+router.register("parties", views.PartyViewSet, basename="party")
+router.register("agencies", views.AgencyViewSet, basename="agency")
+router.register("work-streams", views.WorkStreamViewSet, basename="work-stream")
+router.register("tasks", views.TaskViewSet, basename="task")
+router.register("owners", views.OwnerViewSet, basename="owner")
+router.register("milestones", views.MilestoneViewSet, basename="milestone")
+router.register("indicators", views.IndicatorViewSet, basename="indicator")
+router.register("readings", views.ReadingViewSet, basename="reading")
+router.register(
+    "progress-updates", views.ProgressUpdateViewSet, basename="progress-update"
+)
+router.register(
+    "extension-requests", views.ExtensionRequestViewSet, basename="extension-request"
+)
+
+app_name = "api"
+urlpatterns = [
+    path("me/", views.MeView.as_view(), name="me"),
+    path("attention/", views.AttentionView.as_view(), name="attention"),
+    *router.urls,
+]

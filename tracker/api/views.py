@@ -1,0 +1,424 @@
+"""The REST API: plumbing only. Each view checks who is asking, validates the
+input, reads through a selector (404 for what the caller may not see), makes
+one service call and serialises the result."""
+
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts import selectors as account_selectors
+from accounts.models import Agency, Party
+from accounts.serializers import MeSerializer
+from config.api.concurrency import ETagMixin, expected_version
+from config.api.idempotency import idempotent
+from config.api.uploads import evidence_response
+from config.exceptions import NotFound
+
+from .. import selectors, services
+from ..models import WorkStream
+from . import inputs
+from .filters import MilestoneFilter, TaskFilter
+from .serializers import (
+    AgencySerializer,
+    AttentionItemSerializer,
+    ExtensionRequestSerializer,
+    IndicatorSerializer,
+    InitiativeSerializer,
+    MilestoneSerializer,
+    OwnerSerializer,
+    PartySerializer,
+    ProgressUpdateSerializer,
+    ReadingSerializer,
+    TaskDetailSerializer,
+    TaskSerializer,
+    WorkStreamSerializer,
+)
+
+
+def _valid(serializer_class, request):
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class MeView(APIView):
+    """Who am I: my roles and my parties."""
+
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        user = account_selectors.user_with_memberships(user=request.user)
+        return Response(MeSerializer(user).data)
+
+
+class InitiativeViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = InitiativeSerializer
+    search_fields = ["name", "code"]
+    ordering_fields = ["code", "name"]
+
+    def get_queryset(self):
+        return (
+            selectors.initiative_list_for_user(user=self.request.user)
+            .prefetch_related("parties")
+            .order_by("code")
+        )
+
+
+class PartyViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = PartySerializer
+    search_fields = ["name", "code"]
+
+    def get_queryset(self):
+        visible = selectors.initiative_list_for_user(user=self.request.user)
+        return Party.objects.filter(participations__initiative__in=visible).distinct()
+
+
+class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = AgencySerializer
+    search_fields = ["name", "short_name"]
+    filterset_fields = ["party", "kind", "is_lead"]
+
+    def get_queryset(self):
+        visible = selectors.initiative_list_for_user(user=self.request.user)
+        parties = Party.objects.filter(participations__initiative__in=visible)
+        return Agency.objects.filter(party__in=parties).order_by(
+            "party__sort_order", "name"
+        )
+
+
+class WorkStreamViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = WorkStreamSerializer
+    filterset_fields = ["initiative"]
+
+    def get_queryset(self):
+        visible = selectors.initiative_list_for_user(user=self.request.user)
+        return WorkStream.objects.filter(initiative__in=visible).order_by(
+            "initiative", "sort_order"
+        )
+
+
+class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
+    filterset_class = TaskFilter
+    search_fields = ["title", "code", "description"]
+    ordering_fields = [
+        "code",
+        "due_date",
+        "progress",
+        "priority",
+        "updated_at",
+        "title",
+    ]
+
+    def get_queryset(self):
+        return selectors.task_list_for_user(user=self.request.user)
+
+    def get_serializer_class(self):
+        return TaskDetailSerializer if self.action == "retrieve" else TaskSerializer
+
+    def get_object(self):
+        task = selectors.task_get_for_user(user=self.request.user, pk=self.kwargs["pk"])
+        self._etag_read_object = task
+        return task
+
+    def _respond(self, task_pk, status_code=status.HTTP_200_OK):
+        task = selectors.task_get_for_user(user=self.request.user, pk=task_pk)
+        self.etag_object = task
+        return Response(TaskDetailSerializer(task).data, status=status_code)
+
+    @extend_schema(request=inputs.TaskPatchInput, responses=TaskDetailSerializer)
+    def partial_update(self, request, pk=None):
+        task = self.get_object()
+        data = _valid(inputs.TaskPatchInput, request)
+        services.task_update(
+            task=task,
+            actor=request.user,
+            expected_version=expected_version(request, task),
+            **data,
+        )
+        return self._respond(task.pk)
+
+    def _transition(self, request, service, input_class, **extra):
+        task = self.get_object()
+        data = _valid(input_class, request)
+        service(
+            task=task,
+            actor=request.user,
+            expected_version=expected_version(request, task),
+            **data,
+            **extra,
+        )
+        return self._respond(task.pk)
+
+    @extend_schema(request=inputs.StartInput, responses=TaskDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        return self._transition(request, services.task_start, inputs.StartInput)
+
+    @extend_schema(request=inputs.ClaimInput, responses=TaskDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="claim-completion")
+    def claim_completion(self, request, pk=None):
+        return self._transition(
+            request, services.task_claim_completion, inputs.ClaimInput
+        )
+
+    @extend_schema(request=inputs.ConfirmInput, responses=TaskDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="confirm-completion")
+    def confirm_completion(self, request, pk=None):
+        return self._transition(
+            request, services.task_confirm_completion, inputs.ConfirmInput
+        )
+
+    @extend_schema(request=inputs.RejectInput, responses=TaskDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="reject-completion")
+    def reject_completion(self, request, pk=None):
+        return self._transition(
+            request, services.task_reject_completion, inputs.RejectInput
+        )
+
+    @extend_schema(request=inputs.ReasonInput, responses=TaskDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def suspend(self, request, pk=None):
+        return self._transition(request, services.task_suspend, inputs.ReasonInput)
+
+    @extend_schema(request=inputs.ResumeInput, responses=TaskDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        return self._transition(request, services.task_resume, inputs.ResumeInput)
+
+    @extend_schema(request=inputs.ReasonInput, responses=TaskDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        return self._transition(request, services.task_cancel, inputs.ReasonInput)
+
+    @extend_schema(request=inputs.ReasonInput, responses=TaskDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        return self._transition(request, services.task_reopen, inputs.ReasonInput)
+
+    @extend_schema(
+        request=inputs.ExtensionInput,
+        responses={201: ExtensionRequestSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="request-extension")
+    def request_extension(self, request, pk=None):
+        task = self.get_object()
+        data = _valid(inputs.ExtensionInput, request)
+        extension = services.task_request_extension(
+            task=task, actor=request.user, **data
+        )
+        return Response(
+            ExtensionRequestSerializer(extension).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=inputs.LightOverrideInput, responses=TaskDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="light-override")
+    def light_override(self, request, pk=None):
+        return self._transition(
+            request, services.light_override_set, inputs.LightOverrideInput
+        )
+
+    @extend_schema(request=None, responses=TaskDetailSerializer)
+    @light_override.mapping.delete
+    def clear_light_override(self, request, pk=None):
+        task = self.get_object()
+        services.light_override_clear(
+            task=task,
+            actor=request.user,
+            expected_version=expected_version(request, task),
+        )
+        return self._respond(task.pk)
+
+    @extend_schema(
+        methods=["get"], responses=ProgressUpdateSerializer(many=True), request=None
+    )
+    @extend_schema(
+        methods=["post"],
+        request=inputs.ProgressUpdateInput,
+        responses={201: ProgressUpdateSerializer},
+    )
+    @action(detail=True, methods=["get", "post"], url_path="progress-updates")
+    def progress_updates(self, request, pk=None):
+        if request.method == "GET":
+            task = self.get_object()
+            updates = selectors.progress_update_list_for_user(user=request.user).filter(
+                task=task
+            )
+            page = self.paginate_queryset(updates)
+            return self.get_paginated_response(
+                ProgressUpdateSerializer(page, many=True).data
+            )
+        return self._post_progress_update(request, pk)
+
+    @idempotent
+    def _post_progress_update(self, request, pk):
+        task = self.get_object()
+        data = _valid(inputs.ProgressUpdateInput, request)
+        expected = expected_version(request, task)
+        update = services.progress_update_post(
+            task=task, actor=request.user, **data, expected_version=expected
+        )
+        self.etag_object = selectors.task_get_for_user(user=request.user, pk=task.pk)
+        return Response(
+            ProgressUpdateSerializer(update).data, status=status.HTTP_201_CREATED
+        )
+
+
+class MilestoneViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = MilestoneSerializer
+    filterset_class = MilestoneFilter
+    search_fields = ["title"]
+    ordering_fields = ["due_date", "title", "status"]
+
+    def get_queryset(self):
+        return selectors.milestone_list_for_user(user=self.request.user)
+
+    def get_object(self):
+        milestone = selectors.milestone_get_for_user(
+            user=self.request.user, pk=self.kwargs["pk"]
+        )
+        self._etag_read_object = milestone
+        return milestone
+
+    @extend_schema(request=inputs.MilestonePatchInput, responses=MilestoneSerializer)
+    def partial_update(self, request, pk=None):
+        milestone = self.get_object()
+        data = _valid(inputs.MilestonePatchInput, request)
+        updated = services.milestone_update(
+            milestone=milestone,
+            actor=request.user,
+            expected_version=expected_version(request, milestone),
+            **data,
+        )
+        self.etag_object = updated
+        return Response(MilestoneSerializer(updated).data)
+
+
+class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = IndicatorSerializer
+    filterset_fields = ["task", "party"]
+    search_fields = ["name"]
+
+    def get_queryset(self):
+        return selectors.indicator_list_for_user(user=self.request.user)
+
+    def get_object(self):
+        return selectors.indicator_get_for_user(
+            user=self.request.user, pk=self.kwargs["pk"]
+        )
+
+    @extend_schema(
+        methods=["get"], responses=ReadingSerializer(many=True), request=None
+    )
+    @extend_schema(
+        methods=["post"],
+        request={
+            "multipart/form-data": inputs.ReadingInput,
+            "application/json": inputs.ReadingInput,
+        },
+        responses={201: ReadingSerializer},
+    )
+    @action(detail=True, methods=["get", "post"])
+    def readings(self, request, pk=None):
+        indicator = self.get_object()
+        if request.method == "GET":
+            readings = selectors.reading_list_for_user(user=request.user).filter(
+                indicator=indicator
+            )
+            page = self.paginate_queryset(readings)
+            return self.get_paginated_response(ReadingSerializer(page, many=True).data)
+        return self._record(request, indicator)
+
+    @idempotent
+    def _record(self, request, indicator):
+        data = _valid(inputs.ReadingInput, request)
+        reading = services.indicator_reading_record(
+            indicator=indicator, actor=request.user, **data
+        )
+        return Response(ReadingSerializer(reading).data, status=status.HTTP_201_CREATED)
+
+
+class ReadingViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ReadingSerializer
+    filterset_fields = ["indicator", "party", "verification_status"]
+
+    def get_queryset(self):
+        return selectors.reading_list_for_user(user=self.request.user)
+
+    def get_object(self):
+        return selectors.reading_get_for_user(
+            user=self.request.user, pk=self.kwargs["pk"]
+        )
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse()})
+    @action(detail=True, methods=["get"])
+    def evidence(self, request, pk=None):
+        reading = self.get_object()
+        if not reading.evidence:
+            raise NotFound()
+        return evidence_response(reading.evidence, filename=reading.evidence.name)
+
+
+class ProgressUpdateViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ProgressUpdateSerializer
+    filterset_fields = ["task", "party"]
+    search_fields = ["narrative"]
+
+    def get_queryset(self):
+        return selectors.progress_update_list_for_user(user=self.request.user)
+
+
+class ExtensionRequestViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = ExtensionRequestSerializer
+    filterset_fields = ["task", "status", "party"]
+
+    def get_queryset(self):
+        return selectors.extension_request_list_for_user(user=self.request.user)
+
+    def get_object(self):
+        return selectors.extension_request_get_for_user(
+            user=self.request.user, pk=self.kwargs["pk"]
+        )
+
+    @extend_schema(
+        request=inputs.ExtensionDecisionInput, responses=ExtensionRequestSerializer
+    )
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        extension = self.get_object()
+        data = _valid(inputs.ExtensionDecisionInput, request)
+        decided = services.extension_request_decide(
+            request=extension, actor=request.user, **data
+        )
+        return Response(ExtensionRequestSerializer(decided).data)
+
+
+class OwnerViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    serializer_class = OwnerSerializer
+
+    def get_object(self):
+        return selectors.owner_get_for_user(
+            user=self.request.user, pk=self.kwargs["pk"]
+        )
+
+    def get_queryset(self):  # only for the schema; objects come from get_object
+        return selectors.owner_list_for_user(user=self.request.user)
+
+    @extend_schema(request=inputs.OwnerPatchInput, responses=OwnerSerializer)
+    def partial_update(self, request, pk=None):
+        owner = self.get_object()
+        data = _valid(inputs.OwnerPatchInput, request)
+        updated = services.task_owner_update(owner=owner, actor=request.user, **data)
+        return Response(OwnerSerializer(updated).data)
+
+
+class AttentionView(APIView):
+    """What needs the caller's attention now."""
+
+    @extend_schema(responses=AttentionItemSerializer(many=True))
+    def get(self, request):
+        items = selectors.attention_for_user(
+            user=request.user, today=timezone.localdate()
+        )
+        return Response(AttentionItemSerializer(items, many=True).data)
