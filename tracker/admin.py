@@ -138,7 +138,17 @@ class TaskAdmin(admin.ModelAdmin):
         "owners__contact_name",
     ]
     date_hierarchy = "due_date"
-    readonly_fields = ["original_due_date", "created_at", "updated_at"]
+    # Status and progress change only through the workflow and progress updates
+    # (services), never by typing into the admin.
+    readonly_fields = [
+        "status",
+        "progress",
+        "completed_at",
+        "original_due_date",
+        "version",
+        "created_at",
+        "updated_at",
+    ]
     autocomplete_fields = ["lead_party"]
     list_select_related = ["work_stream", "lead_party"]
     inlines = [TaskOwnerInline, MilestoneInline, IndicatorInline]
@@ -161,8 +171,21 @@ class TaskAdmin(admin.ModelAdmin):
                 ]
             },
         ),
-        (_("Record"), {"fields": ["created_at", "updated_at"]}),
+        (_("Record"), {"fields": ["version", "created_at", "updated_at"]}),
     ]
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.version += 1  # an admin edit makes every ETag read before it stale
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is Milestone:
+            for milestone_form in formset.forms:
+                instance = milestone_form.instance
+                if instance.pk and milestone_form.has_changed():
+                    instance.version += 1
+        super().save_formset(request, form, formset, change)
 
     def get_queryset(self, request):
         owners = TaskOwner.objects.select_related("party", "agency").order_by(

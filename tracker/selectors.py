@@ -121,6 +121,15 @@ def with_light(qs: QuerySet[Task], *, today: dt.date | None = None) -> QuerySet[
             override_light=Subquery(active_override.values("light")[:1]),
             override_reason=Subquery(active_override.values("reason")[:1]),
             override_expires_at=Subquery(active_override.values("expires_at")[:1]),
+            days_overdue=Case(
+                When(
+                    status__in=OPEN_STATES,
+                    due_date__lt=today,
+                    then=DaysBetween(today_value, F("due_date")),
+                ),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
         )
         .annotate(
             computed_light=Case(

@@ -150,14 +150,14 @@ def test_due_before_start_is_a_form_error(admin_client, task):
     assert task.planned_start is None
 
 
-def test_progress_over_100_is_a_form_error(admin_client, task):
+def test_status_and_progress_are_not_editable_in_the_admin(admin_client, task):
     url = reverse("admin:tracker_task_change", args=[task.pk])
-    response = admin_client.post(
-        url, {**task_form(task, progress=150), **owner_rows(task)}
-    )
-    assert response.status_code == 200
+    data = {**task_form(task, status="completed", progress=150), **owner_rows(task)}
+    response = admin_client.post(url, data)
+    assert response.status_code == 302
     task.refresh_from_db()
-    assert task.progress == 0
+    assert (task.status, task.progress) == ("not_started", 0)
+    assert task.version == 2  # the edit itself still moves the version on
 
 
 def test_second_owner_from_same_party_is_a_form_error(admin_client, task, sichuan):
@@ -194,7 +194,7 @@ def test_removing_an_owner_with_milestones_is_a_form_error(
 def test_valid_change_is_saved(admin_client, task):
     url = reverse("admin:tracker_task_change", args=[task.pk])
     response = admin_client.post(
-        url, {**task_form(task, progress=40), **owner_rows(task)}
+        url, {**task_form(task, description="由专班统筹推进"), **owner_rows(task)}
     )
     assert response.status_code == 302
-    assert Task.objects.get(pk=task.pk).progress == 40
+    assert Task.objects.get(pk=task.pk).description == "由专班统筹推进"

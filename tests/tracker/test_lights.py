@@ -127,3 +127,9 @@ def test_override_with_reason_and_expiry(plan, sc_coord, office):
     assert light(plan, sc_coord, day) == Light.AMBER
     assert services.light_override_clear(task=plan, actor=office) == 1
     assert light(plan, sc_coord, day) == Light.GREEN
+
+
+def test_days_overdue_counted_for_open_tasks_only(plan, sc_coord):
+    shown = task_get_for_user(user=sc_coord, pk=plan.pk, today=dt.date(2026, 1, 10))
+    assert shown.days_overdue == 10
+    assert task_get_for_user(user=sc_coord, pk=plan.pk, today=DUE).days_overdue == 0

@@ -104,6 +104,7 @@ class TaskSerializer(serializers.ModelSerializer):
     owners = OwnerSerializer(many=True, read_only=True)
     light = serializers.SerializerMethodField()
     extension_count = serializers.IntegerField(read_only=True)
+    days_overdue = serializers.IntegerField(read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
@@ -123,6 +124,7 @@ class TaskSerializer(serializers.ModelSerializer):
             "due_date",
             "original_due_date",
             "extension_count",
+            "days_overdue",
             "progress",
             "completed_at",
             "light",
