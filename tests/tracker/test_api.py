@@ -333,3 +333,28 @@ def test_racing_writers_with_the_same_etag_exactly_one_wins(
         ms.refresh_from_db()
         assert ms.description.startswith(f"第{round_}轮")
         assert ms.version == round_ + 2
+
+
+def test_session_writes_need_the_csrf_token(sc_coord, joint):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(sc_coord)
+    url = f"/api/v1/tasks/{joint.pk}/progress-updates/"
+    tag = client.get(f"/api/v1/tasks/{joint.pk}/")["ETag"]
+    response = client.post(
+        url, {"narrative": "进展", "progress": 10}, format="json", HTTP_IF_MATCH=tag
+    )
+    assert response.status_code == 403
+    assert response["Content-Type"] == "application/problem+json"
+    assert not ProgressUpdate.objects.filter(task=joint).exists()
+
+
+def test_token_authentication(sc_coord, joint):
+    from rest_framework.authtoken.models import Token
+
+    token = Token.objects.create(user=sc_coord)
+    client = APIClient()
+    assert client.get("/api/v1/me/").status_code == 401
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    me = client.get("/api/v1/me/").json()
+    assert me["username"] == "sc_coord"
+    assert [m["role"] for m in me["memberships"]] == ["coordinator"]
