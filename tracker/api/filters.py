@@ -2,7 +2,16 @@ import django_filters
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import Light, MilestoneStatus, TaskList, TaskStatus
+from accounts.choices import AgencyKind
+
+from ..choices import (
+    ExtensionStatus,
+    Light,
+    MilestoneStatus,
+    TaskList,
+    TaskStatus,
+    VerificationStatus,
+)
 from ..models import Milestone, Task, TaskOwner
 
 
@@ -44,3 +53,41 @@ class MilestoneFilter(django_filters.FilterSet):
     class Meta:
         model = Milestone
         fields = []
+
+
+# Ids in filters are plain numbers, never looked up in the whole table: an id
+# the caller may not see must answer exactly like one that does not exist.
+
+
+class IndicatorFilter(django_filters.FilterSet):
+    task = django_filters.NumberFilter(field_name="task_id")
+    party = django_filters.NumberFilter(field_name="party_id")
+
+
+class ReadingFilter(django_filters.FilterSet):
+    indicator = django_filters.NumberFilter(field_name="indicator_id")
+    party = django_filters.NumberFilter(field_name="party_id")
+    verification_status = django_filters.ChoiceFilter(
+        choices=VerificationStatus.choices
+    )
+
+
+class ProgressUpdateFilter(django_filters.FilterSet):
+    task = django_filters.NumberFilter(field_name="task_id")
+    party = django_filters.NumberFilter(field_name="party_id")
+
+
+class ExtensionRequestFilter(django_filters.FilterSet):
+    task = django_filters.NumberFilter(field_name="task_id")
+    party = django_filters.NumberFilter(field_name="party_id")
+    status = django_filters.ChoiceFilter(choices=ExtensionStatus.choices)
+
+
+class WorkStreamFilter(django_filters.FilterSet):
+    initiative = django_filters.NumberFilter(field_name="initiative_id")
+
+
+class AgencyFilter(django_filters.FilterSet):
+    party = django_filters.NumberFilter(field_name="party_id")
+    kind = django_filters.ChoiceFilter(choices=AgencyKind.choices)
+    is_lead = django_filters.BooleanFilter()

@@ -4,7 +4,7 @@ know, so a client can never smuggle `status` or `lead_party` into a write."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from accounts.models import Agency, Party, User
+from accounts.models import Agency, Party
 from config.api.uploads import EvidenceFileField
 
 from ..choices import Light, MilestoneStatus, Priority, TaskList
@@ -26,8 +26,7 @@ class StrictSerializer(serializers.Serializer):
 
 
 class ActingPartyMixin(serializers.Serializer):
-    party = serializers.PrimaryKeyRelatedField(
-        queryset=Party.objects.all(),
+    party = serializers.IntegerField(
         required=False,
         allow_null=True,
         help_text=_(
@@ -64,9 +63,7 @@ class OwnerPatchInput(StrictSerializer):
     contact_phone = serializers.CharField(
         max_length=32, required=False, allow_blank=True
     )
-    contact_user = serializers.PrimaryKeyRelatedField(
-        queryset=User.objects.all(), required=False, allow_null=True
-    )
+    contact_user = serializers.IntegerField(required=False, allow_null=True)
     agency = serializers.PrimaryKeyRelatedField(
         queryset=Agency.objects.all(), required=False
     )

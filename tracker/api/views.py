@@ -10,7 +10,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors as account_selectors
-from accounts.models import Agency, Party
+from accounts.models import Agency, Party, User
 from accounts.serializers import MeSerializer
 from config.api.concurrency import ETagMixin, expected_version
 from config.api.idempotency import idempotent
@@ -19,8 +19,7 @@ from config.exceptions import NotFound
 
 from .. import selectors, services
 from ..models import WorkStream
-from . import inputs
-from .filters import MilestoneFilter, TaskFilter
+from . import filters, inputs
 from .serializers import (
     AgencySerializer,
     AttentionItemSerializer,
@@ -41,7 +40,23 @@ from .serializers import (
 def _valid(serializer_class, request):
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
+    data = dict(serializer.validated_data)
+    # Ids of parties and users arrive as plain numbers and are resolved here, so
+    # that an id the caller may not use and an id that does not exist get the
+    # same answer from the service.
+    if data.get("party") is not None:
+        data["party"] = Party.objects.filter(pk=data["party"]).first() or _NO_PARTY
+    if data.get("contact_user") is not None:
+        data["contact_user"] = (
+            User.objects.filter(pk=data["contact_user"]).first() or _NO_USER
+        )
+    return data
+
+
+# Stand-ins for ids that match no row: they belong to no one and nothing, so the
+# services refuse them exactly as they refuse someone else's.
+_NO_PARTY = Party(pk=0, code="", name="")
+_NO_USER = User(pk=0, username="")
 
 
 class MeView(APIView):
@@ -78,7 +93,7 @@ class PartyViewSet(viewsets.ReadOnlyModelViewSet):
 class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = AgencySerializer
     search_fields = ["name", "short_name"]
-    filterset_fields = ["party", "kind", "is_lead"]
+    filterset_class = filters.AgencyFilter
 
     def get_queryset(self):
         visible = selectors.initiative_list_for_user(user=self.request.user)
@@ -90,7 +105,7 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
 
 class WorkStreamViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = WorkStreamSerializer
-    filterset_fields = ["initiative"]
+    filterset_class = filters.WorkStreamFilter
 
     def get_queryset(self):
         visible = selectors.initiative_list_for_user(user=self.request.user)
@@ -100,7 +115,7 @@ class WorkStreamViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
-    filterset_class = TaskFilter
+    filterset_class = filters.TaskFilter
     search_fields = ["title", "code", "description"]
     ordering_fields = [
         "code",
@@ -267,7 +282,7 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
 
 class MilestoneViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = MilestoneSerializer
-    filterset_class = MilestoneFilter
+    filterset_class = filters.MilestoneFilter
     search_fields = ["title"]
     ordering_fields = ["due_date", "title", "status"]
 
@@ -297,7 +312,7 @@ class MilestoneViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
 
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = IndicatorSerializer
-    filterset_fields = ["task", "party"]
+    filterset_class = filters.IndicatorFilter
     search_fields = ["name"]
 
     def get_queryset(self):
@@ -341,7 +356,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
 
 class ReadingViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ReadingSerializer
-    filterset_fields = ["indicator", "party", "verification_status"]
+    filterset_class = filters.ReadingFilter
 
     def get_queryset(self):
         return selectors.reading_list_for_user(user=self.request.user)
@@ -362,7 +377,7 @@ class ReadingViewSet(viewsets.ReadOnlyModelViewSet):
 
 class ProgressUpdateViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ProgressUpdateSerializer
-    filterset_fields = ["task", "party"]
+    filterset_class = filters.ProgressUpdateFilter
     search_fields = ["narrative"]
 
     def get_queryset(self):
@@ -371,7 +386,7 @@ class ProgressUpdateViewSet(viewsets.ReadOnlyModelViewSet):
 
 class ExtensionRequestViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ExtensionRequestSerializer
-    filterset_fields = ["task", "status", "party"]
+    filterset_class = filters.ExtensionRequestFilter
 
     def get_queryset(self):
         return selectors.extension_request_list_for_user(user=self.request.user)
