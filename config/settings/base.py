@@ -191,6 +191,10 @@ SPECTACULAR_SETTINGS = {
         "VerificationStatusEnum": "tracker.choices.VerificationStatus",
     },
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api.schema.add_problem_responses",
+    ],
 }
 
 # Celery: Redis when REDIS_URL is set; otherwise kombu's filesystem transport
