@@ -17,6 +17,13 @@ test: export DJANGO_SETTINGS_MODULE = config.settings.test
 test: setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Benchmarks, not part of `make test`: each builds its own throwaway database and
+# prints its figures as plain lines (see bench/README.md). BENCH_ARGS=--seconds 20
+.PHONY: bench
+bench: export DJANGO_SETTINGS_MODULE = config.settings.test
+bench: venv database
+	$(PY) -m bench.api_list $(BENCH_ARGS)
+
 setup: venv system-packages messages database migrate static
 
 static: venv
