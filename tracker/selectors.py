@@ -25,7 +25,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Least
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
 from accounts.permissions import grants
@@ -164,18 +164,28 @@ def _owners_prefetch() -> Prefetch:
     )
 
 
+def _approved_extensions() -> Coalesce:
+    approved = (
+        ExtensionRequest.objects.filter(
+            task=OuterRef("pk"), status=ExtensionStatus.APPROVED
+        )
+        .order_by()
+        .values("task")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return Coalesce(Subquery(approved, output_field=IntegerField()), Value(0))
+
+
 def task_list_for_user(*, user, today: dt.date | None = None) -> QuerySet[Task]:
     return (
         with_light(_visible_tasks(user), today=today)
         .select_related("work_stream", "lead_party", "initiative")
         .prefetch_related(_owners_prefetch())
-        .annotate(
-            extension_count=Count(
-                "extension_requests",
-                filter=Q(extension_requests__status=ExtensionStatus.APPROVED),
-                distinct=True,
-            )
-        )
+        # A correlated subquery, not a join with GROUP BY: the paginator's COUNT
+        # can then drop every annotation, and PostgreSQL computes them only for
+        # the rows of the page.
+        .annotate(extension_count=_approved_extensions())
         .order_by("work_stream__sort_order", "code")
     )
 
@@ -194,16 +204,22 @@ def task_get_for_user(*, user, pk, today: dt.date | None = None) -> Task:
                 ),
                 Prefetch(
                     "indicators",
-                    queryset=Indicator.objects.select_related("party").prefetch_related(
-                        Prefetch(
-                            "readings",
-                            queryset=IndicatorReading.objects.order_by("-period"),
-                        )
-                    ),
+                    queryset=_with_latest_reading(
+                        Indicator.objects.select_related("party")
+                    ).order_by("sort_order", "id"),
                 ),
             )
             .get(pk=pk)
         )
+    except (Task.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
+def task_visible_for_user(*, user, pk) -> Task:
+    """The bare task row, for actions that need only its identity and version;
+    404 when not visible."""
+    try:
+        return _visible_tasks(user).get(pk=pk)
     except (Task.DoesNotExist, ValueError, TypeError):
         raise NotFound() from None
 
@@ -223,19 +239,22 @@ def milestone_get_for_user(*, user, pk) -> Milestone:
         raise NotFound() from None
 
 
-def indicator_list_for_user(*, user) -> QuerySet[Indicator]:
+def _with_latest_reading(qs: QuerySet[Indicator]) -> QuerySet[Indicator]:
     latest = IndicatorReading.objects.filter(indicator=OuterRef("pk")).order_by(
         "-period"
     )
-    return (
-        Indicator.objects.filter(task__in=_visible_tasks(user))
-        .select_related("task", "party")
-        .annotate(
-            latest_value=Subquery(latest.values("value")[:1]),
-            latest_period=Subquery(latest.values("period")[:1]),
-        )
-        .order_by("task__code", "sort_order", "id")
+    return qs.annotate(
+        latest_value=Subquery(latest.values("value")[:1]),
+        latest_period=Subquery(latest.values("period")[:1]),
     )
+
+
+def indicator_list_for_user(*, user) -> QuerySet[Indicator]:
+    return _with_latest_reading(
+        Indicator.objects.filter(task__in=_visible_tasks(user)).select_related(
+            "task", "party"
+        )
+    ).order_by("task__code", "sort_order", "id")
 
 
 def indicator_get_for_user(*, user, pk) -> Indicator:

@@ -96,7 +96,7 @@ class ProblemResponse(Response):
         return super().rendered_content
 
 
-def problem_response(
+def problem_body(
     *,
     status: int,
     code: str,
@@ -104,10 +104,8 @@ def problem_response(
     request: Any = None,
     errors: Mapping[str, list[str]] | None = None,
     title: Any = None,
-    headers: Mapping[str, str] | None = None,
-) -> ProblemResponse:
-    """Build one problem response; also usable by views that answer an error
-    without raising."""
+) -> dict[str, Any]:
+    """The RFC 9457 body, for DRF responses and plain Django views alike."""
     body: dict[str, Any] = {
         "type": f"{PROBLEM_TYPE_BASE}{code}",
         "title": str(title or TITLES.get(code) or _status_phrase(status)),
@@ -122,6 +120,29 @@ def problem_response(
     request_id = getattr(request, "request_id", None) if request is not None else None
     if request_id:
         body["request_id"] = request_id
+    return body
+
+
+def problem_response(
+    *,
+    status: int,
+    code: str,
+    detail: Any,
+    request: Any = None,
+    errors: Mapping[str, list[str]] | None = None,
+    title: Any = None,
+    headers: Mapping[str, str] | None = None,
+) -> ProblemResponse:
+    """Build one problem response; also usable by views that answer an error
+    without raising."""
+    body = problem_body(
+        status=status,
+        code=code,
+        detail=detail,
+        request=request,
+        errors=errors,
+        title=title,
+    )
     return ProblemResponse(body, status=status, headers=dict(headers or {}))
 
 

@@ -358,3 +358,19 @@ def test_token_authentication(sc_coord, joint):
     me = client.get("/api/v1/me/").json()
     assert me["username"] == "sc_coord"
     assert [m["role"] for m in me["memberships"]] == ["coordinator"]
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/nothing/", "/api/v1/tasks/1.5/start/", "/api/v1/tasks/abc/"]
+)
+def test_unknown_api_paths_answer_problem_json(sc, path):
+    response = sc.get(path)
+    assert response.status_code == 404
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["code"] == "not_found"
+
+
+def test_unknown_page_outside_the_api_is_html(client):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")

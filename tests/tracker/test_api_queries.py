@@ -84,11 +84,10 @@ EXPECTED: dict[str, dict[str, int]] = {
         "agencies": 4,
         "work-streams": 4,
         "attention": 4,  # claims to confirm + milestones due
-        # the task with owners, milestones, indicators and their readings, then
-        # COUNT(*) and the page
-        "task-progress-updates": 9,
+        # the bare task (visibility), then COUNT(*) and the page
+        "task-progress-updates": 5,
         "indicator-readings": 5,  # the indicator, COUNT(*), the page
-        "task-detail": 7,  # task, owners, milestones, indicators, readings
+        "task-detail": 6,  # task, owners, milestones, indicators with latest
     },
     "administrator": {
         "tasks": 5,
@@ -102,9 +101,9 @@ EXPECTED: dict[str, dict[str, int]] = {
         "agencies": 4,
         "work-streams": 4,
         "attention": 3,  # extension requests awaiting decision
-        "task-progress-updates": 9,
+        "task-progress-updates": 5,
         "indicator-readings": 5,
-        "task-detail": 7,
+        "task-detail": 6,
     },
 }
 

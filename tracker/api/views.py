@@ -3,7 +3,8 @@ input, reads through a selector (404 for what the caller may not see), makes
 one service call and serialises the result."""
 
 from django.utils import timezone
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -14,7 +15,7 @@ from accounts.models import Agency, Party, User
 from accounts.serializers import MeSerializer
 from config.api.concurrency import ETagMixin, expected_version
 from config.api.idempotency import idempotent
-from config.api.uploads import evidence_response
+from config.api.uploads import KINDS, evidence_response
 from config.exceptions import NotFound
 
 from .. import selectors, services
@@ -133,7 +134,15 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
         return TaskDetailSerializer if self.action == "retrieve" else TaskSerializer
 
     def get_object(self):
-        task = selectors.task_get_for_user(user=self.request.user, pk=self.kwargs["pk"])
+        # The full detail only for GET; actions need just the row and its version.
+        if self.action == "retrieve":
+            task = selectors.task_get_for_user(
+                user=self.request.user, pk=self.kwargs["pk"]
+            )
+        else:
+            task = selectors.task_visible_for_user(
+                user=self.request.user, pk=self.kwargs["pk"]
+            )
         self._etag_read_object = task
         return task
 
@@ -234,7 +243,7 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
             request, services.light_override_set, inputs.LightOverrideInput
         )
 
-    @extend_schema(request=None, responses=TaskDetailSerializer)
+    @extend_schema(request=None, responses={200: TaskDetailSerializer})
     @light_override.mapping.delete
     def clear_light_override(self, request, pk=None):
         task = self.get_object()
@@ -253,7 +262,12 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
         request=inputs.ProgressUpdateInput,
         responses={201: ProgressUpdateSerializer},
     )
-    @action(detail=True, methods=["get", "post"], url_path="progress-updates")
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="progress-updates",
+        filter_backends=[],
+    )
     def progress_updates(self, request, pk=None):
         if request.method == "GET":
             task = self.get_object()
@@ -334,7 +348,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
         },
         responses={201: ReadingSerializer},
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], filter_backends=[])
     def readings(self, request, pk=None):
         indicator = self.get_object()
         if request.method == "GET":
@@ -366,7 +380,12 @@ class ReadingViewSet(viewsets.ReadOnlyModelViewSet):
             user=self.request.user, pk=self.kwargs["pk"]
         )
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiResponse()})
+    @extend_schema(
+        responses={
+            (200, media_type): OpenApiTypes.BINARY
+            for _extensions, media_type in KINDS.values()
+        }
+    )
     @action(detail=True, methods=["get"])
     def evidence(self, request, pk=None):
         reading = self.get_object()
