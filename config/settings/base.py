@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "accounts",
     "tracker",
     "reports",
+    "audit",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -38,6 +39,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "rules",
     "axes",
+    "pgtrigger",
+    "pghistory",
+    "pghistory.admin",
 ]
 
 MIDDLEWARE = [
@@ -50,6 +54,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "audit.middleware.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes requires: it turns a lockout raised during
     # authentication into its 429 response.
@@ -264,3 +269,16 @@ LOGGING = {
 # progress lags the share of elapsed time by more than this many points.
 TRACKER_AMBER_WINDOW_DAYS = env.int("TRACKER_AMBER_WINDOW_DAYS", default=7)
 TRACKER_PROGRESS_LAG_MARGIN = env.int("TRACKER_PROGRESS_LAG_MARGIN", default=20)
+
+# Audit trail: context stored in each event row (complete once sealed); event
+# tables are append-only (triggers refuse UPDATE and DELETE).
+import pghistory  # noqa: E402
+
+PGHISTORY_CONTEXT_FIELD = pghistory.ContextJSONField()
+PGHISTORY_APPEND_ONLY = True
+PGHISTORY_MIDDLEWARE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+# Triggers are installed (and kept in step) after every migrate rather than
+# written into migrations: some tracked tables belong to other apps (auth,
+# django_celery_beat) whose migrations are not ours to add to.
+PGTRIGGER_MIGRATIONS = False
+PGTRIGGER_INSTALL_ON_MIGRATE = True
