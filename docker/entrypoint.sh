@@ -28,7 +28,11 @@ beat)
         "$@"
     ;;
 migrate)
-    exec python manage.py migrate --noinput "$@"
+    python manage.py migrate --noinput "$@"
+    # As the owner: give the application's role its (limited) rights.
+    if [ -n "${APP_DB_ROLE:-}" ]; then
+        exec python manage.py grant_app_role "$APP_DB_ROLE"
+    fi
     ;;
 *)
     exec "$role" "$@"
