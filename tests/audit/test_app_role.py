@@ -1,6 +1,10 @@
 """The application's database role cannot change or delete history."""
 
+import os
+import subprocess
+import sys
 import uuid
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -8,7 +12,10 @@ from django.core.management import call_command
 from django.db import connection
 
 from audit.management.commands.grant_app_role import audit_tables
+from tests.config.test_celery_worker import _database_url
 from tracker.models import Task
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -35,7 +42,21 @@ def _connect_as(role):
 
 @pytest.mark.django_db(transaction=True)
 def test_app_role_writes_data_but_not_history(app_role, task):
-    call_command("grant_app_role", app_role)
+    # Through manage.py, as the migrate service runs it (inside the audit context).
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": _database_url(),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "grant_app_role", app_role],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
     assert "audit_taskevent" in audit_tables()
     with _connect_as(app_role) as conn:
         conn.execute(

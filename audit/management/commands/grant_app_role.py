@@ -10,7 +10,6 @@ which only the tables' owner may do.
 from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from psycopg import sql
 
 
 def audit_tables() -> list[str]:
@@ -33,19 +32,20 @@ class Command(BaseCommand):
             cursor.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role])
             if cursor.fetchone() is None:
                 raise CommandError(f"Database role {role!r} does not exist.")
-            ident = sql.Identifier(role)
+            # Plain strings with quoted identifiers: the audit context wrapper
+            # around every command works on SQL text.
+            quote = connection.ops.quote_name
+            grantee = quote(role)
             for statement in (
                 "GRANT USAGE ON SCHEMA public TO {}",
                 "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {}",
                 "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {}",
             ):
-                cursor.execute(sql.SQL(statement).format(ident))
+                cursor.execute(statement.format(grantee))
             tables = audit_tables()
             for table in tables:
                 cursor.execute(
-                    sql.SQL("REVOKE UPDATE, DELETE, TRUNCATE ON {} FROM {}").format(
-                        sql.Identifier(table), ident
-                    )
+                    f"REVOKE UPDATE, DELETE, TRUNCATE ON {quote(table)} FROM {grantee}"
                 )
         self.stdout.write(
             f"Granted {role}: read and write on the service's tables; "
