@@ -23,6 +23,7 @@ test: setup
 bench: export DJANGO_SETTINGS_MODULE = config.settings.test
 bench: venv database
 	$(PY) -m bench.api_list $(BENCH_ARGS)
+	$(PY) -m bench.audit_write $(BENCH_ARGS)
 
 setup: venv system-packages messages database migrate static
 

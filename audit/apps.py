@@ -7,4 +7,4 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self):
-        from . import signals  # noqa: F401  (Celery task context)
+        from . import security, signals  # noqa: F401  (receivers)

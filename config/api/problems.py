@@ -153,7 +153,20 @@ def exception_handler(exc: Exception, context: Mapping[str, Any]) -> Response | 
         # Same as DRF's own handler: with ATOMIC_REQUESTS the request's
         # transaction must not commit half of a refused write.
         set_rollback()
+        if response.status_code == 403:
+            _record_refused_write(request, response)
     return response
+
+
+def _record_refused_write(request: Any, response: Response) -> None:
+    """A write the caller may not make is a security event (audit/security.py;
+    safe methods are ignored there)."""
+    from audit.security import record_write_refused
+
+    data = response.data if isinstance(response.data, Mapping) else {}
+    record_write_refused(
+        request, detail=f"api: {data.get('code', '')}: {data.get('detail', '')}"
+    )
 
 
 def _problem_for(exc: Exception, request: Any) -> Response | None:

@@ -41,7 +41,6 @@ INSTALLED_APPS = [
     "axes",
     "pgtrigger",
     "pghistory",
-    "pghistory.admin",
 ]
 
 MIDDLEWARE = [

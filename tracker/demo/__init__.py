@@ -17,12 +17,10 @@ import datetime as dt
 from collections import Counter
 from decimal import Decimal
 
-from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
 from accounts import services as account_services
-from accounts.choices import Role
 from accounts.models import Agency, Membership, Party, User
 
 from .. import services
@@ -190,24 +188,15 @@ class _Loader:
                 self.created["memberships"] += 1
 
     def load_auditor_group(self) -> None:
-        """The auditors' group: every ``view_*`` permission, nothing else."""
-        view_permissions = list(Permission.objects.filter(codename__startswith="view_"))
-        group = Group.objects.filter(name=data.AUDITOR_GROUP).first()
-        if group is None:
-            group = account_services.group_create(
-                name=data.AUDITOR_GROUP, permissions=view_permissions
-            )
-            self.created["groups"] += 1
-        else:
-            self.created["group_permissions"] += account_services.group_permissions_add(
-                group=group, permissions=view_permissions
-            )
-        for username, _name, role, *_rest in data.USERS:
-            if role == Role.AUDITOR:
-                added = account_services.group_member_add(
-                    group=group, user=self.users[username]
-                )
-                self.created["group_members"] += int(added)
+        """The auditors' group belongs to the audit app (kept in step after every
+        migrate: exactly the view permissions, no API tokens); this puts the demo
+        auditors in it."""
+        from audit.security import auditor_group_sync
+
+        result = auditor_group_sync()
+        self.created["groups"] += result["created"]
+        self.created["group_permissions"] += result["added"]
+        self.created["group_members"] += result["members"]
 
     # --- initiative and work streams --------------------------------------------
 
