@@ -49,8 +49,7 @@ from django.urls import include, path  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
-from accounts import services as account_services  # noqa: E402
-from accounts.choices import Role  # noqa: E402
+from bench.world import two_party_world  # noqa: E402
 from tracker import selectors, services  # noqa: E402
 from tracker.api.serializers import light_of  # noqa: E402
 from tracker.choices import (  # noqa: E402
@@ -199,27 +198,16 @@ urlpatterns = [
 def build(n_tasks: int) -> str:
     """Parties, agencies, an initiative and a coordinator through the services;
     the bulk through bulk_create. Returns the coordinator's token."""
-    sc = account_services.party_create(code="SC", name="四川省", short_name="川")
-    cq = account_services.party_create(
-        code="CQ", name="重庆市", short_name="渝", kind="municipality", sort_order=1
-    )
-    sc_lead = account_services.agency_create(
-        party=sc, name="四川省发展和改革委员会", short_name="四川省发改委", is_lead=True
-    )
-    cq_lead = account_services.agency_create(
-        party=cq, name="重庆市发展和改革委员会", short_name="重庆市发改委", is_lead=True
-    )
-    initiative = services.initiative_create(
-        code="cy", name="成渝地区双城经济圈", parties=[(sc, sc_lead), (cq, cq_lead)]
-    )
+    world = two_party_world()
+    sc, cq, sc_lead, cq_lead = world.sc, world.cq, world.sc_lead, world.cq_lead
+    initiative = world.initiative
     streams = [
         services.work_stream_create(
             initiative=initiative, code=f"ws{i}", name=f"工作领域{i}", sort_order=i
         )
         for i in range(STREAMS)
     ]
-    user = account_services.user_create(username="sc_coord", password="bench-pw-1")
-    account_services.membership_grant(user=user, party=sc, role=Role.COORDINATOR)
+    user = world.coordinator
 
     rnd = random.Random(20251128)
     today = timezone.localdate()

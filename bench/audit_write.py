@@ -47,9 +47,8 @@ from django.test.utils import (  # noqa: E402
 )
 from rest_framework.authtoken.models import Token  # noqa: E402
 
-from accounts import services as account_services  # noqa: E402
-from accounts.choices import Role  # noqa: E402
 from audit.sealing import event_models  # noqa: E402
+from bench.world import two_party_world  # noqa: E402
 from tracker import services  # noqa: E402
 
 TASKS = 100
@@ -69,24 +68,13 @@ def build(n_tasks: int) -> tuple[str, list[int]]:
     """Two parties, a Sichuan coordinator and `n_tasks` tasks owned by both,
     all through the services. Returns the coordinator's token and the task ids
     (POSTs go round them, so no task's update list grows long)."""
-    sc = account_services.party_create(code="SC", name="四川省", short_name="川")
-    cq = account_services.party_create(
-        code="CQ", name="重庆市", short_name="渝", kind="municipality", sort_order=1
-    )
-    sc_lead = account_services.agency_create(
-        party=sc, name="四川省发展和改革委员会", short_name="四川省发改委", is_lead=True
-    )
-    cq_lead = account_services.agency_create(
-        party=cq, name="重庆市发展和改革委员会", short_name="重庆市发改委", is_lead=True
-    )
-    initiative = services.initiative_create(
-        code="cy", name="成渝地区双城经济圈", parties=[(sc, sc_lead), (cq, cq_lead)]
-    )
+    world = two_party_world()
+    sc, cq, sc_lead, cq_lead = world.sc, world.cq, world.sc_lead, world.cq_lead
+    initiative = world.initiative
     stream = services.work_stream_create(
         initiative=initiative, code="energy", name="能源合作"
     )
-    user = account_services.user_create(username="sc_coord", password="bench-pw-1")
-    account_services.membership_grant(user=user, party=sc, role=Role.COORDINATOR)
+    user = world.coordinator
     owners = [
         services.OwnerSpec(party=sc, agency=sc_lead, contact_name="联络人"),
         services.OwnerSpec(party=cq, agency=cq_lead, contact_name="联络人"),
