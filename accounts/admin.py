@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
+from audit.reason import ChangeReasonMixin
+
 from .models import Agency, Membership, Party, User
 
 
@@ -13,7 +15,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ChangeReasonMixin, BaseUserAdmin):
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (_("Contact"), {"fields": ("full_name", "phone")}),
@@ -24,14 +26,14 @@ class UserAdmin(BaseUserAdmin):
 
 
 @admin.register(Party)
-class PartyAdmin(admin.ModelAdmin):
+class PartyAdmin(ChangeReasonMixin, admin.ModelAdmin):
     list_display = ["name", "code", "short_name", "kind", "sort_order"]
     list_filter = ["kind"]
     search_fields = ["name", "code", "short_name"]
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(ChangeReasonMixin, admin.ModelAdmin):
     list_display = ["name", "party", "kind", "is_lead", "parent"]
     list_filter = ["party", "kind", "is_lead"]
     search_fields = ["name", "short_name"]
@@ -40,7 +42,7 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ChangeReasonMixin, admin.ModelAdmin):
     list_display = ["user", "party", "role", "agency", "is_active", "created_at"]
     list_filter = ["party", "role", "is_active"]
     search_fields = ["user__username", "user__full_name", "agency__name"]

@@ -4,6 +4,8 @@ from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from audit.reason import ChangeReasonMixin
+
 from .models import (
     ClaimDecision,
     CompletionClaim,
@@ -63,14 +65,14 @@ class ParticipationInline(admin.TabularInline):
 
 
 @admin.register(Initiative)
-class InitiativeAdmin(admin.ModelAdmin):
+class InitiativeAdmin(ChangeReasonMixin, admin.ModelAdmin):
     list_display = ["name", "code", "launched_on"]
     search_fields = ["name", "code", "short_name"]
     inlines = [ParticipationInline]
 
 
 @admin.register(WorkStream)
-class WorkStreamAdmin(admin.ModelAdmin):
+class WorkStreamAdmin(ChangeReasonMixin, admin.ModelAdmin):
     list_display = ["name", "code", "initiative", "sort_order"]
     list_filter = ["initiative"]
     search_fields = ["name", "code"]
@@ -108,7 +110,7 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(ChangeReasonMixin, admin.ModelAdmin):
     list_display = [
         "code",
         "title",
@@ -203,7 +205,7 @@ class TaskAdmin(admin.ModelAdmin):
 
 
 @admin.register(TaskOwner)
-class TaskOwnerAdmin(admin.ModelAdmin):
+class TaskOwnerAdmin(ChangeReasonMixin, admin.ModelAdmin):
     list_display = ["task", "party", "agency", "contact_name", "contact_phone"]
     list_filter = ["party"]
     search_fields = ["task__code", "task__title", "agency__name", "contact_name"]
@@ -227,7 +229,7 @@ class MilestonePartInline(admin.TabularInline):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(admin.ModelAdmin):
+class MilestoneAdmin(ChangeReasonMixin, admin.ModelAdmin):
     list_display = ["title", "task", "party", "parent", "due_date", "status", "weight"]
     list_filter = ["status", "party", "task__work_stream"]
     search_fields = ["title", "task__code", "task__title"]
@@ -245,7 +247,7 @@ class ReadingInline(admin.TabularInline):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(ChangeReasonMixin, admin.ModelAdmin):
     list_display = ["name", "task", "party", "unit", "baseline", "target", "direction"]
     list_filter = ["direction", "party", "task__work_stream"]
     search_fields = ["name", "task__code", "task__title"]
@@ -255,7 +257,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(IndicatorReading)
-class IndicatorReadingAdmin(admin.ModelAdmin):
+class IndicatorReadingAdmin(ChangeReasonMixin, admin.ModelAdmin):
     list_display = [
         "indicator",
         "period",
@@ -272,7 +274,7 @@ class IndicatorReadingAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(ChangeReasonMixin, admin.ModelAdmin):
     list_display = ["task", "party", "author", "progress", "reported_at"]
     list_filter = ["party", "task__work_stream"]
     search_fields = ["narrative", "task__code", "task__title", "author__full_name"]
@@ -282,7 +284,7 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
 
 
 @admin.register(IndustrialPark)
-class IndustrialParkAdmin(admin.ModelAdmin):
+class IndustrialParkAdmin(ChangeReasonMixin, admin.ModelAdmin):
     list_display = ["name", "party", "city_county", "batch", "agency"]
     list_filter = ["party", "batch"]
     search_fields = ["name", "city_county"]
@@ -290,7 +292,7 @@ class IndustrialParkAdmin(admin.ModelAdmin):
 
 
 @admin.register(ParkPair)
-class ParkPairAdmin(admin.ModelAdmin):
+class ParkPairAdmin(ChangeReasonMixin, admin.ModelAdmin):
     list_display = ["__str__", "park_a", "park_b", "paired_on"]
     search_fields = ["name", "park_a__name", "park_b__name"]
     autocomplete_fields = ["park_a", "park_b"]
@@ -298,7 +300,7 @@ class ParkPairAdmin(admin.ModelAdmin):
 
 
 @admin.register(ParkEvaluation)
-class ParkEvaluationAdmin(admin.ModelAdmin):
+class ParkEvaluationAdmin(ChangeReasonMixin, admin.ModelAdmin):
     list_display = ["park", "round", "announced_on", "result"]
     list_filter = ["round", "result", "park__party"]
     search_fields = ["park__name", "note"]

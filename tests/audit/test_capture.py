@@ -103,3 +103,23 @@ def test_event_tables_refuse_update_and_delete(task, sql):
     ):
         cursor.execute(sql)
     assert TaskEvent.objects.filter(pgh_obj_id=task.pk, title=task.title).exists()
+
+
+def test_admin_form_reason_is_kept_with_the_change(client, superuser, task):
+    from tests.tracker.test_admin import owner_rows, task_form
+
+    client.force_login(superuser)
+    url = reverse("admin:tracker_task_change", args=[task.pk])
+    form_page = client.get(url).content.decode()
+    assert 'name="change_reason"' in form_page
+    response = client.post(
+        url,
+        {
+            **task_form(task, description="按专班会议纪要调整"),
+            **owner_rows(task),
+            "change_reason": "2024年12月专班会议决定",
+        },
+    )
+    assert response.status_code == 302
+    event = TaskEvent.objects.filter(pgh_obj_id=task.pk).latest("pgh_id")
+    assert event.pgh_context["reason"] == "2024年12月专班会议决定"
