@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from accounts.choices import AgencyKind, PartyKind, Role
 
-from . import tasks_clusters, tasks_digital, tasks_energy, tasks_equipment, tasks_parks
+from . import (
+    tasks_clusters,
+    tasks_clusters_more,
+    tasks_digital,
+    tasks_energy,
+    tasks_equipment,
+    tasks_parks,
+)
 
 # The shared helpers and constants are part of this module's interface (the
 # loader reads `data.resolve`, `data.SC`, …).
@@ -185,6 +192,7 @@ TASKS = [
     *tasks_digital.TASKS,
     *tasks_parks.TASKS,
     *tasks_clusters.TASKS,
+    *tasks_clusters_more.TASKS,
 ]
 
 
