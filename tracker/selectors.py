@@ -60,6 +60,15 @@ def initiative_list_for_user(*, user) -> QuerySet[Initiative]:
     )
 
 
+def _one(queryset: QuerySet, pk):
+    """The row `pk` of a user-scoped queryset; what the user may not see and
+    what does not exist are the same 404 (and so is a malformed id)."""
+    try:
+        return queryset.get(pk=pk)
+    except (queryset.model.DoesNotExist, ValueError, TypeError):
+        raise NotFound() from None
+
+
 def _visible_tasks(user) -> QuerySet[Task]:
     return Task.objects.filter(initiative__in=initiative_list_for_user(user=user))
 
@@ -192,10 +201,9 @@ def task_list_for_user(*, user, today: dt.date | None = None) -> QuerySet[Task]:
 
 def task_get_for_user(*, user, pk, today: dt.date | None = None) -> Task:
     """One task with everything its detail shows; 404 when not visible."""
-    try:
-        return (
-            task_list_for_user(user=user, today=today)
-            .prefetch_related(
+    return _one(
+        (
+            task_list_for_user(user=user, today=today).prefetch_related(
                 Prefetch(
                     "milestones",
                     queryset=Milestone.objects.select_related("party").order_by(
@@ -209,19 +217,15 @@ def task_get_for_user(*, user, pk, today: dt.date | None = None) -> Task:
                     ).order_by("sort_order", "id"),
                 ),
             )
-            .get(pk=pk)
-        )
-    except (Task.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+        ),
+        pk,
+    )
 
 
 def task_visible_for_user(*, user, pk) -> Task:
     """The bare task row, for actions that need only its identity and version;
     404 when not visible."""
-    try:
-        return _visible_tasks(user).get(pk=pk)
-    except (Task.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    return _one(_visible_tasks(user), pk)
 
 
 def milestone_list_for_user(*, user) -> QuerySet[Milestone]:
@@ -233,10 +237,7 @@ def milestone_list_for_user(*, user) -> QuerySet[Milestone]:
 
 
 def milestone_get_for_user(*, user, pk) -> Milestone:
-    try:
-        return milestone_list_for_user(user=user).get(pk=pk)
-    except (Milestone.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    return _one(milestone_list_for_user(user=user), pk)
 
 
 def _with_latest_reading(qs: QuerySet[Indicator]) -> QuerySet[Indicator]:
@@ -258,10 +259,7 @@ def indicator_list_for_user(*, user) -> QuerySet[Indicator]:
 
 
 def indicator_get_for_user(*, user, pk) -> Indicator:
-    try:
-        return indicator_list_for_user(user=user).get(pk=pk)
-    except (Indicator.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    return _one(indicator_list_for_user(user=user), pk)
 
 
 def reading_list_for_user(*, user) -> QuerySet[IndicatorReading]:
@@ -273,10 +271,7 @@ def reading_list_for_user(*, user) -> QuerySet[IndicatorReading]:
 
 
 def reading_get_for_user(*, user, pk) -> IndicatorReading:
-    try:
-        return reading_list_for_user(user=user).get(pk=pk)
-    except (IndicatorReading.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    return _one(reading_list_for_user(user=user), pk)
 
 
 def progress_update_list_for_user(*, user) -> QuerySet[ProgressUpdate]:
@@ -296,21 +291,18 @@ def extension_request_list_for_user(*, user) -> QuerySet[ExtensionRequest]:
 
 
 def extension_request_get_for_user(*, user, pk) -> ExtensionRequest:
-    try:
-        return extension_request_list_for_user(user=user).get(pk=pk)
-    except (ExtensionRequest.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    return _one(extension_request_list_for_user(user=user), pk)
 
 
 def owner_get_for_user(*, user, pk) -> TaskOwner:
-    try:
-        return (
-            TaskOwner.objects.filter(task__in=_visible_tasks(user))
-            .select_related("task", "party", "agency")
-            .get(pk=pk)
-        )
-    except (TaskOwner.DoesNotExist, ValueError, TypeError):
-        raise NotFound() from None
+    return _one(
+        (
+            TaskOwner.objects.filter(task__in=_visible_tasks(user)).select_related(
+                "task", "party", "agency"
+            )
+        ),
+        pk,
+    )
 
 
 # --- home ----------------------------------------------------------------------------

@@ -18,9 +18,9 @@ from config.exceptions import (
     TransitionNotAllowed,
 )
 
-from ..choices import ClaimStatus, TaskStatus
+from ..choices import ClaimStatus
 from ..models import CompletionClaim, Task
-from ..workflow import Actor
+from ..workflow import OPEN_STATES, Actor
 
 M = TypeVar("M", bound=Model)
 
@@ -84,15 +84,8 @@ def bump(obj: Model, **changes) -> None:
 
 def require_open(task: Task, *states: str) -> None:
     """Refuse work on a task in a state that does not take it."""
-    if task.status not in (states or OPEN_FOR_WORK):
+    if task.status not in (states or OPEN_STATES):
         raise TransitionNotAllowed(
             _("The task is %(status)s; this is not possible now.")
             % {"status": task.get_status_display()}
         )
-
-
-OPEN_FOR_WORK = (
-    TaskStatus.NOT_STARTED,
-    TaskStatus.IN_PROGRESS,
-    TaskStatus.COMPLETION_CLAIMED,
-)

@@ -29,7 +29,15 @@ from ..models import (
     LightOverride,
     Task,
 )
-from ._common import acting_party, actor_kinds, bump, lock, open_claim, require
+from ._common import (
+    acting_party,
+    actor_kinds,
+    bump,
+    lock,
+    open_claim,
+    require,
+    require_open,
+)
 
 
 def _transition(
@@ -247,8 +255,7 @@ def task_request_extension(
     task = lock(Task, task.pk)
     require(actor, "request_extension", task)
     party = acting_party(actor, task, party)
-    if task.status not in workflow.OPEN_STATES and task.status != TaskStatus.SUSPENDED:
-        raise TransitionNotAllowed()
+    require_open(task, *workflow.OPEN_STATES, TaskStatus.SUSPENDED)
     today = timezone.localdate()
     if requested_due_date <= task.due_date:
         raise InvalidInput(
