@@ -23,6 +23,7 @@ from django_celery_beat.models import (
 )
 
 from accounts.models import Agency, Membership, Party, User
+from reports.models import Report, ReportSubscription
 from tracker.models import (
     ClaimDecision,
     CompletionClaim,
@@ -97,6 +98,11 @@ PeriodicTaskEvent = _events(PeriodicTask, "PeriodicTaskEvent")
 CrontabScheduleEvent = _events(CrontabSchedule, "CrontabScheduleEvent")
 IntervalScheduleEvent = _events(IntervalSchedule, "IntervalScheduleEvent")
 ClockedScheduleEvent = _events(ClockedSchedule, "ClockedScheduleEvent")
+
+# Reports: who asked for what, and each step of its generation. The snapshot is
+# frozen with the report and kept on it, not copied into every event.
+ReportEvent = _events(Report, "ReportEvent", exclude=["snapshot"])
+ReportSubscriptionEvent = _events(ReportSubscription, "ReportSubscriptionEvent")
 
 
 class AuditSeal(models.Model):

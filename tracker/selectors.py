@@ -14,6 +14,7 @@ from django.db.models import (
     Count,
     DateField,
     Exists,
+    ExpressionWrapper,
     F,
     Func,
     IntegerField,
@@ -28,6 +29,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
+from accounts.models import Party
 from accounts.permissions import grants
 from config.exceptions import NotFound
 
@@ -42,6 +44,7 @@ from .models import (
     ProgressUpdate,
     Task,
     TaskOwner,
+    WorkStream,
 )
 from .workflow import OPEN_STATES
 
@@ -60,7 +63,20 @@ def initiative_list_for_user(*, user) -> QuerySet[Initiative]:
     )
 
 
-def _one(queryset: QuerySet, pk):
+def parties_of(initiatives: QuerySet[Initiative]) -> QuerySet[Party]:
+    """The parties taking part in any of `initiatives` (a user-scoped queryset)."""
+    return Party.objects.filter(participations__initiative__in=initiatives).distinct()
+
+
+def work_streams_of(initiatives: QuerySet[Initiative]) -> QuerySet[WorkStream]:
+    return (
+        WorkStream.objects.filter(initiative__in=initiatives)
+        .select_related("initiative")
+        .order_by("initiative", "sort_order")
+    )
+
+
+def get_visible(queryset: QuerySet, pk):
     """The row `pk` of a user-scoped queryset; what the user may not see and
     what does not exist are the same 404 (and so is a malformed id)."""
     try:
@@ -84,7 +100,12 @@ class DaysBetween(Func):
     output_field = IntegerField()
 
 
-def with_light(qs: QuerySet[Task], *, today: dt.date | None = None) -> QuerySet[Task]:
+def with_light(
+    qs: QuerySet[Task],
+    *,
+    today: dt.date | None = None,
+    as_of: dt.datetime | None = None,
+) -> QuerySet[Task]:
     """Annotate `computed_light`, the active override and the effective `light`.
 
     red    the task or one of its milestones is past due and not done;
@@ -92,13 +113,45 @@ def with_light(qs: QuerySet[Task], *, today: dt.date | None = None) -> QuerySet[
            lags the share of time elapsed by more than TRACKER_PROGRESS_LAG_MARGIN
            percentage points;
     green  otherwise; completed tasks are green, suspended and cancelled ones
-           are not tracked."""
+           are not tracked.
+
+    With `as_of` (an instant; `today` defaults to its local date) the light is the
+    one the task had then, as far as the rows tell: completions after it are
+    undone, progress is the last one reported before it, and only overrides
+    active then count. `status_then` and `progress_then` carry those values."""
+    if as_of is not None and today is None:
+        today = timezone.localdate(as_of)
     today = today or timezone.localdate()
+    now = as_of or timezone.now()
     window = settings.TRACKER_AMBER_WINDOW_DAYS
     margin = settings.TRACKER_PROGRESS_LAG_MARGIN
-    open_milestones = Milestone.objects.filter(task=OuterRef("pk")).exclude(
-        status=MilestoneStatus.DONE
-    )
+    milestones = Milestone.objects.filter(task=OuterRef("pk"))
+    overrides = LightOverride.objects.filter(
+        task=OuterRef("pk"), expires_at__gt=now
+    ).order_by("-created_at")
+    if as_of is None:
+        status, progress = F("status"), F("progress")
+        open_milestones = milestones.exclude(status=MilestoneStatus.DONE)
+        active_override = overrides.filter(cleared_at__isnull=True)
+    else:
+        status = Case(
+            When(
+                status=TaskStatus.COMPLETED,
+                completed_at__gte=as_of,
+                then=Value(TaskStatus.IN_PROGRESS),
+            ),
+            default=F("status"),
+        )
+        reported = ProgressUpdate.objects.filter(
+            task=OuterRef("pk"), reported_at__lt=as_of
+        ).order_by("-reported_at", "-id")
+        progress = Coalesce(Subquery(reported.values("progress")[:1]), F("progress"))
+        open_milestones = milestones.filter(
+            ~Q(status=MilestoneStatus.DONE) | Q(completed_at__gte=as_of)
+        )
+        active_override = overrides.filter(created_at__lte=as_of).filter(
+            Q(cleared_at__isnull=True) | Q(cleared_at__gt=as_of)
+        )
     today_value = Value(today, output_field=DateField())
     total = DaysBetween(F("due_date"), F("planned_start"))
     elapsed = Least(DaysBetween(today_value, F("planned_start")), total)
@@ -107,16 +160,23 @@ def with_light(qs: QuerySet[Task], *, today: dt.date | None = None) -> QuerySet[
         planned_start__lt=today,
         due_date__gt=F("planned_start"),
     ) & Q(lag_points__gt=0)
-    active_override = LightOverride.objects.filter(
-        task=OuterRef("pk"), cleared_at__isnull=True, expires_at__gt=timezone.now()
-    ).order_by("-created_at")
+    if as_of is not None:
+        qs = qs.annotate(
+            status_then=status,
+            progress_then=ExpressionWrapper(progress, output_field=IntegerField()),
+        )
+        status, progress = F("status_then"), F("progress_then")
+    is_open = Q(status_then__in=OPEN_STATES) if as_of else Q(status__in=OPEN_STATES)
+    completed = (
+        Q(status_then=TaskStatus.COMPLETED) if as_of else Q(status=TaskStatus.COMPLETED)
+    )
     return (
         qs.annotate(
             lag_points=Case(
                 When(
                     planned_start__isnull=False,
                     due_date__gt=F("planned_start"),
-                    then=elapsed * 100 - (F("progress") + margin) * total,
+                    then=elapsed * 100 - (progress + margin) * total,
                 ),
                 default=Value(0),
                 output_field=IntegerField(),
@@ -132,8 +192,7 @@ def with_light(qs: QuerySet[Task], *, today: dt.date | None = None) -> QuerySet[
             override_expires_at=Subquery(active_override.values("expires_at")[:1]),
             days_overdue=Case(
                 When(
-                    status__in=OPEN_STATES,
-                    due_date__lt=today,
+                    is_open & Q(due_date__lt=today),
                     then=DaysBetween(today_value, F("due_date")),
                 ),
                 default=Value(0),
@@ -142,8 +201,8 @@ def with_light(qs: QuerySet[Task], *, today: dt.date | None = None) -> QuerySet[
         )
         .annotate(
             computed_light=Case(
-                When(status=TaskStatus.COMPLETED, then=Value(Light.GREEN)),
-                When(~Q(status__in=OPEN_STATES), then=Value(Light.NONE)),
+                When(completed, then=Value(Light.GREEN)),
+                When(~is_open, then=Value(Light.NONE)),
                 When(
                     Q(due_date__lt=today) | Q(milestone_overdue=True),
                     then=Value(Light.RED),
@@ -201,7 +260,7 @@ def task_list_for_user(*, user, today: dt.date | None = None) -> QuerySet[Task]:
 
 def task_get_for_user(*, user, pk, today: dt.date | None = None) -> Task:
     """One task with everything its detail shows; 404 when not visible."""
-    return _one(
+    return get_visible(
         (
             task_list_for_user(user=user, today=today).prefetch_related(
                 Prefetch(
@@ -225,7 +284,7 @@ def task_get_for_user(*, user, pk, today: dt.date | None = None) -> Task:
 def task_visible_for_user(*, user, pk) -> Task:
     """The bare task row, for actions that need only its identity and version;
     404 when not visible."""
-    return _one(_visible_tasks(user), pk)
+    return get_visible(_visible_tasks(user), pk)
 
 
 def milestone_list_for_user(*, user) -> QuerySet[Milestone]:
@@ -237,7 +296,7 @@ def milestone_list_for_user(*, user) -> QuerySet[Milestone]:
 
 
 def milestone_get_for_user(*, user, pk) -> Milestone:
-    return _one(milestone_list_for_user(user=user), pk)
+    return get_visible(milestone_list_for_user(user=user), pk)
 
 
 def _with_latest_reading(qs: QuerySet[Indicator]) -> QuerySet[Indicator]:
@@ -259,7 +318,7 @@ def indicator_list_for_user(*, user) -> QuerySet[Indicator]:
 
 
 def indicator_get_for_user(*, user, pk) -> Indicator:
-    return _one(indicator_list_for_user(user=user), pk)
+    return get_visible(indicator_list_for_user(user=user), pk)
 
 
 def reading_list_for_user(*, user) -> QuerySet[IndicatorReading]:
@@ -271,7 +330,7 @@ def reading_list_for_user(*, user) -> QuerySet[IndicatorReading]:
 
 
 def reading_get_for_user(*, user, pk) -> IndicatorReading:
-    return _one(reading_list_for_user(user=user), pk)
+    return get_visible(reading_list_for_user(user=user), pk)
 
 
 def progress_update_list_for_user(*, user) -> QuerySet[ProgressUpdate]:
@@ -291,11 +350,11 @@ def extension_request_list_for_user(*, user) -> QuerySet[ExtensionRequest]:
 
 
 def extension_request_get_for_user(*, user, pk) -> ExtensionRequest:
-    return _one(extension_request_list_for_user(user=user), pk)
+    return get_visible(extension_request_list_for_user(user=user), pk)
 
 
 def owner_get_for_user(*, user, pk) -> TaskOwner:
-    return _one(
+    return get_visible(
         (
             TaskOwner.objects.filter(task__in=_visible_tasks(user)).select_related(
                 "task", "party", "agency"
