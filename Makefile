@@ -4,7 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
-DEBIAN_PACKAGES := fonts-noto-cjk gettext
+# fonts-noto-cjk: Chinese in report PDFs; poppler-utils: the tests read PDFs back.
+DEBIAN_PACKAGES := fonts-noto-cjk gettext poppler-utils
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
 .PHONY: run test setup static venv system-packages database migrate demo messages lint format \
@@ -24,6 +25,7 @@ bench: export DJANGO_SETTINGS_MODULE = config.settings.test
 bench: venv database
 	$(PY) -m bench.api_list $(BENCH_ARGS)
 	$(PY) -m bench.audit_write $(BENCH_ARGS)
+	$(PY) -m bench.report $(BENCH_ARGS)
 
 setup: venv system-packages messages database migrate static
 
@@ -52,6 +54,7 @@ migrate: database
 
 demo: migrate
 	$(PY) manage.py load_demo
+	$(PY) manage.py generate_reports --demo-history
 
 check: venv
 	$(PY) manage.py check

@@ -28,6 +28,7 @@ class Grants:
     coordinator_of: frozenset[int]
     member_of: frozenset[int]
     administrator: bool
+    leadership_of: frozenset[int] = frozenset()
 
     @property
     def is_member(self) -> bool:
@@ -47,6 +48,7 @@ def grants(user) -> Grants:
             member_of=frozenset(p for p, _ in rows),
             administrator=user.is_superuser
             or any(r == Role.ADMINISTRATOR for _, r in rows),
+            leadership_of=frozenset(p for p, r in rows if r == Role.LEADERSHIP),
         )
         user._tracker_grants = cached
     return cached
@@ -106,7 +108,17 @@ def coordinates_objects_party(user, obj) -> bool:
     return party_id in coordinator_parties_for(user, _task_of(obj))
 
 
+@rules.predicate
+def leads_a_participant(user, initiative) -> bool:
+    """Leadership of a party taking part in the initiative."""
+    if initiative is None:
+        return False
+    leads = grants(user).leadership_of
+    return bool(leads) and initiative.participations.filter(party__in=leads).exists()
+
+
 ruleset.add_rule("view_initiative", is_member)
+ruleset.add_rule("generate_report", is_administrator | leads_a_participant)
 ruleset.add_rule("post_progress_update", coordinates_an_owner)
 ruleset.add_rule("start_task", coordinates_an_owner | is_administrator)
 ruleset.add_rule("claim_completion", coordinates_an_owner)

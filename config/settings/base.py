@@ -281,3 +281,18 @@ PGHISTORY_MIDDLEWARE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 # django_celery_beat) whose migrations are not ours to add to.
 PGTRIGGER_MIGRATIONS = False
 PGTRIGGER_INSTALL_ON_MIGRATE = True
+
+# Progress reports.
+REPORTS_ISSUER = env("REPORTS_ISSUER", default="川渝经济和信息化部门联合专班")
+# The public address of the service, for links in report e-mails.
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+# The sweeper re-queues a report still queued after this many minutes (the
+# broker may have lost the message or never got it); a running report whose
+# worker died is re-queued at once, since its lock died with its connection.
+REPORTS_REQUEUE_AFTER_MINUTES = env.int("REPORTS_REQUEUE_AFTER_MINUTES", default=10)
+REPORTS_MAX_ATTEMPTS = env.int("REPORTS_MAX_ATTEMPTS", default=5)
+# Seconds to wait between generation steps. Zero in service; fault drills and
+# the killed-worker test set it to catch a worker mid-report.
+REPORTS_STEP_PAUSE_SECONDS = env.float("REPORTS_STEP_PAUSE_SECONDS", default=0)
+# The broker queue report jobs go to (the worker's default queue unless set).
+REPORTS_QUEUE = env("REPORTS_QUEUE", default="celery")

@@ -19,3 +19,6 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {  # noqa: F405
     "user": "1000000/second",
     "anon": "1000000/second",
 }
+# Reports requested by tests go to a queue no service worker reads; the test
+# session empties it when it ends (tests/conftest.py).
+REPORTS_QUEUE = env("REPORTS_QUEUE", default="tracker-tests")  # noqa: F405

@@ -1,0 +1,62 @@
+"""Reads of the report library, scoped to the requesting user: a report is
+visible to the members of the parties taking part in its initiative."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Prefetch, QuerySet
+
+from tracker.selectors import get_visible, initiative_list_for_user
+
+from .models import Report, ReportFile
+
+
+def report_list_for_user(
+    *,
+    user,
+    kind: str | None = None,
+    scope: str | None = None,
+    party_id: int | None = None,
+    work_stream_id: int | None = None,
+    period_from: dt.date | None = None,
+    period_to: dt.date | None = None,
+    status: str | None = None,
+) -> QuerySet[Report]:
+    qs = (
+        Report.objects.filter(initiative__in=initiative_list_for_user(user=user))
+        .select_related(
+            "initiative", "scope_party", "scope_work_stream", "requested_by"
+        )
+        .prefetch_related(
+            Prefetch("files", queryset=ReportFile.objects.order_by("format"))
+        )
+        .defer("snapshot")
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    if scope:
+        qs = qs.filter(scope=scope)
+    if party_id:
+        qs = qs.filter(scope_party_id=party_id)
+    if work_stream_id:
+        qs = qs.filter(scope_work_stream_id=work_stream_id)
+    if period_from:
+        qs = qs.filter(period_end__gte=period_from)
+    if period_to:
+        qs = qs.filter(period_start__lte=period_to)
+    if status:
+        qs = qs.filter(status=status)
+    return qs.order_by("-period_end", "kind", "scope", "-id")
+
+
+def report_get_for_user(*, user, report_id, with_snapshot: bool = True) -> Report:
+    qs = report_list_for_user(user=user)
+    if with_snapshot:
+        qs = qs.defer(None)
+    return get_visible(qs, report_id)
+
+
+def latest_reports_for_user(*, user, limit: int = 5) -> list[Report]:
+    """The newest finished reports, for dashboards."""
+    return list(report_list_for_user(user=user, status="done")[:limit])

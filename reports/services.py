@@ -1,0 +1,478 @@
+"""Every write to reports: requesting, generating, sweeping, delivering.
+
+A report is a database row before it is anything else. Queuing it is best
+effort (the broker may be down; the web request still succeeds) and the sweeper
+re-queues what is stuck. Generation is safe to run twice and to kill at any
+moment:
+
+- one row per (initiative, kind, scope, period), by a unique constraint;
+- a worker holds a PostgreSQL advisory lock keyed by the report while it works;
+  the lock dies with the worker's connection, which is how the sweeper knows a
+  running report's worker is gone;
+- each step commits its progress; files are written under a temporary name and
+  renamed; a finished report is never generated again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+import traceback
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership, Party
+from accounts.permissions import can
+from config.exceptions import InvalidInput, NotFound, PermissionDenied
+from tracker.models import Initiative, WorkStream
+
+from .choices import ReportFormat, ReportKind, ReportStatus, ScopeKind
+from .models import STEPS, Report, ReportDelivery, ReportFile, ReportSubscription
+from .periods import last_complete_period, period_containing
+from .storage import remove_leftovers, report_file_name, write_atomically
+
+log = logging.getLogger(__name__)
+
+# The first key of the two-key advisory locks this app takes ("RE").
+LOCK_CLASS = 0x5245
+MAX_ON_DEMAND_DAYS = 366
+FORMATS = (ReportFormat.HTML, ReportFormat.PDF, ReportFormat.XLSX)
+
+
+class ReportAttemptFailed(Exception):
+    """An attempt failed and may be retried (the row says so)."""
+
+
+# --- requesting --------------------------------------------------------------------
+
+
+def _period(kind: str, start, end, today: dt.date) -> tuple[dt.date, dt.date]:
+    if kind == ReportKind.ON_DEMAND:
+        errors = {}
+        if start is None:
+            errors["period_start"] = [_("Give the first day of the period.")]
+        if end is None:
+            errors["period_end"] = [_("Give the last day of the period.")]
+        if errors:
+            raise InvalidInput(field_errors=errors)
+        if end < start:
+            raise InvalidInput(
+                field_errors={
+                    "period_end": [_("The period cannot end before it starts.")]
+                }
+            )
+        if (end - start).days + 1 > MAX_ON_DEMAND_DAYS:
+            raise InvalidInput(
+                field_errors={"period_end": [_("A report covers at most one year.")]}
+            )
+    elif start is None and end is None:
+        start, end = last_complete_period(kind, today)
+    else:
+        start, end = period_containing(kind, start or end)
+    if start > today:
+        raise InvalidInput(
+            field_errors={"period_start": [_("The period has not started yet.")]}
+        )
+    if kind == ReportKind.ON_DEMAND:
+        return start, min(end, today)
+    if end >= today:
+        # A frozen report of a period still running would stand in for the
+        # real one once it ends.
+        raise InvalidInput(
+            field_errors={
+                "period_start": [
+                    _(
+                        "This period has not ended yet; ask for an on-demand "
+                        "report to see it so far."
+                    )
+                ]
+            }
+        )
+    return start, end
+
+
+def _scope(initiative, scope: str, party, work_stream):
+    if scope == ScopeKind.INITIATIVE:
+        return None, None
+    if scope == ScopeKind.PARTY:
+        if party is None or not initiative.participations.filter(party=party).exists():
+            raise InvalidInput(
+                field_errors={
+                    "scope_party": [
+                        _("Choose a party that takes part in the initiative.")
+                    ]
+                }
+            )
+        return party, None
+    if scope == ScopeKind.WORK_STREAM:
+        if work_stream is None or work_stream.initiative_id != initiative.pk:
+            raise InvalidInput(
+                field_errors={
+                    "scope_work_stream": [_("Choose a work stream of the initiative.")]
+                }
+            )
+        return None, work_stream
+    raise InvalidInput(field_errors={"scope": [_("Unknown scope.")]})
+
+
+def report_request(
+    *,
+    initiative: Initiative,
+    kind: str,
+    scope: str = ScopeKind.INITIATIVE,
+    party: Party | None = None,
+    work_stream: WorkStream | None = None,
+    period_start: dt.date | None = None,
+    period_end: dt.date | None = None,
+    requested_by=None,
+    today: dt.date | None = None,
+) -> tuple[Report, bool]:
+    """The report of this kind, scope and period: the existing one, or a new row
+    queued for generation. A failed report asked for again is queued again.
+
+    `requested_by` None means the schedule. Returns (report, created)."""
+    if requested_by is not None and not can(
+        requested_by, "generate_report", initiative
+    ):
+        raise PermissionDenied(
+            _("Only leadership and administrators may generate reports.")
+        )
+    if kind not in ReportKind.values:
+        raise InvalidInput(field_errors={"kind": [_("Unknown report kind.")]})
+    today = today or timezone.localdate()
+    start, end = _period(kind, period_start, period_end, today)
+    party, work_stream = _scope(initiative, scope, party, work_stream)
+    key = {
+        "initiative": initiative,
+        "kind": kind,
+        "scope": scope,
+        "scope_party": party,
+        "scope_work_stream": work_stream,
+        "period_start": start,
+        "period_end": end,
+    }
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                report = Report.objects.create(**key, requested_by=requested_by)
+            created = True
+        except IntegrityError:
+            report = Report.objects.select_for_update().get(**key)
+            created = False
+            if report.status == ReportStatus.FAILED:
+                report.status = ReportStatus.QUEUED
+                report.attempts = 0
+                report.step = 0
+                report.error = ""
+                report.save(update_fields=["status", "attempts", "step", "error"])
+                created = True
+        if report.status == ReportStatus.QUEUED:
+            report_id = report.pk
+            transaction.on_commit(lambda: report_enqueue(report_id=report_id))
+    return report, created
+
+
+def report_enqueue(*, report_id: int) -> bool:
+    """Hand a queued report to the broker. Never raises: the row is the request,
+    and the sweeper tries again later when this fails."""
+    from .tasks import generate_report
+
+    Report.objects.filter(pk=report_id, status=ReportStatus.QUEUED).update(
+        queued_at=timezone.now()
+    )
+    try:
+        generate_report.apply_async(
+            args=[report_id], queue=settings.REPORTS_QUEUE, retry=False
+        )
+    except Exception:
+        log.warning("report %s could not be queued; the sweeper will retry", report_id)
+        return False
+    return True
+
+
+# --- generating --------------------------------------------------------------------
+
+
+@contextmanager
+def _report_lock(report_id: int):
+    """Hold the report's advisory lock for the block; yield whether we got it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCK_CLASS, report_id])
+        acquired = cursor.fetchone()[0]
+    try:
+        yield acquired
+    finally:
+        if acquired:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_advisory_unlock(%s, %s)", [LOCK_CLASS, report_id]
+                )
+
+
+def _claim(report_id: int) -> Report | None:
+    with transaction.atomic():
+        report = (
+            Report.objects.select_for_update(of=("self",))
+            .select_related("initiative", "scope_party", "scope_work_stream")
+            .filter(pk=report_id)
+            .first()
+        )
+        if report is None or report.is_finished:
+            return None
+        report.status = ReportStatus.RUNNING
+        report.attempts += 1
+        report.started_at = timezone.now()
+        report.error = ""
+        report.save(update_fields=["status", "attempts", "started_at", "error"])
+    return report
+
+
+def _pause() -> None:
+    if settings.REPORTS_STEP_PAUSE_SECONDS:
+        time.sleep(settings.REPORTS_STEP_PAUSE_SECONDS)
+
+
+def _take_snapshot(report: Report) -> dict:
+    from .snapshot import report_snapshot
+
+    # One consistent view of the database for every section of the snapshot
+    # (inside an outer transaction, as in a test or a command, that one's).
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"
+                )
+        return report_snapshot(report)
+
+
+def _render_step(report: Report, fmt: str) -> None:
+    from .render import render
+
+    name = report_file_name(report, fmt)
+    existing = report.files.filter(format=fmt).first()
+    if existing is not None and existing.file.name == name:
+        from .storage import checksum
+
+        if checksum(name) == existing.sha256:
+            return  # done by an earlier attempt
+    remove_leftovers(name)
+    data = render(fmt, report.snapshot, language=settings.LANGUAGE_CODE)
+    size, digest = write_atomically(name, data)
+    ReportFile.objects.update_or_create(
+        report=report,
+        format=fmt,
+        defaults={"file": name, "size": size, "sha256": digest},
+    )
+
+
+def _advance(report: Report, step: int) -> None:
+    report.step = step
+    Report.objects.filter(pk=report.pk).update(step=step)
+
+
+def _finish(report: Report) -> None:
+    with transaction.atomic():
+        locked = Report.objects.select_for_update().get(pk=report.pk)
+        locked.status = ReportStatus.DONE
+        locked.step = len(STEPS)
+        locked.finished_at = timezone.now()
+        locked.save(update_fields=["status", "step", "finished_at"])
+        report_id = report.pk
+        transaction.on_commit(lambda: _queue_delivery(report_id))
+
+
+def _fail(report: Report, exc: BaseException) -> bool:
+    """Record the failure; True when another attempt should follow."""
+    retry = report.attempts < settings.REPORTS_MAX_ATTEMPTS
+    detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
+    Report.objects.filter(pk=report.pk).update(
+        status=ReportStatus.QUEUED if retry else ReportStatus.FAILED,
+        error=detail[:4000],
+        finished_at=None if retry else timezone.now(),
+    )
+    return retry
+
+
+def report_generate(*, report_id: int) -> Report | None:
+    """Generate a report, resuming after the last step a previous attempt
+    finished. Returns None when there is nothing to do (finished already, or
+    another worker holds it); raises ReportAttemptFailed when the attempt
+    failed and should be retried."""
+    with _report_lock(report_id) as acquired:
+        if not acquired:
+            return None
+        report = _claim(report_id)
+        if report is None:
+            return None
+        try:
+            if report.snapshot is None:
+                snapshot = _take_snapshot(report)
+                report.snapshot = snapshot
+                Report.objects.filter(pk=report.pk).update(snapshot=snapshot, step=1)
+            _advance(report, 1)
+            for number, fmt in enumerate(FORMATS, start=2):
+                _pause()
+                _render_step(report, fmt)
+                _advance(report, number)
+            _finish(report)
+        except Exception as exc:
+            log.exception("report %s failed (attempt %s)", report_id, report.attempts)
+            if _fail(report, exc):
+                raise ReportAttemptFailed(str(exc)) from exc
+    report.refresh_from_db()
+    return report
+
+
+# --- the schedule and the sweeper ---------------------------------------------------
+
+
+def reports_schedule(*, kind: str, today: dt.date | None = None) -> list[Report]:
+    """Beat's job: the last complete period's report of `kind` for every
+    initiative, for the whole initiative and for each participating party."""
+    reports = []
+    for initiative in Initiative.objects.prefetch_related("participations__party"):
+        scopes = [(ScopeKind.INITIATIVE, None)] + [
+            (ScopeKind.PARTY, p.party) for p in initiative.participations.all()
+        ]
+        for scope, party in scopes:
+            report, _created = report_request(
+                initiative=initiative, kind=kind, scope=scope, party=party, today=today
+            )
+            reports.append(report)
+    return reports
+
+
+def report_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Re-queue reports whose worker died (running, lock free) and reports
+    queued too long ago (the broker lost or never got them)."""
+    now = now or timezone.now()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE reports_report r SET status = %s
+            WHERE r.status = %s AND NOT EXISTS (
+                SELECT 1 FROM pg_locks l
+                WHERE l.locktype = 'advisory' AND l.granted
+                  AND l.classid = %s AND l.objid = r.id AND l.objsubid = 2
+            )
+            RETURNING r.id
+            """,
+            [ReportStatus.QUEUED, ReportStatus.RUNNING, LOCK_CLASS],
+        )
+        orphaned = [row[0] for row in cursor.fetchall()]
+    cutoff = now - dt.timedelta(minutes=settings.REPORTS_REQUEUE_AFTER_MINUTES)
+    stale = list(
+        Report.objects.filter(status=ReportStatus.QUEUED)
+        .filter(Q(queued_at__lt=cutoff) | Q(queued_at__isnull=True))
+        .exclude(pk__in=orphaned)
+        .values_list("pk", flat=True)
+    )
+    for report_id in [*orphaned, *stale]:
+        report_enqueue(report_id=report_id)
+    return {"orphaned": len(orphaned), "stale": len(stale)}
+
+
+# --- delivering ----------------------------------------------------------------------
+
+
+def _queue_delivery(report_id: int) -> None:
+    from .tasks import deliver_report
+
+    try:
+        deliver_report.apply_async(
+            args=[report_id], queue=settings.REPORTS_QUEUE, retry=False
+        )
+    except Exception:
+        log.warning("report %s delivery could not be queued", report_id)
+
+
+def report_recipients(report: Report):
+    """Active subscribers with an e-mail address and an active membership in a
+    party of the report's initiative."""
+    members = Membership.objects.filter(
+        is_active=True, party__participations__initiative=report.initiative_id
+    ).values("user")
+    return (
+        ReportSubscription.objects.filter(
+            initiative_id=report.initiative_id, kind=report.kind, scope=report.scope
+        )
+        .filter(user__is_active=True, user__in=members)
+        .exclude(user__email="")
+        .select_related("user")
+    )
+
+
+def report_deliver(*, report_id: int) -> int:
+    """E-mail a finished report (link and PDF) to each subscriber once.
+    Returns how many messages were sent."""
+    from .render import report_title
+
+    report = Report.objects.filter(pk=report_id, status=ReportStatus.DONE).first()
+    if report is None:
+        raise NotFound()
+    for subscription in report_recipients(report):
+        ReportDelivery.objects.get_or_create(
+            report=report,
+            user=subscription.user,
+            defaults={"email": subscription.user.email},
+        )
+    pdf = report.files.filter(format=ReportFormat.PDF).first()
+    sent = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        title = report_title(report.snapshot)
+        link = settings.SITE_URL.rstrip("/") + reverse(
+            "reports:detail", args=[report.pk]
+        )
+        for delivery in report.deliveries.filter(sent_at__isnull=True):
+            with transaction.atomic():
+                locked = (
+                    ReportDelivery.objects.select_for_update(skip_locked=True)
+                    .filter(pk=delivery.pk, sent_at__isnull=True)
+                    .first()
+                )
+                if locked is None:
+                    continue
+                message = EmailMessage(
+                    subject=title,
+                    body=_(
+                        "The report “%(title)s” is ready.\n\nRead it online: %(link)s\n"
+                        "The PDF is attached.\n\n%(issuer)s"
+                    )
+                    % {"title": title, "link": link, "issuer": settings.REPORTS_ISSUER},
+                    to=[locked.email],
+                )
+                if pdf is not None:
+                    with pdf.file.open("rb") as f:
+                        message.attach(f"{title}.pdf", f.read(), "application/pdf")
+                message.send()
+                locked.sent_at = timezone.now()
+                locked.save(update_fields=["sent_at"])
+                sent += 1
+    return sent
+
+
+def report_subscribe(
+    *, user, initiative: Initiative, kind: str, scope: str = ScopeKind.INITIATIVE
+) -> ReportSubscription:
+    if not can(user, "view_initiative", initiative):
+        raise PermissionDenied()
+    subscription, _created = ReportSubscription.objects.get_or_create(
+        user=user, initiative=initiative, kind=kind, scope=scope
+    )
+    return subscription
+
+
+def report_unsubscribe(*, user, subscription: ReportSubscription) -> None:
+    if subscription.user_id != user.pk:
+        raise NotFound()
+    subscription.delete()
