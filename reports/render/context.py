@@ -1,0 +1,199 @@
+"""What the templates and the workbook are given: the snapshot's sections, with
+the rows each medium shows, the labels of codes and the charts.
+
+Everything here is called inside `translation.override(language)`.
+"""
+
+from __future__ import annotations
+
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from reports.choices import ReportKind, ScopeKind
+from tracker.choices import Light, TaskStatus
+
+from . import charts
+from .formatting import (
+    format_date,
+    format_int,
+    format_period,
+    is_chinese,
+    join_list,
+    light_label,
+    status_label,
+)
+
+# The PDF is the summary for reading on paper: the longest lists are cut.
+PDF_OVERDUE_LIMIT = 30
+PDF_UPDATES_LIMIT = 20
+
+
+def html_language() -> str:
+    """The BCP 47 tag for `<html lang>`: zh-Hans, en."""
+    return "zh-Hans" if is_chinese() else "en"
+
+
+def report_subject(snapshot: dict) -> str:
+    report = snapshot["report"]
+    initiative = snapshot["initiative"]["name"]
+    if report.get("scope", ScopeKind.INITIATIVE) == ScopeKind.INITIATIVE:
+        return initiative
+    return _("%(initiative)s (%(scope)s)") % {
+        "initiative": initiative,
+        "scope": report.get("scope_name") or "",
+    }
+
+
+def report_period(snapshot: dict) -> str:
+    report = snapshot["report"]
+    return format_period(report["kind"], report["period_start"], report["period_end"])
+
+
+def report_title(snapshot: dict) -> str:
+    """成渝地区双城经济圈合作事项周报（2026年11月16日—11月22日）;
+    Weekly progress report, 16–22 Nov 2026 — 成渝地区双城经济圈."""
+    values = {"subject": report_subject(snapshot), "period": report_period(snapshot)}
+    kind = snapshot["report"]["kind"]
+    if kind == ReportKind.WEEKLY:
+        return _("Weekly progress report, %(period)s — %(subject)s") % values
+    if kind == ReportKind.MONTHLY:
+        return _("Monthly progress report, %(period)s — %(subject)s") % values
+    if kind == ReportKind.QUARTERLY:
+        return _("Quarterly progress report, %(period)s — %(subject)s") % values
+    return _("Progress report, %(period)s — %(subject)s") % values
+
+
+def _count_rows(counts: dict, codes, label) -> list[dict]:
+    return [
+        {"code": code, "label": label(code), "count": counts.get(code, 0)}
+        for code in codes
+    ]
+
+
+def _group_rows(groups: list[dict]) -> list[dict]:
+    """Per work stream or party: the counts in the order of the columns."""
+    return [
+        {
+            **group,
+            "status_counts": [group["by_status"].get(c, 0) for c in TaskStatus.values],
+            "light_counts": [group["by_light"].get(c, 0) for c in Light.values],
+        }
+        for group in groups
+    ]
+
+
+def _changes(snapshot: dict) -> dict | None:
+    changes = snapshot.get("changes")
+    previous = snapshot.get("previous")
+    if not changes or not previous:
+        return None
+    kind = snapshot["report"]["kind"]
+    return {
+        **changes,
+        "previous_period": format_period(
+            kind, previous["period_start"], previous["period_end"]
+        ),
+        "previous_summary": previous.get("summary") or {},
+        "light_rows": [
+            {
+                "code": code,
+                "label": light_label(code),
+                "now": snapshot["summary"]["by_light"].get(code, 0),
+                "before": (previous.get("summary") or {}).get("by_light", {}).get(code),
+                "change": changes.get("by_light", {}).get(code, 0),
+            }
+            for code in Light.values
+        ],
+    }
+
+
+def _parks_sentence(summary: dict) -> str:
+    if not summary or not summary.get("parks"):
+        return ""
+    sentence = _("%(met)s of %(parks)s parks met their creation targets.") % {
+        "met": format_int(summary.get("met", 0)),
+        "parks": format_int(summary["parks"]),
+    }
+    if summary.get("rounds"):
+        sentence += " " + _("Evaluation rounds: %(rounds)s.") % {
+            "rounds": join_list(str(r) for r in summary["rounds"])
+        }
+    return sentence
+
+
+def build_context(snapshot: dict, *, medium: str = "html") -> dict:
+    """The template context of the report body; `medium` is "html" (the
+    archived document and the site page) or "pdf" (summary tables only)."""
+    pdf = medium == "pdf"
+    # The workbook draws its own, native charts.
+    svg = medium != "xlsx"
+    report = snapshot["report"]
+    summary = snapshot["summary"]
+    overdue = snapshot.get("overdue") or []
+    updates = snapshot.get("updates") or []
+    updates_total = snapshot.get("updates_total") or len(updates)
+    overdue_shown = overdue[:PDF_OVERDUE_LIMIT] if pdf else overdue
+    updates_shown = updates[:PDF_UPDATES_LIMIT] if pdf else updates
+    return {
+        "snapshot": snapshot,
+        "medium": medium,
+        "language_tag": html_language(),
+        "title": report_title(snapshot),
+        "subject": report_subject(snapshot),
+        "period": report_period(snapshot),
+        "report": report,
+        "kind": report["kind"],
+        "is_scoped": report.get("scope", ScopeKind.INITIATIVE) != ScopeKind.INITIATIVE,
+        "initiative": snapshot["initiative"],
+        "issuer": snapshot.get("issuer") or "",
+        "as_of_date": format_date(report.get("as_of_date")),
+        "summary": summary,
+        "status_rows": _count_rows(
+            summary["by_status"], TaskStatus.values, status_label
+        ),
+        "light_rows": _count_rows(summary["by_light"], Light.values, light_label),
+        "status_headers": [(c, status_label(c)) for c in TaskStatus.values],
+        "light_headers": [(c, light_label(c)) for c in Light.values],
+        "changes": _changes(snapshot),
+        "group_sections": [
+            {
+                "slug": "work-streams",
+                "heading": _("Progress by work stream"),
+                "label": _("Work stream"),
+                "rows": _group_rows(snapshot.get("by_work_stream") or []),
+                "chart": mark_safe(charts.status_by_work_stream(snapshot))  # noqa: S308
+                if svg
+                else "",
+                "empty": _("There are no work streams in this report's scope."),
+            },
+            {
+                "slug": "parties",
+                "heading": _("Progress by party"),
+                "label": _("Party"),
+                "rows": _group_rows(snapshot.get("by_party") or []),
+                "chart": mark_safe(charts.lights_by_party(snapshot))  # noqa: S308
+                if svg
+                else "",
+                "empty": _("There are no parties in this report's scope."),
+            },
+        ],
+        "overdue": overdue_shown,
+        "overdue_total": len(overdue),
+        "overdue_cut": len(overdue_shown) < len(overdue),
+        "upcoming": snapshot.get("upcoming_milestones") or [],
+        "completed": snapshot.get("completed") or [],
+        "extensions": snapshot.get("extensions") or [],
+        "indicators": snapshot.get("indicators") or [],
+        "parks": [
+            {**pair, "sides": [pair.get("park_a") or {}, pair.get("park_b") or {}]}
+            for pair in snapshot.get("parks") or []
+        ],
+        "parks_sentence": _parks_sentence(snapshot.get("parks_summary") or {}),
+        "updates": updates_shown,
+        "updates_total": updates_total,
+        "updates_cut": len(updates_shown) < updates_total,
+        "show_task_list": not pdf,
+        "tasks": [] if pdf else snapshot.get("tasks") or [],
+        # The charts are built from escaped text only (see charts.py).
+        "trend_chart": mark_safe(charts.trend(snapshot)) if svg else "",  # noqa: S308
+    }

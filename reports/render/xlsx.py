@@ -1,0 +1,524 @@
+"""The report as a workbook: the summary with native charts, then every task,
+the milestones and the indicators as filterable tables.
+
+Numbers are numbers, rates are fractions shown as percentages, dates are date
+cells; every text cell goes through `audit.exports.neutralise`, so a title
+such as ``=HYPERLINK(...)`` stays text in Excel, LibreOffice and WPS.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart.marker import Marker
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from audit.exports import neutralise
+from tracker.choices import Light, TaskStatus
+
+from . import charts
+from .context import build_context
+from .formatting import (
+    direction_label,
+    format_date,
+    format_number,
+    format_short_period,
+    is_chinese,
+    light_label,
+    owners_text,
+    party_label,
+    priority_label,
+    status_label,
+    task_list_label,
+    text_width,
+    to_date,
+    to_datetime,
+    to_decimal,
+)
+
+BOLD = Font(bold=True)
+TITLE = Font(bold=True, size=14)
+HEAD_FILL = PatternFill("solid", fgColor="F0F4F8")
+WRAP = Alignment(wrap_text=True, vertical="top")
+PERCENT = "0.0%"
+WHOLE_PERCENT = "0%"
+SHEET_NAME_CHARS = str.maketrans(dict.fromkeys("[]:*?/\\", "-"))
+
+
+class Percent(float):
+    """A rate given in percent (43.5) to be written as a fraction (0.435)."""
+
+
+class Stamp:
+    """A date-time to write as a local (Beijing) wall time."""
+
+    def __init__(self, value):
+        moment = to_datetime(value)
+        self.value = moment.replace(tzinfo=None) if moment else None
+
+
+class Day:
+    def __init__(self, value):
+        self.value = to_date(value)
+
+
+def _number(value):
+    """A decimal string from the snapshot as an int or a float cell."""
+    number = to_decimal(value)
+    if number is None:
+        return None
+    return int(number) if number == number.to_integral_value() else float(number)
+
+
+class SheetWriter:
+    """Rows written one after another, with the cell types and widths kept."""
+
+    def __init__(self, sheet: Worksheet, formats: dict):
+        self.sheet = sheet
+        self.formats = formats
+        self.row = 0
+        self.widths: dict[int, float] = {}
+
+    def put(self, row: int, column: int, value, *, font=None, fill=None):
+        cell = self.sheet.cell(row=row, column=column)
+        number_format = None
+        if isinstance(value, Percent):
+            cell.value, number_format = float(value) / 100, PERCENT
+        elif isinstance(value, Stamp):
+            cell.value, number_format = value.value, self.formats["datetime"]
+        elif isinstance(value, Day):
+            cell.value, number_format = value.value, self.formats["date"]
+        elif isinstance(value, bool):
+            cell.value = str(value)
+        elif isinstance(value, int | float | Decimal) or value is None:
+            cell.value = value
+        else:
+            # Stored as text whatever it looks like: never a formula.
+            cell.value = neutralise(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+            cell.data_type = "s"
+            width = max(text_width(line, 1) for line in str(value).split("\n"))
+            self.widths[column] = max(self.widths.get(column, 0), width * 1.9 + 2)
+        if number_format:
+            cell.number_format = number_format
+            self.widths[column] = max(self.widths.get(column, 0), 13)
+        elif cell.value is not None and not isinstance(cell.value, str):
+            self.widths[column] = max(self.widths.get(column, 0), 9)
+        if font:
+            cell.font = font
+        if fill:
+            cell.fill = fill
+        return cell
+
+    def line(self, *values, font=None, fill=None) -> int:
+        self.row += 1
+        for column, value in enumerate(values, start=1):
+            self.put(self.row, column, value, font=font, fill=fill)
+        return self.row
+
+    def header(self, *labels) -> int:
+        row = self.line(*labels, font=BOLD, fill=HEAD_FILL)
+        for column in range(1, len(labels) + 1):
+            self.sheet.cell(row=row, column=column).alignment = WRAP
+        return row
+
+    def gap(self, lines: int = 1):
+        self.row += lines
+
+    def table(self, labels, rows, *, freeze: str | None = "A2"):
+        """A whole-sheet table: header, rows, filter and frozen header."""
+        first = self.header(*labels)
+        for values in rows:
+            self.line(*values)
+        last_column = get_column_letter(len(labels))
+        self.sheet.auto_filter.ref = f"A{first}:{last_column}{max(self.row, first)}"
+        if freeze:
+            self.sheet.freeze_panes = freeze
+
+    def fit(self, *, limit: float = 60, wrap: tuple[int, ...] = ()):
+        for column, width in self.widths.items():
+            letter = get_column_letter(column)
+            self.sheet.column_dimensions[letter].width = min(max(width, 8), limit)
+        for column in wrap:
+            for (cell,) in self.sheet.iter_rows(
+                min_row=2, min_col=column, max_col=column
+            ):
+                cell.alignment = WRAP
+
+
+def _sheet_name(text: str) -> str:
+    return str(text).translate(SHEET_NAME_CHARS)[:31]
+
+
+def _axes_visible(chart):
+    # Newer Excel hides an axis whose <c:delete> is left out.
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+
+
+def _stacked_bar_chart(
+    writer: SheetWriter, title: str, header: int, last: int, first_col: int, colours
+):
+    chart = BarChart()
+    chart.type = "bar"
+    chart.grouping = "stacked"
+    chart.overlap = 100
+    chart.title = title
+    chart.y_axis.title = pgettext("count of tasks", "Tasks")
+    chart.y_axis.majorGridlines = None
+    chart.x_axis.scaling.orientation = "maxMin"  # first row on top, as in the table
+    sheet = writer.sheet
+    data = Reference(
+        sheet,
+        min_col=first_col,
+        max_col=first_col + len(colours) - 1,
+        min_row=header,
+        max_row=last,
+    )
+    chart.add_data(data, titles_from_data=True)
+    chart.set_categories(Reference(sheet, min_col=1, min_row=header + 1, max_row=last))
+    for series, colour in zip(chart.series, colours, strict=False):
+        series.graphicalProperties.solidFill = colour.lstrip("#")
+        series.graphicalProperties.line.solidFill = colour.lstrip("#")
+    _axes_visible(chart)
+    chart.height = max(6.0, 1.2 * (last - header) + 3.5)
+    chart.width = 18
+    return chart
+
+
+def _group_table(writer: SheetWriter, heading: str, label: str, groups) -> tuple:
+    writer.line(heading, font=BOLD)
+    row = writer.row + 1
+    writer.put(row, 3, _("By status"), font=BOLD)
+    writer.put(row, 3 + len(TaskStatus.values), _("By status light"), font=BOLD)
+    writer.row = row
+    header = writer.header(
+        label,
+        pgettext("count of tasks", "Tasks"),
+        *[status_label(code) for code in TaskStatus.values],
+        *[light_label(code) for code in Light.values],
+        _("Overdue tasks"),
+        _("Completion rate"),
+    )
+    for group in groups:
+        rate = group.get("completion_rate")
+        writer.line(
+            group["name"],
+            group["total"],
+            *[group["by_status"].get(code, 0) for code in TaskStatus.values],
+            *[group["by_light"].get(code, 0) for code in Light.values],
+            group["overdue"],
+            Percent(rate) if rate is not None else None,
+        )
+    return header, writer.row
+
+
+def _summary_sheet(writer: SheetWriter, context: dict, snapshot: dict):
+    sheet = writer.sheet
+    report, summary = context["report"], context["summary"]
+    writer.line(context["title"], font=TITLE)
+    writer.line(_("Initiative"), context["initiative"]["name"])
+    if context["is_scoped"]:
+        writer.line(_("Scope"), report.get("scope_name") or "")
+    writer.line(_("Report period"), context["period"])
+    writer.line(_("Period start"), Day(report["period_start"]))
+    writer.line(_("Period end"), Day(report["period_end"]))
+    writer.line(_("Issued by"), context["issuer"])
+    writer.line(_("Generated at"), Stamp(report.get("generated_at")))
+    writer.line(_("Figures as of"), Day(report.get("as_of_date")))
+    writer.gap()
+
+    writer.line(_("Summary"), font=BOLD)
+    rate = summary.get("completion_rate")
+    writer.line(pgettext("count of tasks", "Tasks"), summary["total"])
+    writer.line(_("Completed"), summary["completed"])
+    writer.line(_("Completion rate"), Percent(rate) if rate is not None else None)
+    writer.line(_("Overdue tasks"), summary["overdue"])
+    writer.line(_("Milestones"), summary.get("milestones_total"))
+    writer.line(_("Milestones done"), summary.get("milestones_done"))
+    writer.line(_("Milestones overdue"), summary.get("milestones_overdue"))
+    parks = snapshot.get("parks_summary") or {}
+    if parks.get("parks"):
+        writer.line(_("Parks evaluated"), parks["parks"])
+        writer.line(_("Parks that met their creation targets"), parks.get("met", 0))
+    changes = context["changes"]
+    writer.gap()
+    writer.line(_("Change since the previous report"), font=BOLD)
+    if changes:
+        writer.line(_("Previous report"), changes["previous_period"])
+        writer.line(pgettext("count of tasks", "Tasks"), changes["total"])
+        writer.line(_("Completed"), changes["completed"])
+        writer.line(_("Overdue tasks"), changes["overdue"])
+        writer.line(
+            _("Completion rate (percentage points)"), changes["completion_rate"]
+        )
+        for row in changes["light_rows"]:
+            writer.line(row["label"], row["change"])
+    else:
+        writer.line(
+            _(
+                "There is no previous report of this kind to compare with: this is the first."
+            )
+        )
+    writer.gap()
+
+    writer.header(_("Status"), pgettext("count of tasks", "Tasks"))
+    for row in context["status_rows"]:
+        writer.line(row["label"], row["count"])
+    writer.gap()
+    writer.header(_("Light"), pgettext("count of tasks", "Tasks"))
+    for row in context["light_rows"]:
+        writer.line(row["label"], row["count"])
+    writer.gap()
+
+    anchor = get_column_letter(len(TaskStatus.values) + len(Light.values) + 6)
+    header, last = _group_table(
+        writer,
+        _("Progress by work stream"),
+        _("Work stream"),
+        snapshot.get("by_work_stream") or [],
+    )
+    if last > header:
+        chart = _stacked_bar_chart(
+            writer,
+            _("Tasks by status in each work stream"),
+            header,
+            last,
+            3,
+            [charts.STATUS_COLOURS[code][0] for code in TaskStatus.values],
+        )
+        sheet.add_chart(chart, f"{anchor}{header}")
+    writer.gap(max(1, round(_chart_rows(last - header)) - (last - header)))
+    header, last = _group_table(
+        writer, _("Progress by party"), _("Party"), snapshot.get("by_party") or []
+    )
+    if last > header:
+        chart = _stacked_bar_chart(
+            writer,
+            _("Status lights of each party's tasks"),
+            header,
+            last,
+            3 + len(TaskStatus.values),
+            [charts.LIGHT_COLOURS[code][0] for code in Light.values],
+        )
+        sheet.add_chart(chart, f"{anchor}{header}")
+    writer.gap(max(1, round(_chart_rows(last - header)) - (last - header)))
+
+    writer.line(_("Trend"), font=BOLD)
+    header = writer.header(
+        _("Report period"), _("Period end"), _("Completion rate"), _("Overdue tasks")
+    )
+    kind = report["kind"]
+    for point in snapshot.get("trend") or []:
+        rate = point["summary"].get("completion_rate")
+        writer.line(
+            format_short_period(kind, point["period_start"], point["period_end"]),
+            Day(point["period_end"]),
+            Percent(rate) if rate is not None else None,
+            point["summary"].get("overdue", 0),
+        )
+    if writer.row > header:
+        chart = LineChart()
+        chart.title = _("Completion rate")
+        chart.y_axis.number_format = WHOLE_PERCENT
+        chart.y_axis.scaling.min = 0
+        chart.y_axis.scaling.max = 1
+        chart.add_data(
+            Reference(sheet, min_col=3, min_row=header, max_row=writer.row),
+            titles_from_data=True,
+        )
+        chart.set_categories(
+            Reference(sheet, min_col=1, min_row=header + 1, max_row=writer.row)
+        )
+        for series in chart.series:
+            series.marker = Marker(symbol="circle", size=7)
+            series.graphicalProperties.line.solidFill = charts.RATE_COLOUR.lstrip("#")
+        _axes_visible(chart)
+        chart.legend = None
+        chart.height, chart.width = 7, 18
+        sheet.add_chart(chart, f"{anchor}{header}")
+    writer.fit(limit=40)
+    sheet.column_dimensions["A"].width = 36
+    sheet.column_dimensions["B"].width = max(
+        sheet.column_dimensions["B"].width or 0, 16
+    )
+
+
+def _chart_rows(rows: int) -> float:
+    """How many sheet rows a stacked bar chart of `rows` bars covers."""
+    height_cm = max(6.0, 1.2 * rows + 3.5)
+    return height_cm / 0.53 + 1
+
+
+def _tasks_sheet(writer: SheetWriter, snapshot: dict):
+    rows = []
+    for task in snapshot.get("tasks") or []:
+        progress = task.get("progress")
+        rows.append(
+            [
+                task["code"],
+                task["title"],
+                task.get("work_stream") or "",
+                task_list_label(task.get("task_list")),
+                task.get("lead_party") or "",
+                priority_label(task.get("priority")),
+                status_label(task.get("status")),
+                light_label(task.get("light")),
+                Percent(progress) if progress is not None else None,
+                Day(task.get("due_date")),
+                Day(task.get("original_due_date")),
+                task.get("days_overdue") or 0,
+                owners_text(task.get("owners")),
+            ]
+        )
+    labels = [
+        _("Code"),
+        _("Task"),
+        _("Work stream"),
+        _("Task list"),
+        _("Lead party"),
+        _("Priority"),
+        _("Status"),
+        _("Light"),
+        _("Progress"),
+        _("Due date"),
+        _("Original due date"),
+        _("Days overdue"),
+        _("Owners"),
+    ]
+    writer.table(labels, rows, freeze="C2")
+    for row in range(2, writer.row + 1):
+        writer.sheet.cell(row=row, column=9).number_format = WHOLE_PERCENT
+    writer.fit(limit=50, wrap=(2, 13))
+
+
+def _milestones_sheet(writer: SheetWriter, snapshot: dict):
+    late, upcoming = _("late"), _("due within 30 days")
+    rows = [
+        [
+            late,
+            Day(item.get("late_milestone_due")),
+            None,
+            item.get("late_milestone_days"),
+            item["late_milestone"],
+            item["code"],
+            item["title"],
+            owners_text(item.get("owners")),
+        ]
+        for item in snapshot.get("overdue") or []
+        if item.get("late_milestone")
+    ]
+    rows += [
+        [
+            upcoming,
+            Day(item.get("due_date")),
+            item.get("days_left"),
+            None,
+            item["title"],
+            item["task_code"],
+            item["task_title"],
+            party_label(item.get("party")),
+        ]
+        for item in snapshot.get("upcoming_milestones") or []
+    ]
+    labels = [
+        _("Kind"),
+        _("Due date"),
+        _("Days left"),
+        _("Days late"),
+        _("Milestone"),
+        _("Code"),
+        _("Task"),
+        _("Party or owners"),
+    ]
+    writer.table(labels, rows)
+    writer.fit(limit=50, wrap=(5, 7, 8))
+
+
+def _indicators_sheet(writer: SheetWriter, snapshot: dict):
+    indicators = snapshot.get("indicators") or []
+    readings = max([len(i.get("trend") or []) for i in indicators] or [0])
+    labels = [
+        _("Code"),
+        _("Task"),
+        _("Indicator"),
+        _("Unit"),
+        _("Party"),
+        _("Direction"),
+        _("Baseline"),
+        _("Target"),
+        _("Actual"),
+        _("Actual as of"),
+        _("Percent of target"),
+        _("Latest readings"),
+    ]
+    for n in range(1, readings + 1):
+        labels += [
+            _("Reading %(n)s: date") % {"n": n},
+            _("Reading %(n)s: value") % {"n": n},
+        ]
+    rows = []
+    for item in indicators:
+        trend = item.get("trend") or []
+        percent = item.get("percent")
+        row = [
+            item.get("task_code") or "",
+            item.get("task_title") or "",
+            item.get("name") or "",
+            item.get("unit") or "",
+            party_label(item.get("party")),
+            direction_label(item.get("direction")),
+            _number(item.get("baseline")),
+            _number(item.get("target")),
+            _number(item.get("actual")),
+            Day(item.get("actual_period")),
+            Percent(percent) if percent is not None else None,
+            pgettext("clause separator", "; ").join(
+                f"{format_date(p['period'])}: {format_number(p['value'])}"
+                for p in trend
+            ),
+        ]
+        for point in trend:
+            row += [Day(point.get("period")), _number(point.get("value"))]
+        rows.append(row)
+    writer.table(labels, rows, freeze="D2")
+    writer.fit(limit=45, wrap=(2, 3))
+
+
+def render_xlsx(snapshot: dict) -> bytes:
+    context = build_context(snapshot, medium="xlsx")
+    zh = is_chinese()
+    date_format = 'yyyy"年"m"月"d"日"' if zh else "yyyy-mm-dd"
+    formats = {"date": date_format, "datetime": f"{date_format} hh:mm"}
+    workbook = Workbook()
+    summary = workbook.active
+    summary.title = _sheet_name(pgettext("sheet name", "Summary"))
+    _summary_sheet(SheetWriter(summary, formats), context, snapshot)
+    for title, build in (
+        (pgettext("sheet name", "Tasks"), _tasks_sheet),
+        (pgettext("sheet name", "Milestones"), _milestones_sheet),
+        (pgettext("sheet name", "Indicators"), _indicators_sheet),
+    ):
+        build(SheetWriter(workbook.create_sheet(_sheet_name(title)), formats), snapshot)
+
+    properties = workbook.properties
+    properties.title = context["title"]
+    properties.subject = context["subject"]
+    properties.creator = context["issuer"] or None
+    properties.lastModifiedBy = context["issuer"] or None
+    properties.language = "zh-CN" if zh else "en"
+    generated = to_datetime(snapshot["report"].get("generated_at"))
+    if generated:
+        # The workbook's core properties are in UTC.
+        properties.created = generated.astimezone(dt.UTC).replace(tzinfo=None)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
