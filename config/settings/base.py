@@ -193,6 +193,9 @@ SPECTACULAR_SETTINGS = {
         "ExtensionStatusEnum": "tracker.choices.ExtensionStatus",
         "LightEnum": "tracker.choices.Light",
         "VerificationStatusEnum": "tracker.choices.VerificationStatus",
+        "ReportKindEnum": "reports.choices.ReportKind",
+        "ReportScopeEnum": "reports.choices.ScopeKind",
+        "ReportStatusEnum": "reports.choices.ReportStatus",
     },
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [

@@ -188,7 +188,34 @@ def build_world() -> World:
     )
     for task in w.cy_tasks:
         task.refresh_from_db()
+    _reports(w, today)
     return w
+
+
+def _reports(w: World, today: dt.date) -> None:
+    """A finished report of the Chengdu–Chongqing initiative (files and all), a
+    queued one of the other initiative, and the Sichuan leader's subscription."""
+    from reports import services as report_services
+    from reports.models import Report
+
+    report, _ = report_services.report_request(
+        initiative=w.init_cy,
+        kind="on_demand",
+        period_start=today - dt.timedelta(days=6),
+        period_end=today,
+        requested_by=w.users["office"],
+    )
+    report_services.report_generate(report_id=report.pk)
+    w.report_cy = Report.objects.get(pk=report.pk)
+    w.report_other, _ = report_services.report_request(
+        initiative=w.init_other,
+        kind="on_demand",
+        period_start=today - dt.timedelta(days=6),
+        period_end=today,
+    )
+    w.sub_leader = report_services.report_subscribe(
+        user=w.users["sc_leader"], initiative=w.init_cy, kind="weekly"
+    )
 
 
 # --- states a test may need (built through the services, inside its savepoint) -

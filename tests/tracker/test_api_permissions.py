@@ -50,6 +50,9 @@ WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 SCHEMA_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 OK = frozenset({200, 201})
+ACCEPTED = frozenset({200, 202})  # a report asked for: queued, or already there
+CREATED = frozenset({201})
+NO_CONTENT = frozenset({204})
 DENY = frozenset({403, 404})
 CONFLICT = frozenset({409})
 
@@ -138,6 +141,10 @@ class Op:
     idempotent: bool = False
     listing: Listing | None = None
     special: str | None = None  # "me" or "attention"
+    # The write is the caller's own (a report asked for, a subscription), not a
+    # party's object: leadership, auditors and any coordinator may succeed.
+    callers_own: bool = False
+    path: dict[str, str] | None = None  # other path parameters than {id}
 
 
 def owns(role: str, case: Case) -> bool:
@@ -165,6 +172,18 @@ def counterpart(role: str, case: Case) -> frozenset[int]:
     if claimant is None:
         return CONFLICT
     return DENY if COORDINATOR_PARTY[role] == claimant else OK
+
+
+def leadership_or_office(role: str, case: Case) -> frozenset[int]:
+    return ACCEPTED if role in ("sc_leader", "office") else DENY
+
+
+def any_member(role: str, case: Case) -> frozenset[int]:
+    return CREATED
+
+
+def sichuan_leader_only(role: str, case: Case) -> frozenset[int]:
+    return NO_CONTENT if role == "sc_leader" else DENY
 
 
 def cases(labels: tuple[str, ...], state: str | None = None) -> tuple[Case, ...]:
@@ -403,6 +422,41 @@ MATRIX: dict[str, Op] = {
         expect=office_only,
         body=const({"approve": True, "note": "同意延期"}),
     ),
+    # reports: every member reads them; leadership and the office ask for them
+    "GET /api/v1/reports/": Op(
+        listing=Listing(
+            scope=lambda w: {"initiative": w.init_cy.pk},
+            shows=ids("report_cy"),
+            world_ids=ids("report_cy"),
+            outsider_sees=ids("report_other"),
+        )
+    ),
+    "POST /api/v1/reports/": Op(
+        cases=cases(("init_cy",)),
+        expect=leadership_or_office,
+        body=lambda w, c: {
+            "initiative": w.init_cy.pk,
+            "kind": "on_demand",
+            "period_start": (w.due - dt.timedelta(days=150)).isoformat(),
+            "period_end": (w.due - dt.timedelta(days=125)).isoformat(),
+        },
+        callers_own=True,
+    ),
+    "GET /api/v1/reports/{id}/": Op(cases=cases(("report_cy",))),
+    "GET /api/v1/reports/{id}/snapshot/": Op(cases=cases(("report_cy",))),
+    "GET /api/v1/reports/{id}/download/{fmt}/": Op(
+        cases=cases(("report_cy",)), path={"fmt": "pdf"}
+    ),
+    "GET /api/v1/report-subscriptions/": Op(),
+    "POST /api/v1/report-subscriptions/": Op(
+        cases=cases(("init_cy",)),
+        expect=any_member,
+        body=lambda w, c: {"initiative": w.init_cy.pk, "kind": "monthly"},
+        callers_own=True,
+    ),
+    "DELETE /api/v1/report-subscriptions/{id}/": Op(
+        cases=cases(("sub_leader",)), expect=sichuan_leader_only, callers_own=True
+    ),
 }
 
 
@@ -474,6 +528,8 @@ def run_cell(w: World, operation: str, op: Op, role: str, case: Case | None):
         if case is not None and case.state:
             PREPARE[case.state](w)
         url = path.replace("{id}", str(w.pk(case.label))) if case else path
+        for name, value in (op.path or {}).items():
+            url = url.replace(f"{{{name}}}", value)
         extra: dict[str, str] = {}
         if method in WRITE_METHODS:
             if op.if_match is not None:
@@ -491,7 +547,7 @@ def run_cell(w: World, operation: str, op: Op, role: str, case: Case | None):
         if response.status_code >= 500:
             pass  # reported; the transaction may be unusable until rolled back
         elif method in WRITE_METHODS:
-            judge_write(cell, response, role, case, before, snapshot())
+            judge_write(cell, op, response, role, case, before, snapshot())
         elif op.listing is not None and response.status_code == 200:
             judge_listing(cell, client, url, op.listing, w, role)
         elif op.special and response.status_code == 200:
@@ -504,11 +560,12 @@ def run_cell(w: World, operation: str, op: Op, role: str, case: Case | None):
     return cell.failures
 
 
-def judge_write(cell: Cell, response, role, case, before, after) -> None:
+def judge_write(cell: Cell, op: Op, response, role, case, before, after) -> None:
     succeeded = 200 <= response.status_code < 300
-    if succeeded and role in ("sc_leader", "cq_auditor"):
+    party_write = succeeded and not op.callers_own
+    if party_write and role in ("sc_leader", "cq_auditor"):
         cell.fail(response, "leadership and auditors never write")
-    if succeeded and role in COORDINATOR_PARTY and not owns(role, case):
+    if party_write and role in COORDINATOR_PARTY and not owns(role, case):
         cell.fail(response, "a coordinator wrote an object of another party")
     if not succeeded and before != after:
         cell.fail(
@@ -902,11 +959,13 @@ def test_undeclared_write_methods_are_refused(world):
     declare (a PUT or DELETE left on a viewset) must be 405, not a write."""
     declared: dict[str, set[str]] = {}
     label_of: dict[str, str] = {}
+    params_of: dict[str, dict[str, str]] = {}
     for operation, op in MATRIX.items():
         method, path = operation.split(" ", 1)
         declared.setdefault(path, set()).add(method)
         if op.cases:
             label_of.setdefault(path, op.cases[0].label)
+        params_of.setdefault(path, op.path or {})
     client = client_for(world.users["office"])
     failures = []
     for path, methods in sorted(declared.items()):
@@ -915,6 +974,8 @@ def test_undeclared_write_methods_are_refused(world):
             if path in label_of
             else path
         )
+        for name, value in params_of[path].items():
+            url = url.replace(f"{{{name}}}", value)
         for method in sorted(WRITE_METHODS - methods):
             before = snapshot()
             response = getattr(client, method.lower())(url, data={}, format="json")

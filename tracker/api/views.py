@@ -19,7 +19,6 @@ from config.api.uploads import KINDS, evidence_response
 from config.exceptions import NotFound
 
 from .. import selectors, services
-from ..models import WorkStream
 from . import filters, inputs
 from .serializers import (
     AgencySerializer,
@@ -88,7 +87,7 @@ class PartyViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         visible = selectors.initiative_list_for_user(user=self.request.user)
-        return Party.objects.filter(participations__initiative__in=visible).distinct()
+        return selectors.parties_of(visible)
 
 
 class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -110,9 +109,7 @@ class WorkStreamViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         visible = selectors.initiative_list_for_user(user=self.request.user)
-        return WorkStream.objects.filter(initiative__in=visible).order_by(
-            "initiative", "sort_order"
-        )
+        return selectors.work_streams_of(visible)
 
 
 class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):

@@ -1,0 +1,144 @@
+"""The report library over the API: plumbing over the selectors and services."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from accounts.models import Party
+from config.exceptions import NotFound
+from tracker.models import WorkStream
+from tracker.selectors import get_visible, initiative_list_for_user
+
+from .. import selectors, services
+from ..downloads import report_file_response
+from ..models import ReportSubscription
+from ..render import CONTENT_TYPES
+from . import filters
+from .serializers import (
+    ReportRequestInput,
+    ReportSerializer,
+    ReportSubscriptionInput,
+    ReportSubscriptionSerializer,
+)
+
+
+def _valid(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
+def _initiative(user, pk):
+    return get_visible(initiative_list_for_user(user=user), pk)
+
+
+class ReportViewSet(viewsets.ReadOnlyModelViewSet):
+    """Reports: weekly and monthly ones come from the schedule; leadership and
+    administrators may ask for one now (it is generated in the background)."""
+
+    serializer_class = ReportSerializer
+    filterset_class = filters.ReportFilter
+    ordering_fields = ["period_end", "requested_at"]
+
+    def get_queryset(self):
+        return selectors.report_list_for_user(user=self.request.user)
+
+    def get_object(self):
+        return selectors.report_get_for_user(
+            user=self.request.user, report_id=self.kwargs["pk"], with_snapshot=False
+        )
+
+    @extend_schema(
+        request=ReportRequestInput,
+        responses={200: ReportSerializer, 202: ReportSerializer},
+    )
+    def create(self, request):
+        data = _valid(ReportRequestInput, request)
+        initiative = _initiative(request.user, data.pop("initiative"))
+        party_id, stream_id = data.pop("party", None), data.pop("work_stream", None)
+        # Unknown ids and ids of another initiative get the service's answer.
+        party = Party.objects.filter(pk=party_id).first() if party_id else None
+        stream = WorkStream.objects.filter(pk=stream_id).first() if stream_id else None
+        report, created = services.report_request(
+            initiative=initiative,
+            party=party,
+            work_stream=stream,
+            requested_by=request.user,
+            **data,
+        )
+        code = status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK
+        response = Response(ReportSerializer(report).data, status=code)
+        response["Location"] = f"/api/v1/reports/{report.pk}/"
+        return response
+
+    @extend_schema(responses={200: OpenApiTypes.OBJECT})
+    @action(detail=True, methods=["get"])
+    def snapshot(self, request, pk=None):
+        """The frozen data the report was made from."""
+        report = selectors.report_get_for_user(user=request.user, report_id=pk)
+        if report.snapshot is None:
+            raise NotFound()
+        return Response(report.snapshot)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "lang",
+                str,
+                enum=["zh-hans", "en"],
+                description="Language of the file; the stored file is zh-hans.",
+            )
+        ],
+        responses={
+            (200, content_type.split(";")[0]): OpenApiTypes.BINARY
+            for content_type in CONTENT_TYPES.values()
+        },
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"download/(?P<fmt>html|pdf|xlsx)",
+        url_name="download",
+    )
+    def download(self, request, pk=None, fmt=None):
+        report = selectors.report_get_for_user(user=request.user, report_id=pk)
+        return report_file_response(report, fmt, language=request.GET.get("lang"))
+
+
+class ReportSubscriptionViewSet(
+    mixins.ListModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    """My report e-mails: a link and the PDF when a report of the kind is ready."""
+
+    serializer_class = ReportSubscriptionSerializer
+    pagination_class = None
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation
+            return ReportSubscription.objects.none()
+        return ReportSubscription.objects.filter(
+            user=self.request.user,
+            initiative__in=initiative_list_for_user(user=self.request.user),
+        ).order_by("initiative", "kind", "scope")
+
+    @extend_schema(
+        request=ReportSubscriptionInput, responses=ReportSubscriptionSerializer
+    )
+    def create(self, request):
+        data = _valid(ReportSubscriptionInput, request)
+        initiative = _initiative(request.user, data.pop("initiative"))
+        subscription = services.report_subscribe(
+            user=request.user, initiative=initiative, **data
+        )
+        return Response(
+            ReportSubscriptionSerializer(subscription).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    def perform_destroy(self, instance):
+        services.report_unsubscribe(user=self.request.user, subscription=instance)

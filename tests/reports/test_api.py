@@ -1,0 +1,167 @@
+"""The report endpoints: asking, reading, downloading, subscribing."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from reports import services
+from reports.models import Report, ReportSubscription
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _media(tmp_path, settings):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+def client_for(user, language="zh-hans"):
+    client = APIClient(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_authenticate(user)
+    return client
+
+
+def _on_demand(initiative, days=6):
+    today = timezone.localdate()
+    return {
+        "initiative": initiative.pk,
+        "kind": "on_demand",
+        "period_start": (today - dt.timedelta(days=days)).isoformat(),
+        "period_end": today.isoformat(),
+    }
+
+
+def test_leadership_asks_once_and_gets_the_same_report_again(initiative, sc_leader):
+    client = client_for(sc_leader)
+    first = client.post("/api/v1/reports/", _on_demand(initiative), format="json")
+    assert first.status_code == 202, first.content
+    body = first.json()
+    assert body["status"] == "queued" and body["step"] == 0
+    assert body["steps_total"] == 4 and body["files"] == []
+    assert first["Location"] == f"/api/v1/reports/{body['id']}/"
+    again = client.post("/api/v1/reports/", _on_demand(initiative), format="json")
+    assert again.status_code == 200 and again.json()["id"] == body["id"]
+    assert Report.objects.count() == 1
+
+
+def test_a_coordinator_may_not_ask(initiative, sc_coord):
+    response = client_for(sc_coord).post(
+        "/api/v1/reports/", _on_demand(initiative), format="json"
+    )
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith("application/problem+json")
+    assert "领导" in response.json()["detail"]
+    assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"kind": "fortnightly"}, "kind"),
+        ({"period_start": "2026-13-01"}, "period_start"),
+        ({"period_end": "2020-01-01"}, "period_end"),
+        ({"scope": "party"}, "scope_party"),
+        ({"status": "done"}, "status"),
+    ],
+)
+def test_bad_input_is_explained_in_chinese_and_changes_nothing(
+    initiative, sc_leader, change, field
+):
+    response = client_for(sc_leader).post(
+        "/api/v1/reports/", {**_on_demand(initiative), **change}, format="json"
+    )
+    assert response.status_code == 400, response.content
+    problem = response.json()
+    assert field in problem["errors"], problem
+    message = " ".join(problem["errors"][field])
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in message), message
+    assert not Report.objects.exists()
+
+
+def test_english_errors_on_request(initiative, sc_leader):
+    response = client_for(sc_leader, "en").post(
+        "/api/v1/reports/",
+        {**_on_demand(initiative), "period_end": "2020-01-01"},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert "before it starts" in " ".join(response.json()["errors"]["period_end"])
+
+
+def test_list_filters_and_scopes(initiative, sc_leader, cq_coord):
+    today = timezone.localdate()
+    services.report_request(
+        initiative=initiative, kind="weekly", today=today + dt.timedelta(days=7)
+    )
+    services.report_request(initiative=initiative, kind="monthly", today=today)
+    client = client_for(cq_coord)
+    everything = client.get("/api/v1/reports/").json()
+    assert everything["count"] == 2
+    weekly = client.get("/api/v1/reports/", {"kind": "weekly"}).json()
+    assert [r["kind"] for r in weekly["results"]] == ["weekly"]
+    assert weekly["results"][0]["kind_display"] == "周报"
+
+
+def test_download_waits_for_the_report_then_serves_each_format(
+    initiative, task, sc_leader
+):
+    client = client_for(sc_leader)
+    created = client.post("/api/v1/reports/", _on_demand(initiative), format="json")
+    report_id = created.json()["id"]
+    not_yet = client.get(f"/api/v1/reports/{report_id}/download/pdf/")
+    assert not_yet.status_code == 409
+    services.report_generate(report_id=report_id)
+
+    detail = client.get(f"/api/v1/reports/{report_id}/").json()
+    assert detail["status"] == "done" and detail["step"] == 4
+    assert {f["format"] for f in detail["files"]} == {"html", "pdf", "xlsx"}
+    for stored in detail["files"]:
+        response = client.get(stored["url"])
+        assert response.status_code == 200
+        content = b"".join(response.streaming_content)
+        assert len(content) == stored["size"]
+        assert response["X-Report-SHA256"] == stored["sha256"]
+        assert "attachment" in response["Content-Disposition"]
+    pdf = client.get(f"/api/v1/reports/{report_id}/download/pdf/")
+    assert pdf["Content-Type"] == "application/pdf"
+    english = client.get(f"/api/v1/reports/{report_id}/download/html/?lang=en")
+    assert english.status_code == 200
+    assert b"<html" in english.content and b'lang="en"' in english.content
+    snapshot = client.get(f"/api/v1/reports/{report_id}/snapshot/").json()
+    assert snapshot["summary"]["total"] == 1
+
+
+def test_unknown_format_is_404(initiative, task, sc_leader):
+    report, _ = services.report_request(
+        initiative=initiative,
+        kind="on_demand",
+        period_start=timezone.localdate(),
+        period_end=timezone.localdate(),
+    )
+    response = client_for(sc_leader).get(f"/api/v1/reports/{report.pk}/download/doc/")
+    assert response.status_code == 404
+
+
+def test_subscriptions_are_the_callers_own(initiative, sc_leader, cq_coord):
+    leader = client_for(sc_leader)
+    created = leader.post(
+        "/api/v1/report-subscriptions/",
+        {"initiative": initiative.pk, "kind": "weekly"},
+        format="json",
+    )
+    assert created.status_code == 201
+    assert created.json()["scope"] == "initiative"
+    assert client_for(cq_coord).get("/api/v1/report-subscriptions/").json() == []
+    gone = client_for(cq_coord).delete(
+        f"/api/v1/report-subscriptions/{created.json()['id']}/"
+    )
+    assert gone.status_code == 404
+    assert (
+        leader.delete(
+            f"/api/v1/report-subscriptions/{created.json()['id']}/"
+        ).status_code
+        == 204
+    )
+    assert not ReportSubscription.objects.exists()
