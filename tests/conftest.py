@@ -65,3 +65,19 @@ def cq_auditor(chongqing):
 def office(sichuan):
     """An administrator of the joint office (专班)."""
     return _member("office", sichuan, "administrator")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _empty_report_queue_at_end():
+    """Reports requested by tests are published to the test queue, which no
+    worker reads; empty it when the session ends so nothing piles up."""
+    yield
+    from django.conf import settings
+
+    from config.celery import app
+
+    try:
+        with app.connection_for_write() as connection:
+            connection.default_channel.queue_purge(settings.REPORTS_QUEUE)
+    except Exception as exc:  # the broker is not the subject here
+        print(f"could not empty the test report queue: {exc}")

@@ -140,6 +140,15 @@ def world(task, milestone, initiative, sichuan, chongqing, sc_coord, cq_coord, o
     services.park_evaluation_record(
         park=park_a, round=1, announced_on=dt.date(2024, 12, 1)
     )
+    # A report (done, with its files), a subscription and its delivery.
+    from reports import services as report_services
+
+    office.email = "office@example.gov.cn"
+    office.save()
+    report_services.report_subscribe(user=office, initiative=initiative, kind="weekly")
+    report, _ = report_services.report_request(initiative=initiative, kind="weekly")
+    report_services.report_generate(report_id=report.pk)
+    report_services.report_deliver(report_id=report.pk)
     # Third-party rows, made as their apps make them.
     Token.objects.create(user=sc_coord)
     interval = IntervalSchedule.objects.create(every=1, period="hours")

@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from audit.management.commands.grant_app_role import audit_tables
-from tests.config.test_celery_worker import _database_url
+from tests.celery_worker import database_url
 from tracker.models import Task
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,7 +46,7 @@ def test_app_role_writes_data_but_not_history(app_role, task):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "grant_app_role", app_role],

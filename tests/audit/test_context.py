@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from audit.models import TaskEvent
-from tests.config.test_celery_worker import _database_url
+from tests.celery_worker import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -18,7 +18,7 @@ def test_management_command_changes_carry_the_command_context():
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": _database_url(),
+        "DATABASE_URL": database_url(),
     }
     result = subprocess.run(
         [sys.executable, "manage.py", "load_demo"],

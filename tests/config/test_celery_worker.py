@@ -2,76 +2,23 @@
 reads the test database."""
 
 import os
-import subprocess
-import sys
-import uuid
-from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from config.tasks import ping
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _database_url() -> str:
-    cfg = connection.settings_dict
-    host = quote(cfg["HOST"] or "localhost", safe="")
-    port = f":{cfg['PORT']}" if cfg["PORT"] else ""
-    auth = quote(cfg["USER"] or "", safe="")
-    if cfg["PASSWORD"]:
-        auth += ":" + quote(cfg["PASSWORD"], safe="")
-    return f"postgres://{auth}@{host}{port}/{cfg['NAME']}"
+from tests.celery_worker import Worker, new_queue
 
 
 @pytest.fixture
 def worker_queue():
-    queue = f"test-{uuid.uuid4().hex[:12]}"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": _database_url(),
-    }
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool",
-            "solo",
-            "-Q",
-            queue,
-            "-n",
-            f"{queue}@%h",
-            "--without-gossip",
-            "--without-mingle",
-            "--without-heartbeat",
-            "-l",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    worker = Worker(new_queue()).start()
     try:
-        yield queue
+        yield worker.queue
     finally:
-        proc.terminate()
-        try:
-            output, _ = proc.communicate(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            output, _ = proc.communicate()
-        if proc.returncode not in (0, -15):
-            print(output)
+        worker.stop()
+        if worker.proc.returncode not in (0, -15):
+            print(worker.output)
 
 
 @pytest.mark.worker

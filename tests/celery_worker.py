@@ -1,0 +1,92 @@
+"""Start a real Celery worker process on the configured broker, reading the
+test database, for tests that need one."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+from urllib.parse import quote
+
+from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def database_url() -> str:
+    cfg = connection.settings_dict
+    host = quote(cfg["HOST"] or "localhost", safe="")
+    port = f":{cfg['PORT']}" if cfg["PORT"] else ""
+    auth = quote(cfg["USER"] or "", safe="")
+    if cfg["PASSWORD"]:
+        auth += ":" + quote(cfg["PASSWORD"], safe="")
+    return f"postgres://{auth}@{host}{port}/{cfg['NAME']}"
+
+
+def new_queue() -> str:
+    return f"test-{uuid.uuid4().hex[:12]}"
+
+
+class Worker:
+    """One worker process (solo pool) consuming `queue`."""
+
+    def __init__(self, queue: str, **env: str):
+        self.queue = queue
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "DATABASE_URL": database_url(),
+            "REPORTS_QUEUE": queue,
+            **env,
+        }
+        self.proc: subprocess.Popen | None = None
+        self.output = ""
+
+    def start(self) -> Worker:
+        self.proc = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "config",
+                "worker",
+                "--pool",
+                "solo",
+                "-Q",
+                self.queue,
+                "-n",
+                f"{self.queue}-{uuid.uuid4().hex[:6]}@%h",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat",
+                "-l",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        return self
+
+    def kill(self) -> None:
+        """SIGKILL, no goodbye: as when the machine or the OOM killer stops it."""
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.output, _ = self.proc.communicate(timeout=30)
+
+    def stop(self) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            if self.proc is not None and not self.output:
+                self.output = self.proc.communicate()[0] or ""
+            return
+        self.proc.terminate()
+        try:
+            self.output, _ = self.proc.communicate(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.kill()

@@ -1,0 +1,126 @@
+"""A worker killed with SIGKILL in the middle of a report: after a restart the
+report is finished exactly once, with whole files and no leftovers."""
+
+import datetime as dt
+import itertools
+import time
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from audit.models import ReportEvent
+from reports import services
+from reports.choices import ReportStatus
+from reports.models import Report, ReportFile
+from reports.storage import checksum
+from tests.celery_worker import Worker, new_queue
+from tracker.demo import load_demo
+from tracker.models import Initiative
+
+PAUSE = "1.5"  # seconds between steps in the first worker: time to kill it
+
+
+def _wait_for(predicate, timeout: float, what: str):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def _report() -> Report:
+    return Report.objects.get()
+
+
+def _lock_held(report_id: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            " AND classid = %s AND objid = %s AND objsubid = 2",
+            [services.LOCK_CLASS, report_id],
+        )
+        return cursor.fetchone()[0] > 0
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_killed_worker_leaves_a_report_finished_exactly_once(tmp_path, settings):
+    media = tmp_path / "media"
+    settings.MEDIA_ROOT = str(media)
+    queue = new_queue()
+    settings.REPORTS_QUEUE = queue
+    today = timezone.localdate()
+    load_demo(today=today)
+
+    report, created = services.report_request(
+        initiative=Initiative.objects.get(), kind="monthly", today=today
+    )
+    assert created  # queued to `queue` on commit (autocommit here)
+
+    first = Worker(queue, MEDIA_ROOT=str(media), REPORTS_STEP_PAUSE_SECONDS=PAUSE)
+    first.start()
+    try:
+        # Mid-report: the snapshot is taken, the worker is pausing between files.
+        _wait_for(
+            lambda: _report().status == ReportStatus.RUNNING and _report().step >= 2,
+            timeout=120,
+            what="the first worker to be mid-report",
+        )
+        assert _lock_held(report.pk)
+        first.kill()
+    finally:
+        first.stop()
+    killed = _report()
+    assert killed.status == ReportStatus.RUNNING and killed.step < killed.steps_total
+    assert killed.attempts == 1
+    # Its lock died with its connection: that is how the sweeper can tell.
+    _wait_for(lambda: not _lock_held(report.pk), 30, "the dead worker's lock to go")
+
+    second = Worker(queue, MEDIA_ROOT=str(media))
+    second.start()
+    try:
+        # A starting worker sweeps: the orphaned report is queued again.
+        done = _wait_for(
+            lambda: (r := _report()).status == ReportStatus.DONE and r,
+            timeout=180,
+            what="the report to be finished after the restart",
+        )
+        # A late duplicate message (the broker redelivering the first one) is
+        # a no-op.
+        from reports.tasks import generate_report
+
+        result = generate_report.apply_async(args=[report.pk], queue=queue)
+        assert result.get(timeout=60) is None
+        assert services.report_sweep() == {"orphaned": 0, "stale": 0}
+    finally:
+        second.stop()
+
+    assert Report.objects.count() == 1
+    assert done.attempts == 2 and done.step == done.steps_total
+    assert done.snapshot["summary"]["total"] == 23
+    files = list(ReportFile.objects.filter(report=done).order_by("format"))
+    assert [f.format for f in files] == ["html", "pdf", "xlsx"]
+    for stored in files:
+        assert checksum(stored.file.name) == stored.sha256
+    on_disk = sorted(p.name for p in Path(media).rglob("*") if p.is_file())
+    assert len(on_disk) == 3, on_disk
+    assert not any(name.endswith(".part") for name in on_disk)
+    assert Path(files[1].file.path).read_bytes().startswith(b"%PDF")
+
+    statuses = [
+        None,
+        *ReportEvent.objects.filter(pgh_obj_id=report.pk)
+        .order_by("pgh_id")
+        .values_list("status", flat=True),
+    ]
+    finished = [
+        after
+        for before, after in itertools.pairwise(statuses)
+        if after == ReportStatus.DONE and before != ReportStatus.DONE
+    ]
+    assert len(finished) == 1, statuses
+    assert done.finished_at > done.started_at - dt.timedelta(seconds=1)
