@@ -4,8 +4,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
-# fonts-noto-cjk: Chinese in report PDFs; poppler-utils: the tests read PDFs back.
-DEBIAN_PACKAGES := fonts-noto-cjk gettext poppler-utils
+# fonts-noto-cjk: Chinese in report PDFs; poppler-utils: the tests read PDFs back;
+# chromium: the browser tests (driven by Playwright, whose own download is not used).
+DEBIAN_PACKAGES := fonts-noto-cjk gettext poppler-utils chromium
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
 .PHONY: run test setup static venv system-packages database migrate demo messages lint format \

@@ -33,8 +33,8 @@ from accounts.models import Party
 from accounts.permissions import grants
 from config.exceptions import NotFound
 
-from .choices import ExtensionStatus, Light, MilestoneStatus, TaskStatus
-from .models import (
+from ..choices import ExtensionStatus, Light, MilestoneStatus, TaskStatus
+from ..models import (
     ExtensionRequest,
     Indicator,
     IndicatorReading,
@@ -46,7 +46,7 @@ from .models import (
     TaskOwner,
     WorkStream,
 )
-from .workflow import OPEN_STATES
+from ..workflow import OPEN_STATES
 
 
 def initiative_list_for_user(*, user) -> QuerySet[Initiative]:
@@ -405,7 +405,7 @@ def attention_for_user(*, user, today: dt.date) -> list[dict]:
     items: list[dict] = []
     tasks = _visible_tasks(user)
     if g.coordinator_of:
-        from .models import CompletionClaim
+        from ..models import CompletionClaim
 
         decided = CompletionClaim.objects.filter(
             pk=OuterRef("pk"), decisions__party__in=g.coordinator_of

@@ -1,0 +1,42 @@
+"""Every page carries a Content-Security-Policy that allows no inline script."""
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def _policy(response) -> dict[str, str]:
+    header = response["Content-Security-Policy"]
+    return {
+        part.split(" ", 1)[0]: part.split(" ", 1)[1] if " " in part else ""
+        for part in (p.strip() for p in header.split(";"))
+        if part
+    }
+
+
+@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/reports/", "/healthz"])
+def test_pages_allow_only_their_own_scripts(path, sc_coord):
+    client = Client()
+    client.force_login(sc_coord)
+    response = client.get(path)
+    assert response.status_code in (200, 302)
+    policy = _policy(response)
+    assert policy["script-src"] == "'self'"
+    assert "unsafe-inline" not in policy["style-src"]
+    assert policy["object-src"] == "'none'"
+    assert policy["frame-ancestors"] == "'none'"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_admin_may_use_inline_styles_but_never_inline_scripts(superuser):
+    client = Client()
+    client.force_login(superuser)
+    policy = _policy(client.get("/admin/"))
+    assert policy["script-src"] == "'self'"
+    assert "'unsafe-inline'" in policy["style-src"]
+
+
+def test_the_api_docs_are_the_one_exception():
+    assert "Content-Security-Policy" not in Client().get("/api/docs/")
