@@ -2,7 +2,7 @@ from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
 
-from . import selectors
+from .. import selectors
 
 
 def home(request):
