@@ -217,41 +217,35 @@ def _owners(report) -> dict[int, list[dict]]:
     return owners
 
 
+# The columns of a task row, as `values()` names them and as the snapshot does.
+TASK_COLUMNS = {
+    "id": "task_id",
+    "code": "code",
+    "title": "title",
+    "work_stream__name": "work_stream",
+    "task_list": "task_list",
+    "lead_party__short_name": "lead_party",
+    "priority": "priority",
+    "status_then": "status",
+    "progress_then": "progress",
+    "light": "light",
+    "due_date": "due_date",
+    "original_due_date": "original_due_date",
+    "days_overdue": "days_overdue",
+}
+
+
+def _task_row(row: dict, owners) -> dict:
+    item = {key: row[column] for column, key in TASK_COLUMNS.items()}
+    item["due_date"] = _iso(item["due_date"])
+    item["original_due_date"] = _iso(item["original_due_date"])
+    item["owners"] = owners[row["id"]]
+    return item
+
+
 def _tasks(tasks, owners) -> list[dict]:
-    rows = tasks.order_by("work_stream__sort_order", "code").values(
-        "id",
-        "code",
-        "title",
-        "work_stream__name",
-        "task_list",
-        "lead_party__short_name",
-        "priority",
-        "status_then",
-        "progress_then",
-        "light",
-        "due_date",
-        "original_due_date",
-        "days_overdue",
-    )
-    return [
-        {
-            "task_id": row["id"],
-            "code": row["code"],
-            "title": row["title"],
-            "work_stream": row["work_stream__name"],
-            "task_list": row["task_list"],
-            "lead_party": row["lead_party__short_name"],
-            "priority": row["priority"],
-            "status": row["status_then"],
-            "progress": row["progress_then"],
-            "light": row["light"],
-            "due_date": _iso(row["due_date"]),
-            "original_due_date": _iso(row["original_due_date"]),
-            "days_overdue": row["days_overdue"],
-            "owners": owners[row["id"]],
-        }
-        for row in rows
-    ]
+    rows = tasks.order_by("work_stream__sort_order", "code").values(*TASK_COLUMNS)
+    return [_task_row(row, owners) for row in rows]
 
 
 def _overdue(tasks, owners, as_of: dt.datetime, today: dt.date) -> list[dict]:
@@ -260,7 +254,7 @@ def _overdue(tasks, owners, as_of: dt.datetime, today: dt.date) -> list[dict]:
         .filter(~Q(status=MilestoneStatus.DONE) | Q(completed_at__gte=as_of))
         .order_by("due_date", "id")
     )
-    rows = list(
+    rows = (
         tasks.annotate(overdue=_overdue_flag())
         .filter(overdue=True)
         .annotate(
@@ -268,44 +262,20 @@ def _overdue(tasks, owners, as_of: dt.datetime, today: dt.date) -> list[dict]:
             late_milestone_due=Subquery(late_milestones.values("due_date")[:1]),
         )
         .order_by("-days_overdue", "late_milestone_due", "code")
-        .values(
-            "id",
-            "code",
-            "title",
-            "work_stream__name",
-            "due_date",
-            "original_due_date",
-            "days_overdue",
-            "status_then",
-            "progress_then",
-            "light",
-            "late_milestone",
-            "late_milestone_due",
-        )
+        .values(*TASK_COLUMNS, "late_milestone", "late_milestone_due")
     )
-    return [
-        {
-            "task_id": row["id"],
-            "code": row["code"],
-            "title": row["title"],
-            "work_stream": row["work_stream__name"],
-            "due_date": _iso(row["due_date"]),
-            "original_due_date": _iso(row["original_due_date"]),
-            "days_overdue": row["days_overdue"],
-            "status": row["status_then"],
-            "progress": row["progress_then"],
-            "light": row["light"],
-            "late_milestone": row["late_milestone"],
-            "late_milestone_due": _iso(row["late_milestone_due"]),
-            "late_milestone_days": (
-                (today - row["late_milestone_due"]).days
-                if row["late_milestone_due"]
-                else 0
-            ),
-            "owners": owners[row["id"]],
-        }
-        for row in rows
-    ]
+    result = []
+    for row in rows:
+        late_due = row["late_milestone_due"]
+        result.append(
+            {
+                **_task_row(row, owners),
+                "late_milestone": row["late_milestone"],
+                "late_milestone_due": _iso(late_due),
+                "late_milestone_days": (today - late_due).days if late_due else 0,
+            }
+        )
+    return result
 
 
 def _upcoming(report, as_of: dt.datetime, today: dt.date) -> list[dict]:
