@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from config import views as config_views
 from tracker import views as tracker_views
 
 admin.site.site_header = _("Chengdu–Chongqing joint task list")
@@ -15,14 +16,26 @@ admin.site.index_title = _("Task force administration")
 urlpatterns = [
     path("", tracker_views.home, name="home"),
     path("healthz", tracker_views.healthz, name="healthz"),
+    path("favicon.ico", config_views.favicon),
     path(
         "accounts/login/",
         auth_views.LoginView.as_view(redirect_authenticated_user=True),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
+    ),
+    path(
+        "accounts/password/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("", include("tracker.urls")),
     path("reports/", include("reports.urls")),
     path("api/v1/", include("tracker.api.urls")),
     path("api/v1/", include("reports.api.urls")),

@@ -38,3 +38,11 @@ def server_error(request):
             _("Something went wrong on our side; it has been logged. Try again later."),
         )
     return defaults.server_error(request)
+
+
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page says."""
+    from django.http import HttpResponsePermanentRedirect
+    from django.templatetags.static import static
+
+    return HttpResponsePermanentRedirect(static("favicon.svg"))

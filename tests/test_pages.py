@@ -4,12 +4,13 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-def test_home_for_visitors_offers_login(client):
+def test_home_sends_visitors_to_login(client):
     response = client.get("/")
-    assert response.status_code == 200
-    body = response.content.decode()
-    assert reverse("login") in body
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    body = client.get("/", follow=True).content.decode()
     assert 'lang="zh-Hans"' in body
+    assert 'name="password"' in body
 
 
 def test_home_shows_the_initiative_to_members(client, superuser, task):
@@ -19,7 +20,7 @@ def test_home_shows_the_initiative_to_members(client, superuser, task):
 
 
 def test_home_in_english(client):
-    body = client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    body = client.get("/", HTTP_ACCEPT_LANGUAGE="en", follow=True).content.decode()
     assert 'lang="en"' in body
     assert "Log in" in body
 

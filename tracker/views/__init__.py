@@ -1,17 +1,9 @@
 from django.db import connection
 from django.http import JsonResponse
-from django.shortcuts import render
 
-from .. import selectors
+from .dashboards import home
 
-
-def home(request):
-    """Landing page: the initiative at a glance, with the way in for each role."""
-    return render(
-        request,
-        "tracker/home.html",
-        {"overview": selectors.home_overview(user=request.user)},
-    )
+__all__ = ["healthz", "home"]
 
 
 def healthz(request):

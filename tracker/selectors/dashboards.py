@@ -1,0 +1,400 @@
+"""Reads of the dashboards and the task list, scoped to the requesting user.
+
+Each function takes the user and builds on the scoped selectors of the
+package, so nothing here widens what a user sees. Lists are sliced or paged
+in SQL and counted with GROUP BY, so their query count does not grow with
+the number of tasks."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+    Window,
+)
+from django.db.models.functions import RowNumber
+
+from accounts.permissions import grants
+
+from ..choices import Light, MilestoneStatus, TaskStatus
+from ..models import Task, TaskOwner
+from ..workflow import OPEN_STATES
+from . import (
+    initiative_list_for_user,
+    milestone_list_for_user,
+    parties_of,
+    progress_update_list_for_user,
+    task_list_for_user,
+    with_light,
+    work_streams_of,
+)
+
+TREND_REPORTS = 8
+RECENT_UPDATES = 10
+MOST_OVERDUE = 10
+
+# Most severe first: what needs attention comes to the top.
+LIGHT_SEVERITY = {Light.RED: 0, Light.AMBER: 1, Light.GREEN: 2, Light.NONE: 3}
+
+# Sort keys of the task list → ORDER BY; the code breaks ties everywhere.
+TASK_SORTS = {
+    "code": ("code",),
+    "-code": ("-code",),
+    "due_date": ("due_date", "code"),
+    "-due_date": ("-due_date", "code"),
+    "light": ("light_rank", "-days_overdue", "due_date", "code"),
+    "-light": ("-light_rank", "due_date", "code"),
+    "progress": ("progress", "code"),
+    "-progress": ("-progress", "code"),
+    "days_overdue": ("-days_overdue", "due_date", "code"),
+    "-days_overdue": ("days_overdue", "due_date", "code"),
+}
+DEFAULT_SORT = "code"
+
+
+def _light_rank() -> Case:
+    return Case(
+        *[When(light=code, then=Value(rank)) for code, rank in LIGHT_SEVERITY.items()],
+        default=Value(len(LIGHT_SEVERITY)),
+        output_field=IntegerField(),
+    )
+
+
+def _owned_by(party_ids) -> Exists:
+    return Exists(TaskOwner.objects.filter(task=OuterRef("pk"), party_id__in=party_ids))
+
+
+def _overdue() -> Q:
+    """An open task past its due date, or with a milestone past due."""
+    return Q(status__in=OPEN_STATES) & (
+        Q(days_overdue__gt=0) | Q(milestone_overdue=True)
+    )
+
+
+# --- the task list -----------------------------------------------------------------
+
+
+def task_table_for_user(
+    *,
+    user,
+    today: dt.date | None = None,
+    work_stream_id: int | None = None,
+    task_list: str | None = None,
+    party_id: int | None = None,
+    status: str | None = None,
+    light: str | None = None,
+    search: str | None = None,
+    sort: str = DEFAULT_SORT,
+) -> QuerySet[Task]:
+    """The visible tasks, filtered and sorted for the task list page. Filters
+    are taken as already validated against what the user may see; an unknown
+    sort key falls back to the code."""
+    qs = task_list_for_user(user=user, today=today).annotate(light_rank=_light_rank())
+    if work_stream_id:
+        qs = qs.filter(work_stream_id=work_stream_id)
+    if task_list:
+        qs = qs.filter(task_list=task_list)
+    if party_id:
+        qs = qs.filter(_owned_by([party_id]))
+    if status:
+        qs = qs.filter(status=status)
+    if light:
+        qs = qs.filter(light=light)
+    if search:
+        qs = qs.filter(Q(code__icontains=search) | Q(title__icontains=search))
+    return qs.order_by(*TASK_SORTS.get(sort, TASK_SORTS[DEFAULT_SORT]))
+
+
+def task_filter_choices_for_user(*, user) -> dict:
+    """The work streams and parties a user may filter the task list by."""
+    initiatives = initiative_list_for_user(user=user)
+    return {
+        "work_streams": work_streams_of(initiatives),
+        "parties": parties_of(initiatives).order_by("sort_order", "code"),
+    }
+
+
+# --- coordinator home --------------------------------------------------------------
+
+
+def coordinated_parties_for_user(*, user) -> list:
+    """The parties the user coordinates, among those of visible initiatives."""
+    parties = grants(user).coordinator_of
+    if not parties:
+        return []
+    initiatives = initiative_list_for_user(user=user)
+    return list(
+        parties_of(initiatives).filter(pk__in=parties).order_by("sort_order", "code")
+    )
+
+
+def coordinated_tasks_for_user(*, user, today: dt.date | None = None):
+    """The tasks owned by a party the user coordinates, most severe light first."""
+    parties = grants(user).coordinator_of
+    qs = (
+        task_list_for_user(user=user, today=today)
+        .annotate(light_rank=_light_rank())
+        .order_by("light_rank", "due_date", "code")
+    )
+    return qs.filter(_owned_by(parties)) if parties else qs.none()
+
+
+def coordinated_overdue_for_user(*, user, today: dt.date | None = None):
+    """Open tasks of the user's coordinated parties past their due date, the
+    longest overdue first (overdue milestones come from `attention_for_user`)."""
+    return (
+        coordinated_tasks_for_user(user=user, today=today)
+        .filter(status__in=OPEN_STATES, days_overdue__gt=0)
+        .order_by("-days_overdue", "due_date", "code")
+    )
+
+
+def light_counts(tasks: QuerySet[Task]) -> dict:
+    """Counts of `tasks` (annotated by `with_light`) by light, with the total
+    and the overdue count; one aggregate query."""
+    rows = (
+        tasks.order_by()
+        .values("light")
+        .annotate(
+            n=Count("pk", distinct=True),
+            late=Count("pk", filter=_overdue(), distinct=True),
+        )
+    )
+    counts = {"total": 0, "overdue": 0, "by_light": dict.fromkeys(Light.values, 0)}
+    for row in rows:
+        counts["by_light"][row["light"]] = row["n"]
+        counts["total"] += row["n"]
+        counts["overdue"] += row["late"]
+    counts["lights"] = [
+        {"code": code, "count": counts["by_light"][code]} for code in Light.values
+    ]
+    return counts
+
+
+def visible_light_counts_for_user(*, user, today: dt.date | None = None) -> dict:
+    return light_counts(
+        with_light(
+            Task.objects.filter(initiative__in=initiative_list_for_user(user=user)),
+            today=today,
+        )
+    )
+
+
+def recent_updates_by_user(*, user, limit: int = RECENT_UPDATES):
+    """The progress updates the user wrote, newest first."""
+    if not user.is_authenticated:
+        return []
+    return list(progress_update_list_for_user(user=user).filter(author=user)[:limit])
+
+
+# --- leadership overview -----------------------------------------------------------
+
+
+def _empty_counts() -> dict:
+    return {
+        "total": 0,
+        "overdue": 0,
+        "by_status": dict.fromkeys(TaskStatus.values, 0),
+        "by_light": dict.fromkeys(Light.values, 0),
+    }
+
+
+def _fold(rows, key: str) -> dict:
+    groups: dict = defaultdict(_empty_counts)
+    for row in rows:
+        counts = groups[row[key]]
+        counts["total"] += row["n"]
+        counts["by_status"][row["status"]] += row["n"]
+        counts["by_light"][row["light"]] += row["n"]
+        if row["late"]:
+            counts["overdue"] += row["n"]
+    return groups
+
+
+def _finish(counts: dict) -> dict:
+    by_status = counts["by_status"]
+    counts["completed"] = by_status[TaskStatus.COMPLETED]
+    whole = counts["total"] - by_status[TaskStatus.CANCELLED]
+    counts["completion_rate"] = (
+        round(100 * counts["completed"] / whole, 1) if whole else None
+    )
+    counts["lights"] = [
+        {"code": code, "count": counts["by_light"][code]} for code in Light.values
+    ]
+    return counts
+
+
+def breakdown_for_user(*, user, today: dt.date | None = None) -> dict:
+    """Task counts by status and light, per work stream and per owner party, and
+    in total, in the shape of a report snapshot's `by_work_stream`, `by_party`
+    and `summary` (so the report charts can draw them). Four queries."""
+    initiatives = initiative_list_for_user(user=user)
+    tasks = (
+        with_light(Task.objects.filter(initiative__in=initiatives), today=today)
+        .annotate(
+            late=Case(
+                When(_overdue(), then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by()
+    )
+    dims = ("status", "light", "late")
+    by_stream = _fold(
+        tasks.values("work_stream_id", *dims).annotate(n=Count("pk")),
+        "work_stream_id",
+    )
+    by_party = _fold(
+        tasks.values("owners__party_id", *dims).annotate(n=Count("pk")),
+        "owners__party_id",
+    )
+    summary = _empty_counts()
+    for counts in by_stream.values():
+        summary["total"] += counts["total"]
+        summary["overdue"] += counts["overdue"]
+        for name in ("by_status", "by_light"):
+            for code, n in counts[name].items():
+                summary[name][code] += n
+    streams = list(work_streams_of(initiatives))
+    several = len({s.initiative_id for s in streams}) > 1
+    parties = parties_of(initiatives).order_by("sort_order", "code")
+    return {
+        "summary": _finish(summary),
+        "by_work_stream": [
+            {
+                "id": s.pk,
+                "code": s.code,
+                "name": f"{s.initiative} · {s.name}" if several else s.name,
+                **_finish(by_stream[s.pk]),
+            }
+            for s in streams
+        ],
+        "by_party": [
+            {
+                "id": p.pk,
+                "code": p.code,
+                "name": p.name,
+                "short_name": p.short_name,
+                **_finish(by_party[p.pk]),
+            }
+            for p in parties
+        ],
+    }
+
+
+def weekly_trend_for_user(*, user, limit: int = TREND_REPORTS) -> list[dict]:
+    """Per visible initiative, the summaries of its latest `limit` finished
+    weekly reports of the whole initiative, oldest first. One query."""
+    from reports.choices import ReportKind, ReportStatus, ScopeKind
+    from reports.models import Report
+
+    ranked = (
+        Report.objects.filter(
+            initiative__in=initiative_list_for_user(user=user),
+            kind=ReportKind.WEEKLY,
+            scope=ScopeKind.INITIATIVE,
+            status=ReportStatus.DONE,
+        )
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("initiative_id")],
+                order_by=[F("period_end").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank__lte=limit)
+        .order_by("initiative__code", "period_end", "id")
+        .values(
+            "id",
+            "initiative_id",
+            "initiative__name",
+            "period_start",
+            "period_end",
+            "snapshot__summary",
+        )
+    )
+    series: dict[int, dict] = {}
+    for row in ranked:
+        entry = series.setdefault(
+            row["initiative_id"],
+            {
+                "initiative_id": row["initiative_id"],
+                "initiative": row["initiative__name"],
+                "points": [],
+            },
+        )
+        summary = row["snapshot__summary"] or {}
+        entry["points"].append(
+            {
+                "report_id": row["id"],
+                "period_start": row["period_start"],
+                "period_end": row["period_end"],
+                "summary": summary,
+                "completion_rate": summary.get("completion_rate"),
+                "overdue": summary.get("overdue") or 0,
+            }
+        )
+    return list(series.values())
+
+
+def most_overdue_for_user(
+    *, user, today: dt.date, limit: int = MOST_OVERDUE
+) -> list[dict]:
+    """The `limit` most overdue items: open tasks past their due date and open
+    milestones past theirs (of open tasks), by days overdue. Three queries."""
+    tasks = list(
+        task_list_for_user(user=user, today=today)
+        .filter(status__in=OPEN_STATES, days_overdue__gt=0)
+        .order_by("-days_overdue", "code")[:limit]
+    )
+    milestones = list(
+        milestone_list_for_user(user=user)
+        .filter(
+            task__status__in=OPEN_STATES,
+            due_date__lt=today,
+        )
+        .exclude(status=MilestoneStatus.DONE)
+        .order_by("due_date", "task__code", "id")[:limit]
+    )
+    items = [
+        {
+            "kind": "task",
+            "task": task,
+            "task_id": task.pk,
+            "code": task.code,
+            "title": task.title,
+            "due_date": task.due_date,
+            "days_overdue": task.days_overdue,
+            "light": task.light,
+            "owners": list(task.owners.all()),
+        }
+        for task in tasks
+    ] + [
+        {
+            "kind": "milestone",
+            "milestone": m,
+            "task_id": m.task_id,
+            "code": m.task.code,
+            "title": m.task.title,
+            "milestone_title": m.title,
+            "party": m.party,
+            "due_date": m.due_date,
+            "days_overdue": (today - m.due_date).days,
+            "light": Light.RED,
+        }
+        for m in milestones
+    ]
+    items.sort(key=lambda i: (-i["days_overdue"], i["code"], i["kind"]))
+    return items[:limit]

@@ -1,0 +1,163 @@
+"""Web pages: the home page of each role and the leadership overview (see
+tracker/urls.py). Plumbing only: the selectors read, scoped to the user."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from accounts.permissions import grants
+from reports.render import charts
+from reports.selectors import latest_reports_for_user
+
+from .. import selectors
+from ..choices import Light
+from ..selectors import dashboards as dash
+
+OWNED_ON_HOME = 25
+OVERDUE_ON_HOME = 25
+REPORTS_ON_HOME = 5
+REPORTS_ON_OVERVIEW = 8
+
+ATTENTION_KINDS = (
+    "awaiting_confirmation",
+    "milestone_due_soon",
+    "milestone_overdue",
+    "extension_pending",
+)
+
+
+def _attention(user, today) -> dict[str, list[dict]]:
+    """`attention_for_user`'s items by kind, each with its days left or late."""
+    groups: dict[str, list[dict]] = {kind: [] for kind in ATTENTION_KINDS}
+    for item in selectors.attention_for_user(user=user, today=today):
+        due = item.get("due_date")
+        if due is not None:
+            item["days"] = abs((due - today).days)
+        groups.setdefault(item["kind"], []).append(item)
+    return groups
+
+
+def _coordinator_home(request, today):
+    user = request.user
+    owned = dash.coordinated_tasks_for_user(user=user, today=today)
+    owned_counts = dash.light_counts(owned)
+    attention = _attention(user, today)
+    overdue = list(
+        dash.coordinated_overdue_for_user(user=user, today=today)[:OVERDUE_ON_HOME]
+    )
+    return render(
+        request,
+        "tracker/home.html",
+        {
+            "view": "coordinator",
+            "owned": list(owned[:OWNED_ON_HOME]),
+            "owned_counts": owned_counts,
+            "owned_cut": owned_counts["total"] > OWNED_ON_HOME,
+            "overdue_tasks": overdue,
+            "overdue_count": len(overdue) + len(attention["milestone_overdue"]),
+            "attention": attention,
+            "recent_updates": dash.recent_updates_by_user(user=user),
+            "my_parties": dash.coordinated_parties_for_user(user=user),
+            "today": today,
+        },
+    )
+
+
+def _summary_home(request, today):
+    user = request.user
+    return render(
+        request,
+        "tracker/home.html",
+        {
+            "view": "summary",
+            "overview": selectors.home_overview(user=user),
+            "counts": dash.visible_light_counts_for_user(user=user, today=today),
+            "attention": _attention(user, today),
+            "reports": latest_reports_for_user(user=user, limit=REPORTS_ON_HOME),
+            "is_member": grants(user).is_member,
+            "today": today,
+        },
+    )
+
+
+@login_required
+@require_GET
+def home(request):
+    """Coordinators see their party's work; everyone else a summary with the
+    way to the leadership overview."""
+    today = timezone.localdate()
+    if grants(request.user).coordinator_of:
+        return _coordinator_home(request, today)
+    return _summary_home(request, today)
+
+
+def _light_chart(breakdown: dict) -> str:
+    categories = [
+        (code, str(Light(code).label), *charts.LIGHT_COLOURS[code])
+        for code in Light.values
+    ]
+    rows = [(s["name"], s["by_light"]) for s in breakdown["by_work_stream"]]
+    return charts.stacked_bars(
+        ident="chart-stream-lights",
+        title=_("Status lights of the tasks in each work stream"),
+        intro=_(
+            "Each bar is a work stream; its parts count its tasks by status light."
+        ),
+        rows=rows,
+        categories=categories,
+        empty=_("no tasks"),
+    )
+
+
+def _embed(svg: str):
+    """A chart for the page: the chart helpers escape every text they draw
+    (names included), so their SVG is safe to embed as it is."""
+    return mark_safe(svg)  # noqa: S308
+
+
+def _trend_chart(series: dict) -> str:
+    svg = charts.trend({"report": {"kind": "weekly"}, "trend": series["points"]})
+    # Each initiative has its own chart; keep their element ids apart.
+    return svg.replace("chart-trend", f"chart-trend-{series['initiative_id']}")
+
+
+@login_required
+@require_GET
+def overview(request):
+    user = request.user
+    today = timezone.localdate()
+    breakdown = dash.breakdown_for_user(user=user, today=today)
+    trend = dash.weekly_trend_for_user(user=user)
+    for series in trend:
+        series["chart"] = _embed(_trend_chart(series))
+    stream_chart = party_chart = ""
+    if breakdown["summary"]["total"]:
+        stream_chart = _embed(_light_chart(breakdown))
+        party_chart = _embed(charts.lights_by_party(breakdown))
+    return render(
+        request,
+        "tracker/overview.html",
+        {
+            "breakdown": breakdown,
+            "summary": breakdown["summary"],
+            "stream_chart": stream_chart,
+            "party_chart": party_chart,
+            "light_codes": Light.values,
+            "trend": trend,
+            "most_overdue": dash.most_overdue_for_user(user=user, today=today),
+            "reports": latest_reports_for_user(user=user, limit=REPORTS_ON_OVERVIEW),
+            "is_member": grants(user).is_member,
+            "today": today,
+        },
+    )
+
+
+urlpatterns: list = [
+    path("overview/", overview, name="overview"),
+]

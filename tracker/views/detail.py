@@ -1,0 +1,383 @@
+"""Web pages: one task's detail and the forms of what the user may do on it.
+
+Plumbing only. The detail is one selector; each action form posts to its own
+URL, which checks the permission (403 page when the user may see but not act),
+validates the form, and makes one service call (or, for an update with a
+reading, two in one transaction). Success redirects back with a message; bad
+input re-renders the page with the errors and the input; a concurrent change
+(the version moved) re-renders it with who changed what, the current values
+beside the user's, and the form ready to submit again over the new version."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from accounts.permissions import can
+from config.exceptions import DomainError, NotFound, PreconditionFailed
+from config.exceptions import PermissionDenied as DomainPermissionDenied
+
+from .. import services
+from ..forms import (
+    ActionForm,
+    ClaimForm,
+    ConfirmForm,
+    ExtensionForm,
+    ProgressUpdateForm,
+    ReadingForm,
+    RejectForm,
+)
+from ..selectors import detail as selectors
+from .detail_milestone import milestone_edit
+from .detail_support import (
+    ConflictView,
+    acting_parties,
+    back,
+    deciding_parties,
+    may_edit_milestone,
+    milestone_form,
+    page,
+    post_only,
+    reportable,
+    show,
+    task_forms,
+)
+
+
+def _task_rows(name: str, form: ActionForm, task) -> list[tuple[str, str, str]]:
+    data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
+    rows = [(_("Status"), "—", task.get_status_display())]
+    if name == "update":
+        rows.append(
+            (_("Progress (%)"), show(data.get("progress")), show(task.progress))
+        )
+    if name == "extension":
+        rows.append(
+            (
+                _("Due date"),
+                show(data.get("requested_due_date")),
+                show(task.due_date),
+            )
+        )
+    else:
+        rows.append((_("Due date"), "—", show(task.due_date)))
+    return rows
+
+
+def _detail_page(
+    request,
+    pk,
+    *,
+    bound: dict | None = None,
+    conflict: tuple[str, selectors.ChangesSince] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    bound = bound or {}
+    tab = "history" if request.GET.get("tab") == "history" and not bound else ""
+    if tab == "history":
+        task = selectors.task_header_for_user(user=user, pk=pk)
+        history = selectors.task_history_for_user(
+            user=user, task=task, page=request.GET.get("page")
+        )
+        return render(
+            request,
+            "tracker/task_detail.html",
+            {"task": task, "tab": "history", "history": history},
+        )
+    detail = selectors.task_detail_for_user(user=user, pk=pk)
+    task = detail.task
+    context = {"detail": detail, "task": task, "tab": "overview"}
+    action_forms = task_forms(user, detail, bound)
+    for milestone in detail.milestones:
+        milestone.editable = may_edit_milestone(user, milestone, task)
+        if milestone.editable:
+            milestone.form = milestone_form(user, milestone, inline=True)
+    for indicator in detail.indicators:
+        key = indicator.form_name = f"reading-{indicator.pk}"
+        if key in bound:
+            indicator.form = bound[key]
+        elif can(user, "record_reading", indicator):
+            indicator.form = ReadingForm(
+                prefix=key,
+                parties=[] if indicator.party_id else acting_parties(user, task),
+            )
+    failed = next(iter(bound.items()), None)
+    conflict_view = None
+    if conflict is not None:
+        name, changes = conflict
+        conflict_view = ConflictView(
+            form_id=f"form-{name}",
+            changes=changes,
+            rows=_task_rows(name, bound[name], task),
+        )
+    context.update(
+        reload_url=reverse("tracker:task_detail", args=[task.pk]),
+        action_forms=action_forms,
+        failed_name=failed[0] if failed else None,
+        failed_form=failed[1] if failed and failed[1].errors else None,
+        conflict=conflict_view,
+    )
+    return render(request, "tracker/task_detail.html", context, status=status)
+
+
+@page
+@require_GET
+def task_detail(request, pk):
+    return _detail_page(request, pk)
+
+
+def _submit(
+    request,
+    *,
+    task_pk: int,
+    name: str,
+    form: ActionForm,
+    call: Callable[[dict], object],
+    success: str,
+    anchor: str,
+) -> HttpResponse:
+    """Validate, make the service call, and answer: back to the page with a
+    message, or the page again with the errors or the concurrent change."""
+    status = 400
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except PreconditionFailed:
+            changes = selectors.task_changes_since_for_user(
+                user=request.user, pk=task_pk, version=form.cleaned_data["version"]
+            )
+            form.with_version(changes.current_version)
+            return _detail_page(
+                request,
+                task_pk,
+                bound={name: form},
+                conflict=(name, changes),
+                status=409,
+            )
+        except (NotFound, DomainPermissionDenied):
+            raise
+        except DomainError as exc:
+            form.add_service_errors(exc)
+            status = exc.status
+        except ValidationError as exc:
+            form.add_service_errors(exc)
+        else:
+            messages.success(request, success)
+            return back(task_pk, anchor)
+    return _detail_page(request, task_pk, bound={name: form}, status=status)
+
+
+# --- the actions ---------------------------------------------------------------------
+
+
+@page
+@post_only
+def progress_update_post(request, pk):
+    user = request.user
+    task = selectors.task_for_action_for_user(user=user, pk=pk)
+    if not can(user, "post_progress_update", task):
+        raise PermissionDenied
+    form = ProgressUpdateForm(
+        request.POST,
+        request.FILES,
+        prefix="update",
+        parties=acting_parties(user, task),
+        indicators=reportable(user, task),
+    )
+
+    def call(data):
+        # Both or neither: a refused reading (a period already reported, say)
+        # takes the update back with it.
+        with transaction.atomic():
+            update = services.progress_update_post(
+                task=task,
+                actor=user,
+                narrative=data["narrative"],
+                progress=data["progress"],
+                party=form.party(),
+                expected_version=data["version"],
+            )
+            reading = form.reading()
+            if reading is not None:
+                services.indicator_reading_record(
+                    actor=user,
+                    party=form.party(),
+                    reported_at=update.reported_at,
+                    **reading,
+                )
+
+    return _submit(
+        request,
+        task_pk=task.pk,
+        name="update",
+        form=form,
+        call=call,
+        success=_("The progress update has been posted."),
+        anchor="feed",
+    )
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def reading_record(request, pk):
+    user = request.user
+    indicator = selectors.indicator_for_action_for_user(user=user, pk=pk)
+    task_pk = indicator.task_id
+    if request.method != "POST":
+        return back(task_pk, f"indicator-{pk}")
+    if not can(user, "record_reading", indicator):
+        raise PermissionDenied
+    form = ReadingForm(
+        request.POST,
+        request.FILES,
+        prefix=f"reading-{pk}",
+        parties=[] if indicator.party_id else acting_parties(user, indicator.task),
+    )
+
+    def call(data):
+        services.indicator_reading_record(
+            indicator=indicator,
+            actor=user,
+            party=form.party(),
+            **form.service_arguments(),
+        )
+
+    return _submit(
+        request,
+        task_pk=task_pk,
+        name=f"reading-{pk}",
+        form=form,
+        call=call,
+        success=_("The reading has been recorded."),
+        anchor=f"indicator-{pk}",
+    )
+
+
+def _transition_view(
+    *, name: str, rule: str, form_class, service, fields: tuple, success: str
+):
+    @page
+    @post_only
+    def view(request, pk):
+        user = request.user
+        task = selectors.task_for_action_for_user(user=user, pk=pk)
+        if not can(user, rule, task):
+            raise PermissionDenied
+        if name in ("confirm", "reject"):
+            claims = selectors.completion_claims_of(task)
+            claim = next((c for c in claims if c.status == "open"), None)
+            parties = deciding_parties(user, task, claim) or acting_parties(user, task)
+        else:
+            parties = acting_parties(user, task)
+        form = form_class(request.POST, prefix=name, parties=parties)
+
+        def call(data):
+            service(
+                task=task,
+                actor=user,
+                party=form.party(),
+                expected_version=data["version"],
+                **{f: data[f] for f in fields},
+            )
+
+        return _submit(
+            request,
+            task_pk=task.pk,
+            name=name,
+            form=form,
+            call=call,
+            success=success,
+            anchor="status",
+        )
+
+    view.__name__ = f"task_{name}"
+    return view
+
+
+task_claim = _transition_view(
+    name="claim",
+    rule="claim_completion",
+    form_class=ClaimForm,
+    service=services.task_claim_completion,
+    fields=("explanation",),
+    success=gettext_lazy(
+        "Completion has been claimed; the other parties are asked to confirm it."
+    ),
+)
+task_confirm = _transition_view(
+    name="confirm",
+    rule="decide_completion",
+    form_class=ConfirmForm,
+    service=services.task_confirm_completion,
+    fields=(),
+    success=gettext_lazy("You have confirmed that the task is complete."),
+)
+task_reject = _transition_view(
+    name="reject",
+    rule="decide_completion",
+    form_class=RejectForm,
+    service=services.task_reject_completion,
+    fields=("reason",),
+    success=gettext_lazy(
+        "The completion claim has been rejected; the task is in progress again."
+    ),
+)
+
+
+@page
+@post_only
+def task_extension(request, pk):
+    user = request.user
+    task = selectors.task_for_action_for_user(user=user, pk=pk)
+    if not can(user, "request_extension", task):
+        raise PermissionDenied
+    form = ExtensionForm(
+        request.POST, prefix="extension", parties=acting_parties(user, task)
+    )
+
+    def call(data):
+        # The service takes no expected version: the row is locked and its
+        # version checked first, in the same transaction.
+        with transaction.atomic():
+            selectors.task_locked_at_version_for_user(
+                user=user, pk=task.pk, version=data["version"]
+            )
+            services.task_request_extension(
+                task=task,
+                actor=user,
+                party=form.party(),
+                requested_due_date=data["requested_due_date"],
+                reason=data["reason"],
+            )
+
+    return _submit(
+        request,
+        task_pk=task.pk,
+        name="extension",
+        form=form,
+        call=call,
+        success=_("The extension request has been sent to the joint office."),
+        anchor="extensions",
+    )
+
+
+urlpatterns = [
+    path("tasks/<int:pk>/", task_detail, name="task_detail"),
+    path("tasks/<int:pk>/updates/", progress_update_post, name="progress_update_post"),
+    path("indicators/<int:pk>/readings/", reading_record, name="reading_record"),
+    path("tasks/<int:pk>/claim/", task_claim, name="task_claim"),
+    path("tasks/<int:pk>/confirm/", task_confirm, name="task_confirm"),
+    path("tasks/<int:pk>/reject/", task_reject, name="task_reject"),
+    path("tasks/<int:pk>/extension/", task_extension, name="task_extension"),
+    path("milestones/<int:pk>/edit/", milestone_edit, name="milestone_edit"),
+]

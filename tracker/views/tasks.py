@@ -1,0 +1,82 @@
+"""Web pages: the task list (see tracker/urls.py). Plumbing only: the form
+checks the filter against what the user may see, the selector reads."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.urls import path
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from ..forms_list import TaskFilterForm
+from ..selectors.dashboards import (
+    task_filter_choices_for_user,
+    task_table_for_user,
+)
+
+PAGE_SIZE = 25
+
+# Column → (sort key when first clicked, the reverse); the header links toggle.
+SORTABLE_COLUMNS = {
+    "code": ("code", "-code"),
+    "light": ("light", "-light"),
+    "progress": ("progress", "-progress"),
+    "due_date": ("due_date", "-due_date"),
+    "days_overdue": ("days_overdue", "-days_overdue"),
+}
+# The aria-sort value of each sort key ("light" puts the most severe first).
+SORT_DIRECTION = {
+    "code": "ascending",
+    "-code": "descending",
+    "light": "descending",
+    "-light": "ascending",
+    "progress": "ascending",
+    "-progress": "descending",
+    "due_date": "ascending",
+    "-due_date": "descending",
+    "days_overdue": "descending",
+    "-days_overdue": "ascending",
+}
+
+
+def _sort_links(current: str) -> dict:
+    """Per sortable column: the sort its header link asks for, and its
+    aria-sort value when the list is sorted by it."""
+    links = {}
+    for column, (first, reverse) in SORTABLE_COLUMNS.items():
+        active = current in (first, reverse)
+        links[column] = {
+            "next": reverse if current == first else first,
+            "aria": SORT_DIRECTION[current] if active else None,
+        }
+    return links
+
+
+@login_required
+@require_GET
+def task_list(request):
+    user = request.user
+    form = TaskFilterForm(
+        request.GET or None, **task_filter_choices_for_user(user=user)
+    )
+    filters = form.selector_filters()
+    tasks = task_table_for_user(user=user, today=timezone.localdate(), **filters)
+    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "tracker/task_list.html",
+        {
+            "form": form,
+            "filtered": form.filtered,
+            "page_obj": page,
+            "sort": filters["sort"],
+            "sort_links": _sort_links(filters["sort"]),
+        },
+    )
+
+
+urlpatterns: list = [
+    path("tasks/", task_list, name="task_list"),
+]
