@@ -1,0 +1,266 @@
+"""Input of the task detail page's action forms.
+
+The forms check shapes (a number, a date, a file of an accepted kind, an
+indicator or party the user may use); the rules of the task list are the
+services', whose errors `add_service_errors` puts back on the form. Every form
+carries the version of the row it was read from, sent to the service as
+`expected_version`."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Party
+from config.api.uploads import validate_evidence
+from config.exceptions import DomainError
+
+from .choices import MilestoneStatus
+from .models import Indicator
+
+TEXT_MAX = 4000
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def _evidence_validator(uploaded) -> None:
+    validate_evidence(uploaded)
+
+
+class EvidenceField(forms.FileField):
+    """Accepts exactly what the API's evidence field accepts (PDF, JPG, PNG,
+    DOCX, XLSX, checked by content, within the size limit)."""
+
+    default_validators = [_evidence_validator]
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        kwargs.setdefault("label", _("Evidence file"))
+        kwargs.setdefault("help_text", _("PDF, JPG, PNG, DOCX or XLSX, at most 10 MB."))
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("accept", ".pdf,.jpg,.jpeg,.png,.docx,.xlsx")
+
+
+class ActionForm(forms.Form):
+    """A form on a versioned row. `parties` are the owner parties the user may
+    act for; the choice is shown only when there is more than one."""
+
+    version = forms.IntegerField(
+        label=_("version"), widget=forms.HiddenInput, min_value=1
+    )
+    # Where service errors that name no field of this form go.
+    service_fields: dict[str, str] = {}
+
+    def __init__(self, *args, parties: list[Party] | None = None, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.parties = {p.pk: p for p in parties or []}
+        if len(self.parties) > 1:
+            self.fields["party"] = forms.TypedChoiceField(
+                label=_("Acting for"),
+                coerce=int,
+                choices=[("", "—"), *((p.pk, p.name) for p in self.parties.values())],
+            )
+
+    @property
+    def has_file_field(self) -> bool:
+        return any(isinstance(f, forms.FileField) for f in self.fields.values())
+
+    def party(self) -> Party | None:
+        if "party" in self.fields:
+            return self.parties.get(self.cleaned_data.get("party"))
+        return None
+
+    def with_version(self, version: int) -> ActionForm:
+        """The same input over another version: what "submit again" sends.
+        (A chosen file cannot be sent back to the browser; it is chosen again.)"""
+        data = self.data.copy()
+        data[self.add_prefix("version")] = str(version)
+        self.data = data
+        self._errors = None
+        self._bound_fields_cache = {}
+        self.is_valid()
+        return self
+
+    def add_service_errors(self, exc: DomainError | ValidationError) -> None:
+        """Put a service's error on the fields it names, the rest on the form."""
+        if isinstance(exc, ValidationError):
+            errors = (
+                exc.message_dict
+                if hasattr(exc, "error_dict")
+                else {NON_FIELD_ERRORS: exc.messages}
+            )
+            message = None
+        else:
+            errors = exc.field_errors
+            # The generic "input is not valid" adds nothing to field errors.
+            specific = str(exc.message) != str(exc.default_message)
+            message = exc.message if specific or not errors else None
+        if message is not None:
+            self.add_error(None, str(message))
+        for name, messages in errors.items():
+            name = self.service_fields.get(name, name)
+            target = name if name in self.fields and name != "version" else None
+            if isinstance(messages, str | Promise):
+                messages = [messages]
+            for text in messages:
+                self.add_error(target, str(text))
+
+
+class ProgressUpdateForm(ActionForm):
+    narrative = forms.CharField(
+        label=_("Progress narrative"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    progress = forms.IntegerField(label=_("Progress (%)"), min_value=0, max_value=100)
+    indicator = forms.TypedChoiceField(
+        label=_("Indicator"), coerce=int, required=False, empty_value=None
+    )
+    period = forms.DateField(
+        label=_("End of the reporting period"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("The last day of the reporting period."),
+    )
+    value = forms.DecimalField(
+        label=_("Actual value"), required=False, max_digits=20, decimal_places=4
+    )
+    evidence = EvidenceField()
+
+    def __init__(self, *args, indicators: list[Indicator] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicators = {i.pk: i for i in indicators}
+        if not self.indicators:
+            for name in ("indicator", "period", "value", "evidence"):
+                del self.fields[name]
+        else:
+            self.fields["indicator"].choices = [
+                ("", _("— no reading —")),
+                *((i.pk, str(i)) for i in indicators),
+            ]
+
+    def clean(self):
+        data = super().clean()
+        if not self.indicators:
+            return data
+        indicator = data.get("indicator")
+        given = [n for n in ("period", "value", "evidence") if data.get(n)]
+        if indicator is None and given:
+            self.add_error(
+                "indicator", _("Choose the indicator the value and file are for.")
+            )
+        if indicator is not None:
+            if indicator not in self.indicators:
+                self.add_error("indicator", _("Choose one of the listed indicators."))
+            for name in ("period", "value"):
+                if data.get(name) is None and name not in self.errors:
+                    self.add_error(name, _("Needed with a reading."))
+        return data
+
+    def reading(self) -> dict | None:
+        """The reading to record with the update, as the service's arguments."""
+        indicator = self.cleaned_data.get("indicator")
+        if indicator is None:
+            return None
+        return {
+            "indicator": self.indicators[indicator],
+            "period": self.cleaned_data["period"],
+            "value": self.cleaned_data["value"],
+            "evidence": self.cleaned_data.get("evidence") or None,
+        }
+
+
+class ReadingForm(ActionForm):
+    """A reading adds a row and changes none: its only conflict is a second
+    reading for the same period, which the service refuses with a message. So
+    it carries no version (one would refuse it for any change to the task)."""
+
+    version = None
+    period = forms.DateField(
+        label=_("End of the reporting period"),
+        widget=DateInput(),
+        help_text=_("The last day of the reporting period."),
+    )
+    value = forms.DecimalField(label=_("Actual value"), max_digits=20, decimal_places=4)
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    evidence = EvidenceField()
+    service_fields = {"indicator": NON_FIELD_ERRORS}
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "period": data["period"],
+            "value": Decimal(data["value"]),
+            "note": data.get("note") or "",
+            "evidence": data.get("evidence") or None,
+        }
+
+
+class ClaimForm(ActionForm):
+    explanation = forms.CharField(
+        label=_("Explanation"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when some of your party's milestones are not done yet."),
+    )
+
+
+class ConfirmForm(ActionForm):
+    pass
+
+
+class RejectForm(ActionForm):
+    reason = forms.CharField(
+        label=_("Reason for rejecting"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ExtensionForm(ActionForm):
+    requested_due_date = forms.DateField(label=_("New due date"), widget=DateInput())
+    reason = forms.CharField(
+        label=_("Reason for the extension"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class MilestoneForm(ActionForm):
+    """Status for the milestone's coordinators; title and due date as well for
+    the joint office. `inline` renders the administrator's extra fields hidden
+    (the quick status form of the detail page)."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=MilestoneStatus.choices)
+
+    def __init__(self, *args, administrator: bool = False, inline: bool = False, **kw):
+        super().__init__(*args, **kw)
+        self.administrator = administrator
+        if administrator:
+            self.fields["title"] = forms.CharField(label=_("Title"), max_length=200)
+            self.fields["due_date"] = forms.DateField(
+                label=_("Due date"), widget=DateInput()
+            )
+            if inline:
+                self.fields["title"].widget = forms.HiddenInput()
+                self.fields["due_date"].widget = forms.HiddenInput()
+
+    def service_arguments(self) -> dict:
+        names = ("status", "title", "due_date") if self.administrator else ("status",)
+        return {name: self.cleaned_data[name] for name in names}

@@ -1,0 +1,506 @@
+"""Reads of the task detail page: everything one task shows, its change history
+from the audit trail, and what changed since a version a user last read.
+
+Every function takes the requesting user and starts from a task or milestone
+fetched through the user-scoped selectors, so what the user may not see is a
+404 here too. The detail costs a fixed number of queries however many
+milestones, readings or updates the task has; the history one per event table
+plus the few that name the related objects and actors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.paginator import Page, Paginator
+from django.db import models
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit import history as audit_history
+from config.exceptions import PreconditionFailed
+
+from ..choices import ExtensionStatus, MilestoneStatus
+from ..models import (
+    ClaimDecision,
+    CompletionClaim,
+    ExtensionRequest,
+    Indicator,
+    IndicatorReading,
+    LightOverride,
+    Milestone,
+    ProgressUpdate,
+    Task,
+    TaskOwner,
+)
+from . import (
+    _visible_tasks,
+    extension_request_list_for_user,
+    get_visible,
+    indicator_list_for_user,
+    milestone_list_for_user,
+    progress_update_list_for_user,
+    reading_list_for_user,
+    task_get_for_user,
+    task_list_for_user,
+    task_visible_for_user,
+)
+
+HISTORY_PAGE_SIZE = 30
+# Bookkeeping columns every write moves; they say nothing to a reader.
+QUIET_FIELDS = frozenset({"id", "version", "updated_at", "task"})
+SENTENCE_QUIET_FIELDS = frozenset({"completed_at", "closed_at", "sort_order"})
+
+
+# --- the detail --------------------------------------------------------------------
+
+
+@dataclass
+class TaskDetail:
+    task: Task
+    timeline: list[Milestone]
+    indicators: list[Indicator]
+    feed: list[ProgressUpdate]
+    extensions: list[ExtensionRequest]
+    claims: list[CompletionClaim]
+
+    @property
+    def open_claim(self) -> CompletionClaim | None:
+        return next((c for c in self.claims if c.status == "open"), None)
+
+    @property
+    def pending_extension(self) -> ExtensionRequest | None:
+        return next(
+            (e for e in self.extensions if e.status == ExtensionStatus.PENDING), None
+        )
+
+    @property
+    def milestones(self) -> list[Milestone]:
+        """Every milestone, joint ones and their parts, in timeline order."""
+        return [m for top in self.timeline for m in (top, *top.part_list)]
+
+
+def _timeline(milestones: list[Milestone], today: dt.date) -> list[Milestone]:
+    """Joint and single-party milestones by due date, each joint one carrying
+    its parties' parts (`part_list`)."""
+    soon = today + dt.timedelta(days=settings.TRACKER_AMBER_WINDOW_DAYS)
+    parts: dict[int, list[Milestone]] = defaultdict(list)
+    top = []
+    for milestone in milestones:
+        done = milestone.is_done = milestone.status == MilestoneStatus.DONE
+        milestone.is_overdue = not done and milestone.due_date < today
+        milestone.is_due_soon = not done and today <= milestone.due_date <= soon
+        milestone.part_list = []
+        if milestone.parent_id:
+            parts[milestone.parent_id].append(milestone)
+        else:
+            top.append(milestone)
+    for milestone in top:
+        milestone.part_list = sorted(
+            parts.pop(milestone.pk, []),
+            key=lambda m: (m.due_date, m.party.sort_order if m.party else 0, m.pk),
+        )
+    # A part whose joint milestone is missing still shows, on its own.
+    top += [m for orphans in parts.values() for m in orphans]
+    return sorted(top, key=lambda m: (m.due_date, m.sort_order, m.pk))
+
+
+def plain_number(value) -> str:
+    """A decimal as people write it: 12.5, 100, 0.25 (no trailing zeros, no
+    exponent)."""
+    return "" if value is None else format(value.normalize(), "f")
+
+
+def _meter(indicator: Indicator) -> None:
+    """Bounds of the target-vs-actual bar: 0 to the larger of target and actual
+    for "higher is better"; for "lower is better" up to the baseline (or the
+    larger value) with the optimum at zero."""
+    target, actual = indicator.target, indicator.latest_value
+    indicator.meter = None
+    if target is None or actual is None:
+        return
+    values = [v for v in (target, actual, indicator.baseline) if v is not None]
+    top = max(values)
+    if top <= 0:
+        return
+    indicator.meter = {
+        "max": top,
+        "value": min(max(actual, 0), top),
+        "lower_is_better": indicator.direction == "lower",
+        "target": target,
+        "met": actual <= target if indicator.direction == "lower" else actual >= target,
+    }
+
+
+def task_detail_for_user(*, user, pk, today: dt.date | None = None) -> TaskDetail:
+    """One task with its owners, milestone timeline, indicators, progress feed
+    (each update with the readings reported with it), extension requests and
+    completion claims. 404 when the user may not see the task."""
+    today = today or timezone.localdate()
+    task = task_get_for_user(user=user, pk=pk, today=today)
+    indicators = list(task.indicators.all())
+    for indicator in indicators:
+        indicator.target_text = plain_number(indicator.target)
+        indicator.actual_text = plain_number(indicator.latest_value)
+        _meter(indicator)
+    readings = list(
+        reading_list_for_user(user=user)
+        .filter(indicator__task=task)
+        .order_by("-reported_at", "-id")
+    )
+    per_indicator: dict[int, list[IndicatorReading]] = defaultdict(list)
+    for reading in readings:
+        reading.value_text = plain_number(reading.value)
+        per_indicator[reading.indicator_id].append(reading)
+    for indicator in indicators:
+        indicator.reading_list = per_indicator.get(indicator.pk, [])
+    feed = list(progress_update_list_for_user(user=user).filter(task=task))
+    # A reading belongs to the update it was reported with: the web form writes
+    # both in one transaction with the same author and time.
+    by_moment: dict[tuple[int, dt.datetime], list[IndicatorReading]] = defaultdict(list)
+    for reading in readings:
+        by_moment[reading.reported_by_id, reading.reported_at].append(reading)
+    for update in feed:
+        update.reading_list = by_moment.get((update.author_id, update.reported_at), [])
+    return TaskDetail(
+        task=task,
+        timeline=_timeline(list(task.milestones.all()), today),
+        indicators=indicators,
+        feed=feed,
+        extensions=list(extension_request_list_for_user(user=user).filter(task=task)),
+        claims=completion_claims_of(task),
+    )
+
+
+def task_header_for_user(*, user, pk, today: dt.date | None = None) -> Task:
+    """The task with its light and classification, without its rows (the
+    heading of the history tab); 404 when not visible."""
+    return get_visible(task_list_for_user(user=user, today=today), pk)
+
+
+def completion_claims_of(task: Task) -> list[CompletionClaim]:
+    """The claims of a task the caller already fetched through a user-scoped
+    selector, newest first, with their confirmations and rejections."""
+    return list(
+        CompletionClaim.objects.filter(task=task)
+        .select_related("party", "claimed_by")
+        .prefetch_related(
+            Prefetch(
+                "decisions",
+                queryset=ClaimDecision.objects.select_related(
+                    "party", "decided_by"
+                ).order_by("decided_at", "id"),
+            )
+        )
+        .order_by("-claimed_at", "-id")
+    )
+
+
+def task_for_action_for_user(*, user, pk) -> Task:
+    """The task row with its owners and indicators (what the action forms and
+    the permission checks need); 404 when not visible."""
+    return get_visible(
+        _visible_tasks(user).prefetch_related(
+            Prefetch(
+                "owners",
+                queryset=TaskOwner.objects.select_related("party", "agency").order_by(
+                    "party__sort_order"
+                ),
+            ),
+            Prefetch(
+                "indicators",
+                queryset=Indicator.objects.select_related("party").order_by(
+                    "sort_order", "id"
+                ),
+            ),
+        ),
+        pk,
+    )
+
+
+def task_locked_at_version_for_user(*, user, pk, version: int) -> Task:
+    """Lock the visible task row until the end of the transaction and check it
+    is still at the version the user read: for a service that takes no
+    `expected_version` (an extension request), so that a form read before
+    another change is refused as a concurrent change (PreconditionFailed)."""
+    task = get_visible(_visible_tasks(user).select_for_update(of=("self",)), pk)
+    if task.version != version:
+        raise PreconditionFailed()
+    return task
+
+
+def indicator_for_action_for_user(*, user, pk) -> Indicator:
+    """An indicator with its task and the task's owners; 404 when not visible."""
+    return get_visible(
+        indicator_list_for_user(user=user).prefetch_related(
+            Prefetch(
+                "task__owners",
+                queryset=TaskOwner.objects.select_related("party"),
+            )
+        ),
+        pk,
+    )
+
+
+def milestone_for_action_for_user(*, user, pk) -> Milestone:
+    """A milestone with its task, the task's owners and the joint milestone it
+    is part of; 404 when not visible."""
+    return get_visible(
+        milestone_list_for_user(user=user)
+        .select_related("parent", "task__initiative")
+        .prefetch_related(
+            Prefetch(
+                "task__owners",
+                queryset=TaskOwner.objects.select_related("party"),
+            )
+        ),
+        pk,
+    )
+
+
+# --- history from the audit trail --------------------------------------------------
+
+
+def _family_sources(task_pk: int) -> list[tuple[type[models.Model], dict[str, Any]]]:
+    """The event tables of a task and of the rows that belong to it, each with
+    the lookup that finds this task's events (deleted rows included)."""
+    events = audit_history.event_models_by_tracked()
+
+    def first(model):
+        return events[model][0]
+
+    indicator_ids = (
+        first(Indicator).objects.filter(task_id=task_pk).values("pgh_obj_id")
+    )
+    claim_ids = (
+        first(CompletionClaim).objects.filter(task_id=task_pk).values("pgh_obj_id")
+    )
+    children = (TaskOwner, Milestone, Indicator, ProgressUpdate)
+    children += (CompletionClaim, ExtensionRequest, LightOverride)
+    return [
+        (first(Task), {"pgh_obj_id": task_pk}),
+        *((first(model), {"task_id": task_pk}) for model in children),
+        (first(IndicatorReading), {"indicator_id__in": indicator_ids}),
+        (first(ClaimDecision), {"claim_id__in": claim_ids}),
+    ]
+
+
+def _raw(f: models.Field, event: models.Model) -> Any:
+    value = f.value_from_object(event)
+    if isinstance(value, models.fields.files.FieldFile):
+        return value.name or None
+    return value
+
+
+def _entries(
+    sources: list[tuple[type[models.Model], dict[str, Any]]],
+    *,
+    keep_bumps: bool = False,
+) -> list[audit_history.HistoryEntry]:
+    """Every event of the sources, oldest first, each with what it changed
+    against the previous event of the same row (as the admin's per-object
+    history computes it), bookkeeping columns left out. Events that changed
+    nothing else (a version bump) are dropped unless `keep_bumps`."""
+    events: list[models.Model] = []
+    for event_model, lookup in sources:
+        events.extend(event_model.objects.filter(**lookup).order_by("pgh_id"))
+    events.sort(key=lambda e: (e.pgh_created_at, e.pgh_id))
+    previous: dict[tuple[str, Any], dict[str, Any]] = {}
+    entries = []
+    for event in events:
+        tracked = type(event).pgh_tracked_model
+        fields = audit_history.snapshot_fields(type(event))
+        now = {f.attname: _raw(f, event) for f in fields}
+        key = (event._meta.label, event.pgh_obj_id)
+        before = previous.get(key)
+        previous[key] = now
+        raw_changes = []
+        for f in fields:
+            if f.name in QUIET_FIELDS:
+                continue
+            old = before.get(f.attname) if before is not None else None
+            new = now[f.attname]
+            if event.pgh_label == "delete":
+                old, new = new, None
+            elif before is not None and old == new:
+                continue
+            if old in (None, "") and new in (None, ""):
+                continue
+            raw_changes.append((f, old, new))
+        if not raw_changes and event.pgh_label == "update" and not keep_bumps:
+            continue
+        entry = audit_history.HistoryEntry(
+            event=event,
+            model=tracked,
+            action=event.pgh_label,
+            actor_id=(event.pgh_context or {}).get("user"),
+            raw_changes=raw_changes,
+        )
+        entry.is_task = tracked is Task
+        entry.object_name = (
+            ""
+            if entry.is_task
+            else audit_history.object_label(
+                tracked,
+                {f.column: now[f.attname] for f in fields},
+                event.pgh_obj_id,
+                with_code=False,
+            )
+        )
+        entries.append(entry)
+    return entries
+
+
+def actor_label(user) -> str:
+    """ "重庆市协调员 cq_coord": the actor's parties and roles, then who they are."""
+    if user is None:
+        return _("the system (no user recorded)")
+    roles = []
+    for membership in user.memberships.all():
+        if membership.is_active:
+            text = _("%(party)s %(role)s") % {
+                "party": membership.party.name,
+                "role": membership.get_role_display(),
+            }
+            if text not in roles:
+                roles.append(text)
+    name = f"{user.full_name}（{user.username}）" if user.full_name else user.username
+    return f"{'、'.join(roles)} {name}" if roles else name
+
+
+def _word(entries: list[audit_history.HistoryEntry]) -> None:
+    audit_history.describe(entries)
+    for entry in entries:
+        entry.actor_label = actor_label(entry.actor)
+        entry.when = entry.event.pgh_created_at
+        entry.reason = (entry.event.pgh_context or {}).get("reason") or ""
+        entry.sentence = change_sentence(entry)
+
+
+def task_history_for_user(*, user, task: Task, page: Any = None) -> Page:
+    """The task's change history, newest first, a page at a time: the task row
+    and every row that belongs to it (owners, milestones, indicators and their
+    readings, progress updates, claims and decisions, extension requests, light
+    overrides). `task` comes from a user-scoped selector."""
+    entries = _entries(_family_sources(task.pk))
+    entries.reverse()
+    result = Paginator(entries, HISTORY_PAGE_SIZE).get_page(page)
+    _word(result.object_list)
+    return result
+
+
+# --- what changed since a version ----------------------------------------------------
+
+
+@dataclass
+class ChangesSince:
+    entries: list[audit_history.HistoryEntry]
+    current_version: int
+
+    @property
+    def latest(self) -> audit_history.HistoryEntry | None:
+        return self.entries[0] if self.entries else None
+
+    @property
+    def summary(self) -> str:
+        """ "重庆市协调员 cq_coord 于 11:02 将状态改为 已完成"."""
+        entry = self.latest
+        return entry.sentence if entry else ""
+
+
+def change_sentence(entry: audit_history.HistoryEntry) -> str:
+    when = timezone.localtime(entry.when)
+    time = when.strftime(
+        "%H:%M" if when.date() == timezone.localdate() else "%Y-%m-%d %H:%M"
+    )
+    record = entry.record_type
+    if entry.action == "insert":
+        what = (
+            _("%(record)s “%(name)s”") % {"record": record, "name": entry.object_name}
+            if entry.object_name and not entry.object_name.startswith("#")
+            else record
+        )
+        return _("%(who)s added %(what)s at %(time)s") % {
+            "who": entry.actor_label,
+            "what": what,
+            "time": time,
+        }
+    if entry.action == "delete":
+        return _("%(who)s deleted %(what)s at %(time)s") % {
+            "who": entry.actor_label,
+            "what": _("%(record)s “%(name)s”")
+            % {"record": record, "name": entry.object_name},
+            "time": time,
+        }
+    # Consequences of a change (a completion time following the status) make a
+    # sentence longer, not clearer; the history lists them.
+    changes = [
+        c
+        for (f, _old, _new), c in zip(entry.raw_changes, entry.changes, strict=True)
+        if f.name not in SENTENCE_QUIET_FIELDS
+    ] or entry.changes
+    if entry.is_task:
+        parts = [
+            _("%(field)s to %(value)s") % {"field": c.label, "value": c.new}
+            for c in changes
+        ]
+    else:
+        parts = [
+            _("%(field)s of %(record)s “%(name)s” to %(value)s")
+            % {
+                "field": c.label,
+                "record": record,
+                "name": entry.object_name,
+                "value": c.new,
+            }
+            for c in changes
+        ]
+    return _("%(who)s changed %(changes)s at %(time)s") % {
+        "who": entry.actor_label,
+        "changes": "、".join(parts),
+        "time": time,
+    }
+
+
+def _since(entries, version: int) -> list:
+    """The entries written after the row was at `version`, newest first: the
+    events of every request that moved the task's version past it (each writes
+    the task's next version in the same request context), and the task's own
+    later versions written outside any request."""
+    later = [e for e in entries if e.is_task and e.event.version > version]
+    contexts = {e.event.pgh_context_id for e in later} - {None}
+    found = [
+        e
+        for e in entries
+        if e.event.pgh_context_id in contexts
+        or (e.is_task and e.event.version > version)
+    ]
+    found.reverse()
+    return found
+
+
+def task_changes_since_for_user(*, user, pk, version: int) -> ChangesSince:
+    """What happened to a task (and its rows) after the user read `version`:
+    the changes that moved its version on, newest first, worded."""
+    task = task_visible_for_user(user=user, pk=pk)
+    entries = _since(_entries(_family_sources(task.pk), keep_bumps=True), version)
+    entries = [e for e in entries if e.raw_changes][:10]
+    _word(entries)
+    return ChangesSince(entries=entries, current_version=task.version)
+
+
+def milestone_changes_since_for_user(*, user, pk, version: int) -> ChangesSince:
+    milestone = get_visible(milestone_list_for_user(user=user), pk)
+    event_model = audit_history.event_models_by_tracked()[Milestone][0]
+    entries = [
+        e
+        for e in _entries([(event_model, {"pgh_obj_id": milestone.pk})])
+        if e.event.version > version
+    ]
+    entries = entries[::-1][:10]
+    _word(entries)
+    return ChangesSince(entries=entries, current_version=milestone.version)
