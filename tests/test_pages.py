@@ -45,3 +45,36 @@ def test_api_schema_and_docs(client, superuser):
     client.force_login(superuser)
     assert client.get("/api/schema/").status_code == 200
     assert client.get("/api/docs/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_password_change_in_the_sites_own_page(sc_coord):
+    from django.test import Client
+
+    sc_coord.set_password("old-Passw0rd-x")
+    sc_coord.save()
+    client = Client()
+    client.force_login(sc_coord)
+    page = client.get("/accounts/password/")
+    assert page.status_code == 200
+    assert 'id="password-change-form"' in page.content.decode()
+    wrong = client.post(
+        "/accounts/password/",
+        {
+            "old_password": "not-it",
+            "new_password1": "New-Passw0rd-2026",
+            "new_password2": "New-Passw0rd-2026",
+        },
+    )
+    assert wrong.status_code == 200 and 'role="alert"' in wrong.content.decode()
+    done = client.post(
+        "/accounts/password/",
+        {
+            "old_password": "old-Passw0rd-x",
+            "new_password1": "New-Passw0rd-2026",
+            "new_password2": "New-Passw0rd-2026",
+        },
+    )
+    assert done.status_code == 302 and done["Location"] == "/accounts/password/done/"
+    sc_coord.refresh_from_db()
+    assert sc_coord.check_password("New-Passw0rd-2026")
