@@ -37,6 +37,7 @@ from tracker.models import Initiative, WorkStream
 from .choices import ReportFormat, ReportKind, ReportStatus, ScopeKind
 from .models import STEPS, Report, ReportDelivery, ReportFile, ReportSubscription
 from .periods import last_complete_period, period_containing
+from .snapshot import take_snapshot
 from .storage import remove_leftovers, report_file_name, write_atomically
 
 log = logging.getLogger(__name__)
@@ -240,21 +241,6 @@ def _pause() -> None:
         time.sleep(settings.REPORTS_STEP_PAUSE_SECONDS)
 
 
-def _take_snapshot(report: Report) -> dict:
-    from .snapshot import report_snapshot
-
-    # One consistent view of the database for every section of the snapshot
-    # (inside an outer transaction, as in a test or a command, that one's).
-    outermost = not connection.in_atomic_block
-    with transaction.atomic():
-        if outermost:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"
-                )
-        return report_snapshot(report)
-
-
 def _render_step(report: Report, fmt: str) -> None:
     from .render import render
 
@@ -316,7 +302,7 @@ def report_generate(*, report_id: int) -> Report | None:
             return None
         try:
             if report.snapshot is None:
-                snapshot = _take_snapshot(report)
+                snapshot = take_snapshot(report)
                 report.snapshot = snapshot
                 Report.objects.filter(pk=report.pk).update(snapshot=snapshot, step=1)
             _advance(report, 1)

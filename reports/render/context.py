@@ -26,6 +26,9 @@ from .formatting import (
 # The PDF is the summary for reading on paper: the longest lists are cut.
 PDF_OVERDUE_LIMIT = 30
 PDF_UPDATES_LIMIT = 20
+# The PDF is for reading on paper: long lists are cut there (with a note) and
+# given whole in the HTML and the workbook.
+PDF_LIST_LIMIT = 40
 
 
 def html_language() -> str:
@@ -121,6 +124,17 @@ def _parks_sentence(summary: dict) -> str:
     return sentence
 
 
+def _listed(name: str, items: list | None, pdf: bool) -> dict:
+    """`name` (cut to PDF_LIST_LIMIT in the PDF), `name_total` and `name_cut`."""
+    items = items or []
+    shown = items[:PDF_LIST_LIMIT] if pdf else items
+    return {
+        name: shown,
+        f"{name}_total": len(items),
+        f"{name}_cut": len(shown) < len(items),
+    }
+
+
 def build_context(snapshot: dict, *, medium: str = "html") -> dict:
     """The template context of the report body; `medium` is "html" (the
     archived document and the site page) or "pdf" (summary tables only)."""
@@ -180,10 +194,10 @@ def build_context(snapshot: dict, *, medium: str = "html") -> dict:
         "overdue": overdue_shown,
         "overdue_total": len(overdue),
         "overdue_cut": len(overdue_shown) < len(overdue),
-        "upcoming": snapshot.get("upcoming_milestones") or [],
-        "completed": snapshot.get("completed") or [],
-        "extensions": snapshot.get("extensions") or [],
-        "indicators": snapshot.get("indicators") or [],
+        **_listed("upcoming", snapshot.get("upcoming_milestones"), pdf),
+        **_listed("completed", snapshot.get("completed"), pdf),
+        **_listed("extensions", snapshot.get("extensions"), pdf),
+        **_listed("indicators", snapshot.get("indicators"), pdf),
         "parks": [
             {**pair, "sides": [pair.get("park_a") or {}, pair.get("park_b") or {}]}
             for pair in snapshot.get("parks") or []

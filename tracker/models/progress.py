@@ -56,6 +56,8 @@ class ProgressUpdate(models.Model):
         indexes = [
             models.Index(fields=["task", "-reported_at"], name="progress_task_time"),
             models.Index(fields=["party", "-reported_at"], name="progress_party_time"),
+            # The period's updates across all tasks (reports, dashboards).
+            models.Index(fields=["-reported_at", "-id"], name="progress_time"),
         ]
 
     def __str__(self):

@@ -1,0 +1,613 @@
+"""How long a monthly report of a big initiative takes: the data stage
+(`reports.snapshot.report_snapshot`) against hand-written SQL for the same
+sections, then each format's renderer on that snapshot.
+
+    make bench                     # or: python -m bench.report [--rounds N]
+
+The raw baseline is written independently of the ORM: one statement per
+section (the lights as of the period's end in a CTE, milestones folded with
+GROUP BY, the latest progress and override by LATERAL), run on a bare cursor and
+only fetched. Key figures of both must agree before anything is timed. The
+ratio snapshot/raw (target <= 2) is what the ORM, its query shapes and the
+snapshot's shaping of rows into JSON cost on top of the SQL.
+
+Where PostgreSQL's JIT is on, the snapshot is timed again with `jit = off`, for
+information: its big plans' estimated costs buy them compilation.
+
+Rounds, not a time, bound this bench: `--seconds` (which `make bench` passes to
+every bench) is accepted and ignored. A renderer stops early once its rounds
+after the first have taken RENDER_BUDGET seconds; its line says how many ran.
+
+Everything runs in a throwaway database (``test_bench_report``), created with
+Django's test-runner utilities, dropped at the end. Parties, agencies, the
+initiative, work streams and users come from the services; the bulk is made by
+INSERT … SELECT from a seeded random(), with the tables' user triggers
+(pghistory's, the joint-milestone constraint trigger) off while it loads.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import traceback
+from unittest import mock
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.test.utils import (  # noqa: E402
+    CaptureQueriesContext,
+    setup_databases,
+    teardown_databases,
+)
+from django.utils import timezone  # noqa: E402
+
+from accounts import services as account_services  # noqa: E402
+from accounts.choices import Role  # noqa: E402
+from bench.world import two_party_world  # noqa: E402
+from reports import services as report_services  # noqa: E402
+from reports import snapshot as rs  # noqa: E402
+from reports.models import Report  # noqa: E402
+from reports.periods import recent_periods  # noqa: E402
+from reports.render import FORMATS, render  # noqa: E402
+from tracker import services  # noqa: E402
+
+DB_NAME = "test_bench_report"
+TARGET = 2.0
+RENDER_BUDGET = 60.0  # seconds per format, for the rounds after the first
+PHRASES = [
+    *("项目前期手续已全部办结，", "两地牵头部门召开联席会议，协调解决用地问题；"),
+    *("完成年度投资计划的阶段目标，", "设备采购合同已签订，进入安装调试阶段。"),
+    *("受汛期影响，部分施工节点顺延，已制定赶工方案；", "联合调研组赴现场核查，"),
+    *("配套资金到位率提高，", "对接两地产业链上下游企业二十余家，形成合作清单。"),
+]
+LOADED = (
+    *("task", "taskowner", "milestone", "progressupdate", "indicator"),
+    *("indicatorreading", "extensionrequest", "completionclaim", "claimdecision"),
+    *("lightoverride", "industrialpark", "parkpair", "parkevaluation"),
+)
+
+# The bulk, in order; `%%` is a literal %. Statuses: 15% not started, 45% in
+# progress, 5% claimed, 25% completed (over the past year), 5% suspended, 5%
+# cancelled; every seventh task's due date moved 90 days by an extension.
+LOAD = [
+    """INSERT INTO tracker_task (initiative_id, code, title, description, work_stream_id,
+    task_list, lead_party_id, status, priority, planned_start, due_date,
+    original_due_date, progress, completed_at, version, created_at, updated_at)
+    SELECT %(ini)s, 'T-' || lpad(i::text, 5, '0'), '川渝合作事项第' || i || '项：重大项目联合推进',
+    '', (%(streams)s::int[])[1 + i %% 5],
+    (ARRAY['co_build', 'reciprocal', 'joint_application'])[1 + i %% 3],
+    (%(parties)s::int[])[1 + i %% 2], st, 1 + i %% 3, start,
+    start + span + CASE WHEN i %% 7 = 0 THEN 90 ELSE 0 END, start + span,
+    CASE st WHEN 'not_started' THEN 0 WHEN 'completed' THEN 100 ELSE 5 + i * 37 %% 91 END,
+    CASE WHEN st = 'completed' THEN %(now)s - random() * interval '365 days' END,
+    1, %(now)s, %(now)s
+    FROM (SELECT i, %(today)s - (30 + random() * 670)::int AS start,
+    (120 + random() * 1280)::int AS span, CASE WHEN r < .15 THEN 'not_started'
+    WHEN r < .6 THEN 'in_progress' WHEN r < .65 THEN 'completion_claimed'
+    WHEN r < .9 THEN 'completed' WHEN r < .95 THEN 'suspended' ELSE 'cancelled' END st
+    FROM (SELECT i, random() AS r FROM generate_series(0, %(tasks)s - 1) i) a) b""",
+    """INSERT INTO tracker_taskowner (task_id, party_id, agency_id, contact_name,
+    contact_phone) SELECT t.id, x.party_id, x.lead_agency_id, '联络人', '023-60000000'
+    FROM tracker_task t JOIN tracker_participation x USING (initiative_id)""",
+    # Milestones in fives: a joint one, one part per party, one of each party's own.
+    """INSERT INTO tracker_milestone (task_id, party_id, parent_id, title, description,
+    due_date, status, completed_at, weight, sort_order, version)
+    SELECT id, NULL, NULL, '联合节点', '', planned_start + ((g + random())
+    * (due_date - planned_start) / %(groups)s)::int, 'pending', NULL, 1, 5 * g, 1
+    FROM tracker_task, generate_series(0, %(groups)s - 1) g""",
+    """INSERT INTO tracker_milestone (task_id, party_id, parent_id, title, description,
+    due_date, status, completed_at, weight, sort_order, version)
+    SELECT task_id, party_id, CASE WHEN NOT own THEN joint END, title, '', due,
+    CASE WHEN done IS NOT NULL THEN 'done' WHEN due < %(today)s + 60 THEN 'in_progress'
+    ELSE 'pending' END, done, 1, sort_order, 1 FROM (SELECT m.task_id, x.party_id,
+    m.id AS joint, own, CASE WHEN own THEN '本方节点' ELSE '分解节点' END AS title, due,
+    m.sort_order + 1 + x.sort_order + CASE WHEN own THEN 2 ELSE 0 END AS sort_order,
+    CASE WHEN t.status = 'completed' THEN LEAST(t.completed_at, late)
+    WHEN t.status <> 'not_started' AND random() < CASE WHEN due < %(today)s THEN .95
+    ELSE .1 END THEN LEAST(%(now)s, late) END AS done
+    FROM tracker_milestone m JOIN tracker_task t ON t.id = m.task_id
+    JOIN tracker_participation x USING (initiative_id), (VALUES (false), (true)) o (own),
+    LATERAL (SELECT m.due_date - (random() * 60)::int AS due) d,
+    LATERAL (SELECT due::timestamptz + (random() * 40 - 30) * interval '1 day' AS late) l
+    ) s""",
+    # A joint milestone is done when both its parts are.
+    """UPDATE tracker_milestone j SET status = 'done', completed_at = p.done
+    FROM (SELECT parent_id, max(completed_at) AS done FROM tracker_milestone
+    WHERE parent_id IS NOT NULL GROUP BY parent_id HAVING bool_and(status = 'done')) p
+    WHERE j.id = p.parent_id""",
+    # Updates over the last two years, the parties in turn, progress rising.
+    """INSERT INTO tracker_progressupdate (task_id, party_id, author_id, narrative,
+    progress, reported_at) SELECT t.id, (%(parties)s::int[])[1 + k %% 2],
+    (%(authors)s::int[])[1 + k %% 6], t.code || '：' || array_to_string(
+    (%(phrases)s::text[])[1 + k %% 8 : 1 + k %% 8 + (random() * 4)::int], ''),
+    t.progress * k / %(per)s,
+    %(now)s - (%(per)s - k + random()) * interval '730 days' / %(per)s
+    FROM tracker_task t, generate_series(1, %(per)s) k""",
+    """INSERT INTO tracker_indicator (task_id, party_id, name, unit, baseline, target,
+    direction, description, sort_order) SELECT id, (ARRAY[%(sc)s, %(cq)s, NULL])[1 +
+    id %% 3], '完成投资', '亿元', id %% 50, 100 + id %% 50, 'higher', '', 0
+    FROM tracker_task WHERE id %% 5 = 0""",
+    """INSERT INTO tracker_indicatorreading (indicator_id, period, value, note, evidence,
+    party_id, reported_by_id, reported_at, verification_status)
+    SELECT i.id, q.period, i.baseline + 80 - 10 * q.k + (i.id * q.k) %% 9, '', '',
+    COALESCE(i.party_id, %(sc)s), %(user)s, LEAST(%(now)s, q.period + 10), 'pending'
+    FROM tracker_indicator i, (SELECT k, (date_trunc('quarter', %(now)s) - k *
+    interval '3 months' - interval '1 day')::date AS period
+    FROM generate_series(0, 7) k) q""",
+    # Approved for every task whose due date moved; pending for some open ones.
+    """INSERT INTO tracker_extensionrequest (task_id, party_id, requested_by_id,
+    current_due_date, requested_due_date, days_overdue, reason, status, requested_at,
+    decided_by_id, decided_at, decision_note)
+    SELECT id, %(sc)s, %(user)s, original_due_date, original_due_date + 90,
+    GREATEST(0, asked::date - original_due_date), '征地延误',
+    CASE WHEN moved THEN 'approved' ELSE 'pending' END, asked,
+    CASE WHEN moved THEN %(user)s END,
+    CASE WHEN moved THEN LEAST(%(now)s, asked + interval '5 days') END, ''
+    FROM (SELECT id, original_due_date, due_date > original_due_date AS moved,
+    %(now)s - random() * interval '365 days' AS asked FROM tracker_task
+    WHERE due_date > original_due_date
+    OR (id %% 7 = 3 AND status IN ('not_started', 'in_progress'))) x""",
+    """INSERT INTO tracker_completionclaim (task_id, party_id, claimed_by_id,
+    explanation, status, claimed_at, closed_at) SELECT id, lead_party_id, %(user)s, '',
+    CASE WHEN status = 'completed' THEN 'confirmed' ELSE 'open' END,
+    COALESCE(completed_at, %(now)s) - interval '3 days', completed_at
+    FROM tracker_task WHERE status IN ('completed', 'completion_claimed')""",
+    """INSERT INTO tracker_claimdecision (claim_id, party_id, decided_by_id, decision,
+    reason, decided_at) SELECT c.id, x.party_id, %(user)s, 'confirm', '', c.closed_at
+    FROM tracker_completionclaim c JOIN tracker_task t ON t.id = c.task_id
+    JOIN tracker_participation x ON x.initiative_id = t.initiative_id
+    AND x.party_id <> c.party_id WHERE c.status = 'confirmed'""",
+    """INSERT INTO tracker_lightoverride (task_id, light, reason, expires_at, set_by_id,
+    created_at, cleared_at) SELECT id, (ARRAY['red', 'amber', 'green'])[1 + id %% 3],
+    '专班研判', %(now)s + interval '30 days', %(user)s, %(now)s - interval '90 days',
+    CASE WHEN id %% 2 = 0 THEN %(now)s - interval '10 days' END
+    FROM tracker_task WHERE id %% 97 = 0""",
+    # 20 parks in 10 pairs, evaluated in three rounds.
+    """INSERT INTO tracker_industrialpark (party_id, name, city_county, batch)
+    SELECT p.id, p.short_name || '合作园区' || i, '区县' || i, 2021
+    FROM accounts_party p, generate_series(0, 9) i WHERE p.id IN (%(sc)s, %(cq)s)""",
+    """INSERT INTO tracker_parkpair (initiative_id, park_a_id, park_b_id, name)
+    SELECT %(ini)s, a.id, b.id, '' FROM tracker_industrialpark a
+    JOIN tracker_industrialpark b USING (city_county)
+    WHERE a.party_id = %(sc)s AND b.party_id = %(cq)s""",
+    """INSERT INTO tracker_parkevaluation (park_id, round, announced_on, result, note)
+    SELECT id, y, make_date(y + 1, 3, 15), CASE WHEN random() < .7 THEN 'met'
+    ELSE 'not_met' END, '' FROM tracker_industrialpark, generate_series(2023, 2025) y""",
+]
+# What the disabled constraint trigger would have refused.
+JOINT_RULE = """SELECT count(*) FROM tracker_milestone m JOIN tracker_milestone j
+ON j.id = m.parent_id WHERE j.party_id IS NOT NULL
+OR (j.status = 'done' AND m.status <> 'done')"""
+
+
+def build(n_tasks: int, n_milestones: int, n_history: int):
+    world = two_party_world()
+    sc, cq, ini = world.sc, world.cq, world.initiative
+    streams = [
+        services.work_stream_create(
+            initiative=ini, code=f"ws{i}", name=f"工作领域{i}", sort_order=i
+        ).pk
+        for i in range(5)
+    ]
+    authors = []  # Sichuan's and Chongqing's in turn
+    for i, party in [(i, p) for i in range(3) for p in (sc, cq)]:
+        user = account_services.user_create(
+            username=f"{party.code}{i}", password="bench-pw-1", full_name=f"联络员{i}"
+        )
+        account_services.membership_grant(user=user, party=party, role=Role.COORDINATOR)
+        authors.append(user.pk)
+    now = timezone.now()
+    params = dict(
+        ini=ini.pk, sc=sc.pk, cq=cq.pk, parties=[sc.pk, cq.pk], streams=streams,
+        authors=authors, user=world.coordinator.pk, phrases=PHRASES, now=now,
+        today=timezone.localdate(now), tasks=n_tasks, per=n_history // n_tasks,
+        groups=n_milestones // n_tasks // 5,
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        for table in LOADED:  # a throwaway database: no audit trail for the load
+            cursor.execute(f"ALTER TABLE tracker_{table} DISABLE TRIGGER USER")
+        try:
+            cursor.execute("SELECT setseed(0.2025)")
+            for sql in LOAD:
+                cursor.execute(sql, params)
+        finally:
+            for table in LOADED:
+                cursor.execute(f"ALTER TABLE tracker_{table} ENABLE TRIGGER USER")
+        cursor.execute(JOINT_RULE)
+        assert cursor.fetchone()[0] == 0, "a milestone breaks the joint-milestone rule"
+        cursor.execute("ANALYZE")
+    return world
+
+
+def monthly_report(initiative) -> tuple[Report, float]:
+    """The last complete month's report, and the ones before it done with their
+    real snapshots (the trend `_history` reads). Never queued: a bench's report
+    must not reach a worker."""
+    started, today = time.perf_counter(), timezone.localdate()
+    periods = recent_periods("monthly", today, rs.TREND_REPORTS)
+    with mock.patch("reports.services.report_enqueue"):
+        for start, end in periods:
+            report, _ = report_services.report_request(
+                initiative=initiative, kind="monthly", period_start=start, today=today
+            )
+            if end != periods[-1][1]:
+                snapshot = rs.report_snapshot(report)
+                Report.objects.filter(pk=report.pk).update(
+                    status="done", snapshot=snapshot
+                )
+    return report, time.perf_counter() - started
+
+
+# --- the raw SQL baseline -------------------------------------------------------
+
+OPEN = "('not_started', 'in_progress', 'completion_claimed')"
+UNDONE = "(m.status <> 'done' OR m.completed_at >= %(as_of)s)"  # open as of the end
+SCOPE = "JOIN tracker_task t ON t.id = {}.task_id AND t.initiative_id = %(ini)s"
+TASKS = f"""WITH ms AS (
+  SELECT m.task_id, bool_or(m.due_date < %(today)s) AS late,
+         bool_or(m.due_date BETWEEN %(today)s AND %(soon)s) AS soon
+  FROM tracker_milestone m {SCOPE.format("m")} WHERE {UNDONE} GROUP BY m.task_id
+), t0 AS (
+  SELECT t.*, ws.sort_order AS ws_order, ws.name AS ws_name, lo.light AS forced,
+    CASE WHEN t.status = 'completed' AND t.completed_at >= %(as_of)s
+         THEN 'in_progress' ELSE t.status END AS st,
+    COALESCE(pu.progress, t.progress) AS pr,
+    COALESCE(ms.late, false) AS late, COALESCE(ms.soon, false) AS soon
+  FROM tracker_task t JOIN tracker_workstream ws ON ws.id = t.work_stream_id
+  LEFT JOIN ms ON ms.task_id = t.id
+  LEFT JOIN LATERAL (SELECT u.progress FROM tracker_progressupdate u
+    WHERE u.task_id = t.id AND u.reported_at < %(as_of)s
+    ORDER BY u.reported_at DESC, u.id DESC LIMIT 1) pu ON true
+  LEFT JOIN LATERAL (SELECT o.light FROM tracker_lightoverride o
+    WHERE o.task_id = t.id AND o.expires_at > %(as_of)s AND o.created_at <= %(as_of)s
+      AND (o.cleared_at IS NULL OR o.cleared_at > %(as_of)s)
+    ORDER BY o.created_at DESC LIMIT 1) lo ON true
+  WHERE t.initiative_id = %(ini)s
+), tasks AS (
+  SELECT t0.*, st IN {OPEN} AND (due_date < %(today)s OR late) AS overdue,
+    CASE WHEN st IN {OPEN} AND due_date < %(today)s THEN %(today)s - due_date ELSE 0 END
+      AS days_overdue,
+    COALESCE(forced, CASE WHEN st = 'completed' THEN 'green'
+      WHEN st NOT IN {OPEN} THEN 'none' WHEN due_date < %(today)s OR late THEN 'red'
+      WHEN soon OR (planned_start < %(today)s AND due_date > planned_start
+        AND LEAST(%(today)s - planned_start, due_date - planned_start) * 100
+            > (pr + %(margin)s) * (due_date - planned_start)) THEN 'amber'
+      ELSE 'green' END) AS light
+  FROM t0)
+"""
+LATEST_EVALUATION = """LEFT JOIN LATERAL (SELECT result, round, announced_on
+  FROM tracker_parkevaluation e WHERE e.park_id = {0}.id AND e.announced_on <= %(today)s
+  ORDER BY announced_on DESC, round DESC LIMIT 1) e{0} ON true"""
+RAW = {
+    "initiative": "SELECT code, name, short_name FROM tracker_initiative "
+    "WHERE id = %(ini)s",
+    "streams": "SELECT id, code, name FROM tracker_workstream "
+    "WHERE initiative_id = %(ini)s ORDER BY sort_order, code",
+    "parties": """SELECT p.id, p.code, p.name, p.short_name FROM tracker_participation x
+      JOIN accounts_party p ON p.id = x.party_id WHERE x.initiative_id = %(ini)s
+      ORDER BY x.sort_order, p.sort_order""",
+    "counts": TASKS
+    + """SELECT 'ws', work_stream_id, st, light, overdue, count(*)
+      FROM tasks GROUP BY 2, 3, 4, 5 UNION ALL
+      SELECT 'party', o.party_id, st, light, overdue, count(*) FROM tasks
+      JOIN tracker_taskowner o ON o.task_id = tasks.id GROUP BY 2, 3, 4, 5""",
+    "milestones": f"""SELECT count(*),
+      count(*) FILTER (WHERE m.status = 'done' AND m.completed_at < %(as_of)s),
+      count(*) FILTER (WHERE {UNDONE} AND m.due_date < %(today)s)
+      FROM tracker_milestone m {SCOPE.format("m")}""",
+    "history": """SELECT id, period_start, period_end, snapshot -> 'summary'
+      FROM reports_report WHERE initiative_id = %(ini)s AND kind = 'monthly'
+      AND scope = 'initiative' AND status = 'done' AND period_end < %(end)s
+      ORDER BY period_end DESC LIMIT %(history)s""",
+    "parks": f"""SELECT pp.name, pp.paired_on, a.name, a.city_county, pa.short_name,
+      ea.result, ea.round, ea.announced_on, b.name, b.city_county, pb.short_name,
+      eb.result, eb.round, eb.announced_on FROM tracker_parkpair pp
+      JOIN tracker_industrialpark a ON a.id = pp.park_a_id
+      JOIN accounts_party pa ON pa.id = a.party_id
+      JOIN tracker_industrialpark b ON b.id = pp.park_b_id
+      JOIN accounts_party pb ON pb.id = b.party_id
+      {LATEST_EVALUATION.format("a")} {LATEST_EVALUATION.format("b")}
+      WHERE pp.initiative_id = %(ini)s ORDER BY pa.sort_order, a.city_county, a.name""",
+    "updates": f"""SELECT t.code, t.title, p.short_name,
+      COALESCE(NULLIF(au.full_name, ''), au.username), u.reported_at, u.progress,
+      left(u.narrative, 141) FROM tracker_progressupdate u {SCOPE.format("u")}
+      JOIN accounts_party p ON p.id = u.party_id
+      JOIN accounts_user au ON au.id = u.author_id
+      WHERE u.reported_at >= %(start)s AND u.reported_at < %(as_of)s
+      ORDER BY u.reported_at DESC, u.id DESC LIMIT %(updates)s""",
+    "updates_total": f"""SELECT count(*) FROM tracker_progressupdate u
+      {SCOPE.format("u")} WHERE u.reported_at >= %(start)s AND u.reported_at < %(as_of)s""",
+    "owners": f"""SELECT o.task_id, p.short_name, a.name, o.contact_name, o.contact_phone
+      FROM tracker_taskowner o {SCOPE.format("o")}
+      JOIN accounts_party p ON p.id = o.party_id
+      JOIN accounts_agency a ON a.id = o.agency_id ORDER BY o.task_id, p.sort_order""",
+    "overdue": TASKS
+    + f"""SELECT tasks.id, code, tasks.title, ws_name, tasks.due_date,
+      original_due_date, days_overdue, st, pr, light, lm.title, lm.due_date FROM tasks
+      LEFT JOIN LATERAL (SELECT m.title, m.due_date FROM tracker_milestone m
+        WHERE m.task_id = tasks.id AND m.due_date < %(today)s AND {UNDONE}
+        ORDER BY m.due_date, m.id LIMIT 1) lm ON true
+      WHERE overdue ORDER BY days_overdue DESC, lm.due_date, code""",
+    "tasks": TASKS
+    + """SELECT tasks.id, tasks.code, title, ws_name, task_list,
+      lp.short_name, priority, st, pr, light, due_date, original_due_date, days_overdue
+      FROM tasks LEFT JOIN accounts_party lp ON lp.id = lead_party_id
+      ORDER BY ws_order, tasks.code""",
+    "upcoming": f"""SELECT t.code, t.title, m.title, p.short_name, m.due_date
+      FROM tracker_milestone m {SCOPE.format("m")}
+      LEFT JOIN accounts_party p ON p.id = m.party_id
+      WHERE m.due_date BETWEEN %(today)s AND %(up_end)s AND {UNDONE}
+      ORDER BY m.due_date, t.code, m.sort_order, m.id""",
+    "completed": """SELECT t.id, t.code, t.title, ws.name, t.completed_at,
+      cp.short_name, array_agg(dp.short_name ORDER BY d.decided_at)
+      FILTER (WHERE d.id IS NOT NULL) FROM tracker_task t
+      JOIN tracker_workstream ws ON ws.id = t.work_stream_id
+      LEFT JOIN tracker_completionclaim c ON c.task_id = t.id AND c.status = 'confirmed'
+      LEFT JOIN tracker_claimdecision d ON d.claim_id = c.id AND d.decision = 'confirm'
+      LEFT JOIN accounts_party cp ON cp.id = c.party_id
+      LEFT JOIN accounts_party dp ON dp.id = d.party_id
+      WHERE t.initiative_id = %(ini)s AND t.status = 'completed'
+      AND t.completed_at >= %(start)s AND t.completed_at < %(as_of)s
+      GROUP BY t.id, ws.name, cp.short_name ORDER BY t.completed_at, t.code""",
+    "extensions": f"""SELECT t.code, t.title, p.short_name, e.requested_at,
+      e.current_due_date, e.requested_due_date, e.days_overdue, e.reason,
+      CASE WHEN e.decided_at < %(as_of)s OR e.decided_at IS NULL THEN e.status
+      ELSE 'pending' END, e.decided_at, e.decision_note
+      FROM tracker_extensionrequest e {SCOPE.format("e")}
+      JOIN accounts_party p ON p.id = e.party_id
+      WHERE (e.requested_at >= %(start)s AND e.requested_at < %(as_of)s)
+      OR (e.decided_at >= %(start)s AND e.decided_at < %(as_of)s)
+      ORDER BY e.requested_at, e.id""",
+    "indicators": f"""SELECT i.id, t.code, t.title, i.name, i.unit, p.short_name,
+      i.baseline, i.target, i.direction, r.period, r.value
+      FROM tracker_indicator i {SCOPE.format("i")}
+      JOIN tracker_workstream ws ON ws.id = t.work_stream_id
+      LEFT JOIN accounts_party p ON p.id = i.party_id
+      LEFT JOIN LATERAL (SELECT period, value FROM tracker_indicatorreading r
+        WHERE r.indicator_id = i.id AND r.period <= %(today)s
+        AND r.reported_at < %(as_of)s ORDER BY period DESC LIMIT %(readings)s) r ON true
+      ORDER BY ws.sort_order, t.code, i.sort_order, i.id, r.period""",
+}
+
+
+def raw_params(report, now) -> dict:
+    """As of the start of the day after the period (Asia/Shanghai), or now; the
+    lights' and the lists' "today" is the period's last day."""
+    start, after = (
+        timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+        for day in (report.period_start, report.period_end + dt.timedelta(days=1))
+    )
+    as_of = min(after, now)
+    today = timezone.localdate(as_of - dt.timedelta(microseconds=1))
+    return {
+        "ini": report.initiative_id,
+        "as_of": as_of,
+        "start": start,
+        "today": today,
+        "end": report.period_end,
+        "soon": today + dt.timedelta(days=settings.TRACKER_AMBER_WINDOW_DAYS),
+        "up_end": today + dt.timedelta(days=rs.UPCOMING_DAYS),
+        "margin": settings.TRACKER_PROGRESS_LAG_MARGIN,
+        "updates": rs.UPDATES_LIMIT,
+        "history": rs.TREND_REPORTS - 1,
+        "readings": rs.TREND_READINGS,
+    }
+
+
+def raw_sections(params: dict, times: dict | None = None) -> dict[str, list]:
+    """Every statement of RAW, run and fetched; `times` collects seconds by name."""
+    rows = {}
+    with connection.cursor() as cursor:
+        raw = cursor.connection.cursor()
+        for name, sql in RAW.items():
+            started = time.perf_counter()
+            raw.execute(sql, params)
+            rows[name] = raw.fetchall()
+            if times is not None:
+                times.setdefault(name, []).append(time.perf_counter() - started)
+    return rows
+
+
+# --- checks and measuring ---------------------------------------------------------
+
+
+def agree(snap: dict, raw: dict) -> None:
+    """Key figures of the snapshot, recomputed from the raw rows."""
+
+    def same(what, ours, theirs):
+        assert ours == theirs, f"{what}: snapshot {theirs!r}, raw SQL {ours!r}"
+
+    summary, fig = snap["summary"], {"overdue": 0}
+    for dim, key, status, light, late, n in raw["counts"]:
+        for k in [(dim, key)] + ([status, light] if dim == "ws" else []):
+            fig[k] = fig.get(k, 0) + n
+        fig["overdue"] += n * (dim == "ws" and late)
+    for name in ("by_status", "by_light"):
+        same(name, {k: fig.get(k, 0) for k in summary[name]}, summary[name])
+    same("overdue", fig["overdue"], summary["overdue"])
+    for dim, rows in (("ws", snap["by_work_stream"]), ("party", snap["by_party"])):
+        same(
+            dim, [fig.get((dim, r["id"]), 0) for r in rows], [r["total"] for r in rows]
+        )
+    names = ("milestones_total", "milestones_done", "milestones_overdue")
+    same("milestones", list(raw["milestones"][0]), [summary[k] for k in names])
+    same(
+        "overdue", [r[1] for r in raw["overdue"]], [r["code"] for r in snap["overdue"]]
+    )
+    same(
+        "lights",
+        [(r[1], r[7], r[8], r[9]) for r in raw["tasks"]],
+        [(r["code"], r["status"], r["progress"], r["light"]) for r in snap["tasks"]],
+    )
+    same("upcoming", len(raw["upcoming"]), len(snap["upcoming_milestones"]))
+    same(
+        "completed",
+        [(r[1], r[6] or []) for r in raw["completed"]],
+        [(r["code"], r["confirmed_by"]) for r in snap["completed"]],
+    )
+    same(
+        "extensions",
+        [r[8] for r in raw["extensions"]],
+        [r["status"] for r in snap["extensions"]],
+    )
+    readings = sum(r[9] is not None for r in raw["indicators"])
+    same("readings", readings, sum(len(i["trend"]) for i in snap["indicators"]))
+    met = sum((r[5] == "met") + (r[11] == "met") for r in raw["parks"])
+    same("parks met", met, snap["parks_summary"]["met"])
+    same("updates", raw["updates_total"][0][0], snap["updates_total"])
+    same(
+        "update rows",
+        [r[0] for r in raw["updates"]],
+        [u["task_code"] for u in snap["updates"]],
+    )
+    same("history", len(raw["history"]), len(snap["trend"]) - 1)
+
+
+def _section() -> str:
+    """The section of reports/snapshot.py running a query: the function that
+    report_snapshot called."""
+    path = os.path.join("reports", "snapshot.py")
+    names = [f.name for f in traceback.extract_stack() if f.filename.endswith(path)]
+    return (names[1:] or names or ["?"])[0]
+
+
+def raw_stage(params, raw_times) -> None:
+    """The baseline under the data stage's session settings (reports.snapshot.
+    take_snapshot): one transaction, JIT off."""
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")
+        raw_sections(params, raw_times)
+
+
+def timed(fn, *args, **kwargs) -> float:
+    started = time.perf_counter()
+    fn(*args, **kwargs)
+    return time.perf_counter() - started
+
+
+def measure_data(report, rounds: int) -> dict:
+    now = timezone.now()
+    params = raw_params(report, now)
+    snap = rs.report_snapshot(report, now=now)
+    agree(snap, raw_sections(params))
+    s = snap["summary"]
+    print(
+        f"agreement: snapshot and raw SQL agree (tasks {s['total']}, overdue "
+        f"{s['overdue']}, lights {s['by_light']}, updates in the month "
+        f"{snap['updates_total']}, upcoming milestones "
+        f"{len(snap['upcoming_milestones'])}, completed {len(snap['completed'])}, "
+        f"extensions {len(snap['extensions'])})"
+    )
+    sections = []
+
+    def named(execute, *args):
+        sections.append(_section())
+        return execute(*args)
+
+    with CaptureQueriesContext(connection) as ctx, connection.execute_wrapper(named):
+        rs.report_snapshot(report, now=now)
+    queries = zip(ctx.captured_queries, sections, strict=True)
+    slow = sorted((float(q["time"]), name) for q, name in queries)[::-1]
+    slow = [f"{t * 1000:.0f} ms ({name})" for t, name in slow]
+    print(f"snapshot queries: {len(sections)}; slowest: {', '.join(slow[:4])}")
+    spent, raw_times = {"snapshot": [], "raw": []}, {}
+    for r in range(rounds):  # alternating, so that drift hits both alike
+        for side in ("snapshot", "raw") if r % 2 else ("raw", "snapshot"):
+            if side == "snapshot":
+                spent[side].append(timed(rs.take_snapshot, report, now=now))
+            else:
+                spent[side].append(timed(raw_stage, params, raw_times))
+    slow = sorted(((statistics.median(v), k) for k, v in raw_times.items()))[::-1]
+    slow = [f"{t * 1000:.0f} ms ({name})" for t, name in slow]
+    print(f"raw SQL statements: {len(RAW)}; slowest: {', '.join(slow[:4])}")
+    snap_s, raw_s = (statistics.median(spent[k]) for k in ("snapshot", "raw"))
+    print(f"data stage, take_snapshot: {snap_s:.2f} s (median of {rounds})")
+    print(f"data stage, raw SQL: {raw_s:.2f} s (median of {rounds})")
+    print(f"ratio snapshot/raw: {snap_s / raw_s:.2f} (target <= {TARGET})")
+    print("result: " + ("meets target" if snap_s / raw_s <= TARGET else "ABOVE TARGET"))
+    # For information: both sides with the server's own JIT setting.
+    jit_snap = statistics.median(
+        timed(rs.report_snapshot, report, now=now) for _ in range(rounds)
+    )
+    jit_raw = statistics.median(timed(raw_sections, params, {}) for _ in range(rounds))
+    print(
+        f"for information, with the server's jit setting: snapshot {jit_snap:.2f} s,"
+        f" raw {jit_raw:.2f} s (ratio {jit_snap / jit_raw:.2f})"
+    )
+    size = len(json.dumps(snap, ensure_ascii=False).encode())
+    print(f"snapshot: {size / 1024:.0f} KB of JSON")
+    return snap
+
+
+def _pages(pdf: bytes) -> str:
+    if not shutil.which("pdfinfo"):
+        return ""
+    with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
+        f.write(pdf)
+        f.flush()
+        info = subprocess.run(["pdfinfo", f.name], capture_output=True, text=True)
+    found = re.search(r"Pages:\s+(\d+)", info.stdout)
+    return f", {found.group(1)} pages" if found else ""
+
+
+def measure_render(snap: dict, rounds: int) -> None:
+    for fmt in FORMATS:
+        times, out = [], b""
+        while len(times) < rounds and sum(times[1:]) < RENDER_BUDGET:
+            started = time.perf_counter()
+            out = render(fmt, snap)
+            times.append(time.perf_counter() - started)
+        print(
+            f"render {fmt}: {statistics.median(times):.2f} s (median of {len(times)}; "
+            f"first {times[0]:.2f} s), {len(out) / 1024:.0f} KB"
+            + (_pages(out) if fmt == "pdf" else "")
+        )
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--tasks", type=int, default=10_000)
+    parser.add_argument("--milestones", type=int, default=100_000, help="in fives")
+    parser.add_argument("--history", type=int, default=1_000_000, help="updates")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--seconds", type=float, help="accepted, ignored")
+    args = parser.parse_args(argv)
+
+    connection.settings_dict.setdefault("TEST", {})["NAME"] = DB_NAME
+    started = time.perf_counter()
+    old_config = setup_databases(verbosity=0, interactive=False, aliases={"default"})
+    try:
+        world = build(args.tasks, args.milestones, args.history)
+        print(
+            f"data: {args.tasks} tasks, {args.milestones} milestones, {args.history} "
+            f"progress updates; built in {time.perf_counter() - started:.1f} s"
+        )
+        report, spent = monthly_report(world.initiative)
+        print(
+            f"report: monthly, {report.period_start} – {report.period_end}; "
+            f"{rs.TREND_REPORTS - 1} earlier months snapshotted in {spent:.1f} s"
+        )
+        snap = measure_data(report, args.rounds)
+        measure_render(snap, args.rounds)
+    finally:
+        teardown_databases(old_config, verbosity=0)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
