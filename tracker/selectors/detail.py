@@ -22,7 +22,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import history as audit_history
-from config.exceptions import PreconditionFailed
 
 from ..choices import ExtensionStatus, MilestoneStatus
 from ..models import (
@@ -220,17 +219,6 @@ def task_for_action_for_user(*, user, pk) -> Task:
         ),
         pk,
     )
-
-
-def task_locked_at_version_for_user(*, user, pk, version: int) -> Task:
-    """Lock the visible task row until the end of the transaction and check it
-    is still at the version the user read: for a service that takes no
-    `expected_version` (an extension request), so that a form read before
-    another change is refused as a concurrent change (PreconditionFailed)."""
-    task = get_visible(_visible_tasks(user).select_for_update(of=("self",)), pk)
-    if task.version != version:
-        raise PreconditionFailed()
-    return task
 
 
 def indicator_for_action_for_user(*, user, pk) -> Indicator:

@@ -251,8 +251,9 @@ def task_request_extension(
     requested_due_date: dt.date,
     reason: str,
     party: Party | None = None,
+    expected_version: int | None = None,
 ) -> ExtensionRequest:
-    task = lock(Task, task.pk)
+    task = lock(Task, task.pk, expected_version)
     require(actor, "request_extension", task)
     party = acting_party(actor, task, party)
     require_open(task, *workflow.OPEN_STATES, TaskStatus.SUSPENDED)

@@ -346,19 +346,14 @@ def task_extension(request, pk):
     )
 
     def call(data):
-        # The service takes no expected version: the row is locked and its
-        # version checked first, in the same transaction.
-        with transaction.atomic():
-            selectors.task_locked_at_version_for_user(
-                user=user, pk=task.pk, version=data["version"]
-            )
-            services.task_request_extension(
-                task=task,
-                actor=user,
-                party=form.party(),
-                requested_due_date=data["requested_due_date"],
-                reason=data["reason"],
-            )
+        services.task_request_extension(
+            task=task,
+            actor=user,
+            party=form.party(),
+            requested_due_date=data["requested_due_date"],
+            reason=data["reason"],
+            expected_version=data["version"],
+        )
 
     return _submit(
         request,
