@@ -15,11 +15,6 @@ from pathlib import Path
 
 import pytest
 
-# Playwright's sync API runs an event loop in the test's thread; Django refuses
-# database access from a thread with a running loop unless told it is safe,
-# which it is here: the loop only drives the browser.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -41,8 +36,25 @@ PHONE = {"width": 375, "height": 812}
 DESKTOP = {"width": 1280, "height": 900}
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One browser per test module. Playwright's sync API runs an event loop in
+    the test's thread while the browser lives; Django refuses database access
+    from a thread with a running loop unless told it is safe, which it is here
+    (the loop only drives the browser). The permission lasts exactly as long as
+    the loop, so no other test, nor a subprocess it starts, inherits it."""
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield from _browser()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def _browser():
     if not (Path(CHROMIUM).exists() or shutil.which(CHROMIUM)):
         pytest.fail(
             f"Chromium is not at {CHROMIUM}: install the Debian package chromium "
