@@ -296,6 +296,8 @@ class HistoryEntry:
     raw_changes: list[tuple[models.Field, Any, Any]] = field(default_factory=list)
     changes: list[FieldChange] = field(default_factory=list)
     actor: User | None = None
+    # The row's columns as this event recorded them.
+    values: dict[str, Any] = field(default_factory=dict)
 
     @property
     def anchor(self) -> str:
@@ -383,6 +385,20 @@ def object_history(model: type[models.Model], pk: Any) -> list[HistoryEntry]:
         for event_model in event_models_by_tracked().get(model, ())
     ]
     sources += _link_event_sources(model, pk)
+    return entries_from_sources(sources)
+
+
+def entries_from_sources(
+    sources: list[tuple[type[models.Model], dict[str, Any]]],
+    *,
+    ignore: frozenset[str] = frozenset(),
+    keep_bumps: bool = True,
+) -> list[HistoryEntry]:
+    """Every event of the sources ((event model, lookup) pairs), oldest first,
+    each with what it changed against the previous event of the same row (raw
+    values). Fields named in `ignore` never count as changes; an update that
+    changed nothing else (a version bump) is dropped unless `keep_bumps`. One
+    query per source."""
     events: list[models.Model] = []
     for event_model, lookup in sources:
         events.extend(event_model.objects.filter(**lookup).order_by("pgh_id"))
@@ -401,6 +417,8 @@ def object_history(model: type[models.Model], pk: Any) -> list[HistoryEntry]:
         previous[key] = now
         raw_changes = []
         for f in fields:
+            if f.name in ignore:
+                continue
             old = before.get(f.attname) if before is not None else None
             new = now[f.attname]
             if event.pgh_label == "delete":
@@ -410,6 +428,8 @@ def object_history(model: type[models.Model], pk: Any) -> list[HistoryEntry]:
             if old in (None, "") and new in (None, ""):
                 continue
             raw_changes.append((f, old, new))
+        if not raw_changes and event.pgh_label == "update" and not keep_bumps:
+            continue
         history.append(
             HistoryEntry(
                 event=event,
@@ -417,6 +437,7 @@ def object_history(model: type[models.Model], pk: Any) -> list[HistoryEntry]:
                 action=event.pgh_label,
                 actor_id=(event.pgh_context or {}).get("user"),
                 raw_changes=raw_changes,
+                values={f.column: now[f.attname] for f in fields},
             )
         )
     return history

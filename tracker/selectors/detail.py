@@ -277,13 +277,6 @@ def _family_sources(task_pk: int) -> list[tuple[type[models.Model], dict[str, An
     ]
 
 
-def _raw(f: models.Field, event: models.Model) -> Any:
-    value = f.value_from_object(event)
-    if isinstance(value, models.fields.files.FieldFile):
-        return value.name or None
-    return value
-
-
 def _entries(
     sources: list[tuple[type[models.Model], dict[str, Any]]],
     *,
@@ -293,53 +286,18 @@ def _entries(
     against the previous event of the same row (as the admin's per-object
     history computes it), bookkeeping columns left out. Events that changed
     nothing else (a version bump) are dropped unless `keep_bumps`."""
-    events: list[models.Model] = []
-    for event_model, lookup in sources:
-        events.extend(event_model.objects.filter(**lookup).order_by("pgh_id"))
-    events.sort(key=lambda e: (e.pgh_created_at, e.pgh_id))
-    previous: dict[tuple[str, Any], dict[str, Any]] = {}
-    entries = []
-    for event in events:
-        tracked = type(event).pgh_tracked_model
-        fields = audit_history.snapshot_fields(type(event))
-        now = {f.attname: _raw(f, event) for f in fields}
-        key = (event._meta.label, event.pgh_obj_id)
-        before = previous.get(key)
-        previous[key] = now
-        raw_changes = []
-        for f in fields:
-            if f.name in QUIET_FIELDS:
-                continue
-            old = before.get(f.attname) if before is not None else None
-            new = now[f.attname]
-            if event.pgh_label == "delete":
-                old, new = new, None
-            elif before is not None and old == new:
-                continue
-            if old in (None, "") and new in (None, ""):
-                continue
-            raw_changes.append((f, old, new))
-        if not raw_changes and event.pgh_label == "update" and not keep_bumps:
-            continue
-        entry = audit_history.HistoryEntry(
-            event=event,
-            model=tracked,
-            action=event.pgh_label,
-            actor_id=(event.pgh_context or {}).get("user"),
-            raw_changes=raw_changes,
-        )
-        entry.is_task = tracked is Task
+    entries = audit_history.entries_from_sources(
+        sources, ignore=QUIET_FIELDS, keep_bumps=keep_bumps
+    )
+    for entry in entries:
+        entry.is_task = entry.model is Task
         entry.object_name = (
             ""
             if entry.is_task
             else audit_history.object_label(
-                tracked,
-                {f.column: now[f.attname] for f in fields},
-                event.pgh_obj_id,
-                with_code=False,
+                entry.model, entry.values, entry.event.pgh_obj_id, with_code=False
             )
         )
-        entries.append(entry)
     return entries
 
 
