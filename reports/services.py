@@ -38,7 +38,12 @@ from .choices import ReportFormat, ReportKind, ReportStatus, ScopeKind
 from .models import STEPS, Report, ReportDelivery, ReportFile, ReportSubscription
 from .periods import last_complete_period, period_containing
 from .snapshot import take_snapshot
-from .storage import remove_leftovers, report_file_name, write_atomically
+from .storage import (
+    checksum,
+    remove_leftovers,
+    report_file_name,
+    write_atomically,
+)
 
 log = logging.getLogger(__name__)
 
@@ -246,11 +251,12 @@ def _render_step(report: Report, fmt: str) -> None:
 
     name = report_file_name(report, fmt)
     existing = report.files.filter(format=fmt).first()
-    if existing is not None and existing.file.name == name:
-        from .storage import checksum
-
-        if checksum(name) == existing.sha256:
-            return  # done by an earlier attempt
+    if (
+        existing is not None
+        and existing.file.name == name
+        and checksum(name) == existing.sha256
+    ):
+        return  # done by an earlier attempt
     remove_leftovers(name)
     data = render(fmt, report.snapshot, language=settings.LANGUAGE_CODE)
     size, digest = write_atomically(name, data)
