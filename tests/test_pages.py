@@ -78,3 +78,15 @@ def test_password_change_in_the_sites_own_page(sc_coord):
     assert done.status_code == 302 and done["Location"] == "/accounts/password/done/"
     sc_coord.refresh_from_db()
     assert sc_coord.check_password("New-Passw0rd-2026")
+
+
+@pytest.mark.django_db
+def test_error_pages_are_the_sites_own_in_chinese(sc_coord, settings):
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    client.force_login(sc_coord)
+    missing = client.get("/no-such-page/")
+    assert missing.status_code == 404
+    body = missing.content.decode()
+    assert "<h1>页面不存在</h1>" in body and 'id="language"' in body

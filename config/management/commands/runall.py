@@ -101,6 +101,7 @@ class Command(BaseCommand):
             "",
             "成渝地区双城经济圈合作事项清单 — joint task tracker",
             f"  URL:      http://{host}:{port}/",
+            f"  Reports:  http://{host}:{port}/reports/",
             f"  Admin:    http://{host}:{port}/admin/",
             f"  API docs: http://{host}:{port}/api/docs/",
             f"  Database: {db['NAME']} on {db['HOST'] or 'localhost'}",
