@@ -62,6 +62,7 @@ from accounts.choices import Role  # noqa: E402
 from bench.world import two_party_world  # noqa: E402
 from reports import services as report_services  # noqa: E402
 from reports import snapshot as rs  # noqa: E402
+from reports import snapshot_lists as rl  # noqa: E402
 from reports.models import Report  # noqa: E402
 from reports.periods import recent_periods  # noqa: E402
 from reports.render import FORMATS, render  # noqa: E402
@@ -275,11 +276,11 @@ def raw_params(report, now) -> dict:
         "today": today,
         "end": report.period_end,
         "soon": today + dt.timedelta(days=settings.TRACKER_AMBER_WINDOW_DAYS),
-        "up_end": today + dt.timedelta(days=rs.UPCOMING_DAYS),
+        "up_end": today + dt.timedelta(days=rl.UPCOMING_DAYS),
         "margin": settings.TRACKER_PROGRESS_LAG_MARGIN,
-        "updates": rs.UPDATES_LIMIT,
+        "updates": rl.UPDATES_LIMIT,
         "history": rs.TREND_REPORTS - 1,
-        "readings": rs.TREND_READINGS,
+        "readings": rl.TREND_READINGS,
     }
 
 
@@ -353,10 +354,12 @@ def agree(snap: dict, raw: dict) -> None:
 
 
 def _section() -> str:
-    """The section of reports/snapshot.py running a query: the function that
-    report_snapshot called."""
-    path = os.path.join("reports", "snapshot.py")
-    names = [f.name for f in traceback.extract_stack() if f.filename.endswith(path)]
+    """The section of the snapshot running a query: the function that
+    report_snapshot called (in reports/snapshot.py or snapshot_lists.py)."""
+    paths = tuple(
+        os.path.join("reports", name) for name in ("snapshot.py", "snapshot_lists.py")
+    )
+    names = [f.name for f in traceback.extract_stack() if f.filename.endswith(paths)]
     return (names[1:] or names or ["?"])[0]
 
 

@@ -8,7 +8,6 @@ the number of tasks."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 
 from django.db.models import (
     Case,
@@ -27,7 +26,7 @@ from django.db.models.functions import RowNumber
 
 from accounts.permissions import grants
 
-from ..choices import Light, MilestoneStatus, TaskStatus
+from ..choices import Light, MilestoneStatus
 from ..models import Task, TaskOwner
 from ..workflow import OPEN_STATES
 from . import (
@@ -39,6 +38,7 @@ from . import (
     with_light,
     work_streams_of,
 )
+from .counts import finish, grouped_counts, overdue_q
 
 TREND_REPORTS = 8
 RECENT_UPDATES = 10
@@ -73,16 +73,6 @@ def _light_rank() -> Case:
 
 def _owned_by(party_ids) -> Exists:
     return Exists(TaskOwner.objects.filter(task=OuterRef("pk"), party_id__in=party_ids))
-
-
-def _overdue() -> Q:
-    """An open task past its due date, or with a milestone past due."""
-    return Q(status__in=OPEN_STATES) & (
-        Q(days_overdue__gt=0) | Q(milestone_overdue=True)
-    )
-
-
-# --- the task list -----------------------------------------------------------------
 
 
 def task_table_for_user(
@@ -168,7 +158,7 @@ def light_counts(tasks: QuerySet[Task]) -> dict:
         .values("light")
         .annotate(
             n=Count("pk", distinct=True),
-            late=Count("pk", filter=_overdue(), distinct=True),
+            late=Count("pk", filter=overdue_q(), distinct=True),
         )
     )
     counts = {"total": 0, "overdue": 0, "by_light": dict.fromkeys(Light.values, 0)}
@@ -201,34 +191,8 @@ def recent_updates_by_user(*, user, limit: int = RECENT_UPDATES):
 # --- leadership overview -----------------------------------------------------------
 
 
-def _empty_counts() -> dict:
-    return {
-        "total": 0,
-        "overdue": 0,
-        "by_status": dict.fromkeys(TaskStatus.values, 0),
-        "by_light": dict.fromkeys(Light.values, 0),
-    }
-
-
-def _fold(rows, key: str) -> dict:
-    groups: dict = defaultdict(_empty_counts)
-    for row in rows:
-        counts = groups[row[key]]
-        counts["total"] += row["n"]
-        counts["by_status"][row["status"]] += row["n"]
-        counts["by_light"][row["light"]] += row["n"]
-        if row["late"]:
-            counts["overdue"] += row["n"]
-    return groups
-
-
 def _finish(counts: dict) -> dict:
-    by_status = counts["by_status"]
-    counts["completed"] = by_status[TaskStatus.COMPLETED]
-    whole = counts["total"] - by_status[TaskStatus.CANCELLED]
-    counts["completion_rate"] = (
-        round(100 * counts["completed"] / whole, 1) if whole else None
-    )
+    counts = finish(counts)
     counts["lights"] = [
         {"code": code, "count": counts["by_light"][code]} for code in Light.values
     ]
@@ -240,33 +204,8 @@ def breakdown_for_user(*, user, today: dt.date | None = None) -> dict:
     in total, in the shape of a report snapshot's `by_work_stream`, `by_party`
     and `summary` (so the report charts can draw them). Four queries."""
     initiatives = initiative_list_for_user(user=user)
-    tasks = (
-        with_light(Task.objects.filter(initiative__in=initiatives), today=today)
-        .annotate(
-            late=Case(
-                When(_overdue(), then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
-            )
-        )
-        .order_by()
-    )
-    dims = ("status", "light", "late")
-    by_stream = _fold(
-        tasks.values("work_stream_id", *dims).annotate(n=Count("pk")),
-        "work_stream_id",
-    )
-    by_party = _fold(
-        tasks.values("owners__party_id", *dims).annotate(n=Count("pk")),
-        "owners__party_id",
-    )
-    summary = _empty_counts()
-    for counts in by_stream.values():
-        summary["total"] += counts["total"]
-        summary["overdue"] += counts["overdue"]
-        for name in ("by_status", "by_light"):
-            for code, n in counts[name].items():
-                summary[name][code] += n
+    tasks = with_light(Task.objects.filter(initiative__in=initiatives), today=today)
+    summary, by_stream, by_party = grouped_counts(tasks)
     streams = list(work_streams_of(initiatives))
     several = len({s.initiative_id for s in streams}) > 1
     parties = parties_of(initiatives).order_by("sort_order", "code")
