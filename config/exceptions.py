@@ -3,6 +3,7 @@
 The API's exception handler maps each subclass to an RFC 9457 problem with a
 stable `code` and the HTTP status below; web views show `message`."""
 
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 
@@ -23,8 +24,10 @@ class InvalidInput(DomainError):
     default_message = _("Some of the input is not valid.")
 
 
-class NotFound(DomainError):
-    """Also what a caller gets for what it may not see."""
+class NotFound(DomainError, Http404):
+    """Also what a caller gets for what it may not see. An Http404 too, so a web
+    page that lets it through answers with the site's 404 page, as the API
+    answers with its problem."""
 
     code = "not_found"
     status = 404

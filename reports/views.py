@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.permissions import can, grants
-from config.exceptions import Conflict, InvalidInput, NotFound
+from config.exceptions import Conflict, InvalidInput
 from config.exceptions import PermissionDenied as DomainPermissionDenied
 from tracker.selectors import initiative_list_for_user
 
@@ -136,10 +135,7 @@ def generate(request):
 
 
 def _get(request, pk):
-    try:
-        return report_get_for_user(user=request.user, report_id=pk)
-    except NotFound:
-        raise Http404 from None
+    return report_get_for_user(user=request.user, report_id=pk)
 
 
 def _detail_page(request, report, *, notice=None, status=200):
@@ -182,7 +178,5 @@ def download(request, pk, fmt):
     report = _get(request, pk)
     try:
         return report_file_response(report, fmt, language=request.GET.get("lang"))
-    except NotFound:
-        raise Http404 from None
     except Conflict as exc:
         return _detail_page(request, report, notice=exc.message, status=409)

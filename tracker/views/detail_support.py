@@ -10,13 +10,11 @@ from functools import wraps
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import can, coordinator_parties_for, grants
-from config.exceptions import NotFound
 from config.exceptions import PermissionDenied as DomainPermissionDenied
 
 from ..choices import TaskStatus
@@ -37,16 +35,14 @@ EXTENDABLE = OPEN_STATES | {TaskStatus.SUSPENDED}
 
 
 def page(view: Callable) -> Callable:
-    """Log in first; what the user may not see is a 404, what they may see but
-    not do a 403 page."""
+    """Log in first; what the user may see but not do is the 403 page (what
+    they may not see is a NotFound, which Django answers with the 404 page)."""
 
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except NotFound:
-            raise Http404 from None
         except (PermissionDenied, DomainPermissionDenied):
             return render(request, "tracker/detail/forbidden.html", status=403)
 
