@@ -2,7 +2,7 @@
 
 The forms check shapes (a known kind, a date, a party the user may see); the
 rules of a report (scope target, period) are the service's, and its field
-errors are put back on these forms by `add_domain_errors`."""
+errors are put back on these forms by `add_service_errors`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Party
+from tracker.forms import DateInput, ServiceErrorsMixin
 from tracker.models import Initiative, WorkStream
 from tracker.selectors import parties_of, work_streams_of
 
@@ -17,13 +18,6 @@ from .choices import ReportKind, ScopeKind
 
 # The service names a report's scope targets after the model's fields.
 SERVICE_FIELDS = {"scope_party": "party", "scope_work_stream": "work_stream"}
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 class _ScopeChoicesMixin:
@@ -97,7 +91,9 @@ class ReportFilterForm(_ScopeChoicesMixin, forms.Form):
         }
 
 
-class ReportRequestForm(_ScopeChoicesMixin, forms.Form):
+class ReportRequestForm(_ScopeChoicesMixin, ServiceErrorsMixin, forms.Form):
+    service_fields = SERVICE_FIELDS
+
     initiative = forms.ModelChoiceField(
         label=_("Initiative"), queryset=Initiative.objects.none(), empty_label=None
     )
@@ -166,15 +162,3 @@ class ReportRequestForm(_ScopeChoicesMixin, forms.Form):
             "period_start": data.get("period_start"),
             "period_end": data.get("period_end"),
         }
-
-    def add_domain_errors(self, error) -> None:
-        """Show a service's InvalidInput on this form, by field."""
-        if not error.field_errors:
-            self.add_error(None, str(error.message))
-            return
-        for name, messages in error.field_errors.items():
-            name = SERVICE_FIELDS.get(name, name)
-            if name not in self.fields:
-                name = None
-            for message in messages if isinstance(messages, list) else [messages]:
-                self.add_error(name, str(message))

@@ -115,7 +115,7 @@ def generate(request):
         except DomainPermissionDenied as exc:
             raise PermissionDenied(str(exc.message)) from exc
         except InvalidInput as exc:
-            form.add_domain_errors(exc)
+            form.add_service_errors(exc)
         else:
             if created:
                 messages.success(

@@ -50,15 +50,45 @@ class EvidenceField(forms.FileField):
         self.widget.attrs.setdefault("accept", ".pdf,.jpg,.jpeg,.png,.docx,.xlsx")
 
 
-class ActionForm(forms.Form):
+class ServiceErrorsMixin:
+    """For a form whose input goes to a service: its errors back on the form."""
+
+    # Service field names that are called otherwise on this form (or name no
+    # field of it: NON_FIELD_ERRORS).
+    service_fields: dict[str, str] = {}
+
+    def add_service_errors(self, exc: DomainError | ValidationError) -> None:
+        """Put a service's error on the fields it names, the rest on the form."""
+        if isinstance(exc, ValidationError):
+            errors = (
+                exc.message_dict
+                if hasattr(exc, "error_dict")
+                else {NON_FIELD_ERRORS: exc.messages}
+            )
+            message = None
+        else:
+            errors = exc.field_errors
+            # The generic "input is not valid" adds nothing to field errors.
+            specific = str(exc.message) != str(exc.default_message)
+            message = exc.message if specific or not errors else None
+        if message is not None:
+            self.add_error(None, str(message))
+        for name, messages in errors.items():
+            name = self.service_fields.get(name, name)
+            target = name if name in self.fields and name != "version" else None
+            if isinstance(messages, str | Promise):
+                messages = [messages]
+            for text in messages:
+                self.add_error(target, str(text))
+
+
+class ActionForm(ServiceErrorsMixin, forms.Form):
     """A form on a versioned row. `parties` are the owner parties the user may
     act for; the choice is shown only when there is more than one."""
 
     version = forms.IntegerField(
         label=_("version"), widget=forms.HiddenInput, min_value=1
     )
-    # Where service errors that name no field of this form go.
-    service_fields: dict[str, str] = {}
 
     def __init__(self, *args, parties: list[Party] | None = None, **kwargs):
         kwargs.setdefault("label_suffix", "")
@@ -90,30 +120,6 @@ class ActionForm(forms.Form):
         self._bound_fields_cache = {}
         self.is_valid()
         return self
-
-    def add_service_errors(self, exc: DomainError | ValidationError) -> None:
-        """Put a service's error on the fields it names, the rest on the form."""
-        if isinstance(exc, ValidationError):
-            errors = (
-                exc.message_dict
-                if hasattr(exc, "error_dict")
-                else {NON_FIELD_ERRORS: exc.messages}
-            )
-            message = None
-        else:
-            errors = exc.field_errors
-            # The generic "input is not valid" adds nothing to field errors.
-            specific = str(exc.message) != str(exc.default_message)
-            message = exc.message if specific or not errors else None
-        if message is not None:
-            self.add_error(None, str(message))
-        for name, messages in errors.items():
-            name = self.service_fields.get(name, name)
-            target = name if name in self.fields and name != "version" else None
-            if isinstance(messages, str | Promise):
-                messages = [messages]
-            for text in messages:
-                self.add_error(target, str(text))
 
 
 class ProgressUpdateForm(ActionForm):
