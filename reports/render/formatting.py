@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from reports.choices import ReportKind, ScopeKind
+from reports.periods import period_containing
 from tracker.choices import (
     Direction,
     EvaluationResult,
@@ -209,48 +210,25 @@ def format_range(start, end) -> str:
     return f"{format_date(first)} – {format_date(last)}"
 
 
-def _is_month(first: dt.date, last: dt.date) -> bool:
-    following = (last + dt.timedelta(days=1)).day == 1
-    return (
-        first.day == 1
-        and following
-        and (first.year, first.month)
-        == (
-            last.year,
-            last.month,
-        )
-    )
-
-
-def _is_quarter(first: dt.date, last: dt.date) -> bool:
-    following = last + dt.timedelta(days=1)
-    return (
-        first.day == 1
-        and first.month in (1, 4, 7, 10)
-        and following.day == 1
-        and (following.year * 12 + following.month) - (first.year * 12 + first.month)
-        == 3
-    )
+def _period_name(kind: str, first: dt.date, last: dt.date) -> str | None:
+    """The name of a whole calendar month or quarter (2026年10月, 2026年第三季度),
+    or None for any other span."""
+    names = {ReportKind.MONTHLY: format_month, ReportKind.QUARTERLY: format_quarter}
+    if kind in names and period_containing(kind, first) == (first, last):
+        return names[kind](first)
+    return None
 
 
 def format_period(kind: str, start, end) -> str:
     """A report's period: a whole month or quarter by its name, else the span."""
     first, last = to_date(start), to_date(end)
-    if kind == ReportKind.MONTHLY and _is_month(first, last):
-        return format_month(first)
-    if kind == ReportKind.QUARTERLY and _is_quarter(first, last):
-        return format_quarter(first)
-    return format_range(first, last)
+    return _period_name(kind, first, last) or format_range(first, last)
 
 
 def format_short_period(kind: str, start, end) -> str:
     """A period as a chart axis label: the month, quarter or the week's last day."""
     first, last = to_date(start), to_date(end)
-    if kind == ReportKind.MONTHLY and _is_month(first, last):
-        return format_month(first)
-    if kind == ReportKind.QUARTERLY and _is_quarter(first, last):
-        return format_quarter(first)
-    return format_short_date(last)
+    return _period_name(kind, first, last) or format_short_date(last)
 
 
 def join_list(items) -> str:
