@@ -308,9 +308,8 @@ def report_generate(*, report_id: int) -> Report | None:
             return None
         try:
             if report.snapshot is None:
-                snapshot = take_snapshot(report)
-                report.snapshot = snapshot
-                Report.objects.filter(pk=report.pk).update(snapshot=snapshot, step=1)
+                report.snapshot = take_snapshot(report)
+                Report.objects.filter(pk=report.pk).update(snapshot=report.snapshot)
             _advance(report, 1)
             for number, fmt in enumerate(FORMATS, start=2):
                 _pause()
@@ -418,38 +417,37 @@ def report_deliver(*, report_id: int) -> int:
             user=subscription.user,
             defaults={"email": subscription.user.email},
         )
-    pdf = report.files.filter(format=ReportFormat.PDF).first()
-    sent = 0
+    stored_pdf = report.files.filter(format=ReportFormat.PDF).first()
+    pdf = None
+    if stored_pdf is not None:
+        with stored_pdf.file.open("rb") as f:
+            pdf = f.read()
     with translation.override(settings.LANGUAGE_CODE):
         title = report_title(report.snapshot)
         link = settings.SITE_URL.rstrip("/") + reverse(
             "reports:detail", args=[report.pk]
         )
-        for delivery in report.deliveries.filter(sent_at__isnull=True):
-            with transaction.atomic():
-                locked = (
-                    ReportDelivery.objects.select_for_update(skip_locked=True)
-                    .filter(pk=delivery.pk, sent_at__isnull=True)
-                    .first()
-                )
-                if locked is None:
-                    continue
-                message = EmailMessage(
-                    subject=title,
-                    body=_(
-                        "The report “%(title)s” is ready.\n\nRead it online: %(link)s\n"
-                        "The PDF is attached.\n\n%(issuer)s"
-                    )
-                    % {"title": title, "link": link, "issuer": settings.REPORTS_ISSUER},
-                    to=[locked.email],
-                )
-                if pdf is not None:
-                    with pdf.file.open("rb") as f:
-                        message.attach(f"{title}.pdf", f.read(), "application/pdf")
-                message.send()
-                locked.sent_at = timezone.now()
-                locked.save(update_fields=["sent_at"])
-                sent += 1
+        body = _(
+            "The report “%(title)s” is ready.\n\nRead it online: %(link)s\n"
+            "The PDF is attached.\n\n%(issuer)s"
+        ) % {"title": title, "link": link, "issuer": settings.REPORTS_ISSUER}
+    sent = 0
+    for delivery in report.deliveries.filter(sent_at__isnull=True):
+        with transaction.atomic():
+            locked = (
+                ReportDelivery.objects.select_for_update(skip_locked=True)
+                .filter(pk=delivery.pk, sent_at__isnull=True)
+                .first()
+            )
+            if locked is None:
+                continue
+            message = EmailMessage(subject=title, body=body, to=[locked.email])
+            if pdf is not None:
+                message.attach(f"{title}.pdf", pdf, "application/pdf")
+            message.send()
+            locked.sent_at = timezone.now()
+            locked.save(update_fields=["sent_at"])
+            sent += 1
     return sent
 
 
