@@ -98,10 +98,12 @@ class Activity:
 
 
 # A closed item (completed: 已销号, or cancelled) keeps the ledger it was closed
-# on: the confirmations were given for those figures, so adding to it means the
-# joint office reopens it first. A suspended item is on hold by the office's
-# decision: nothing is reported on it until it resumes, but an extension may
-# still be asked for and decided (that is how a hold ends with a new date).
+# on: a completion was confirmed against those figures, and a cancellation ends
+# the reporting. Adding to it means the joint office reopens it first, with a
+# reason on record. A suspended item is on hold by the office's decision:
+# nothing is reported on it until it resumes, but an extension may still be
+# asked for and decided (that is how a hold ends with a new date). Lights, and
+# so their overrides, exist only while the task is worked on.
 ACTIVITIES: tuple[Activity, ...] = (
     Activity(
         "post_progress_update",
