@@ -105,7 +105,15 @@ def demo_world() -> None:
     services.task_claim_completion(
         task=second, actor=cq_coord, explanation="重庆段已全部完工"
     )
-    indicator = Indicator.objects.filter(party__code="SC").order_by("pk").first()
+    # A closed task takes no readings: one Sichuan reports on a task in progress.
+    indicator = (
+        Indicator.objects.filter(
+            task__status="in_progress", task__owners__party__code="SC"
+        )
+        .exclude(party__code="CQ")
+        .order_by("pk")
+        .first()
+    )
     services.indicator_reading_record(
         indicator=indicator,
         actor=sc_coord,

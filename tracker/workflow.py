@@ -1,14 +1,20 @@
 """The task workflow, declared once.
 
 Every status change of a task is one row of TRANSITIONS: the action's name,
-the states it may start from, the state it leads to, and who may take it. The
-services look the action up here; tests walk every (from, to, role) pair.
+the states it may start from, the state it leads to, and who may take it.
+Everything else done on a task (reports, readings, milestones, extensions,
+light overrides) is one row of ACTIVITIES: the states that take it. The
+services, the pages and the API ask `accepts`/`require_state` here; tests walk
+every (state, action) pair.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from config.exceptions import PermissionDenied, TransitionNotAllowed
 
@@ -82,6 +88,58 @@ BY_ACTION = {t.action: t for t in TRANSITIONS}
 OPEN_STATES = frozenset({S.NOT_STARTED, S.IN_PROGRESS, S.COMPLETION_CLAIMED})
 
 
+@dataclass(frozen=True)
+class Activity:
+    """Work on a task that leaves its state as it is."""
+
+    action: str
+    states: frozenset[str]
+    refusal: Promise
+
+
+# A closed item (completed: 已销号, or cancelled) keeps the ledger it was closed
+# on: a completion was confirmed against those figures, and a cancellation ends
+# the reporting. Adding to it means the joint office reopens it first, with a
+# reason on record. A suspended item is on hold by the office's decision:
+# nothing is reported on it until it resumes, but an extension may still be
+# asked for and decided (that is how a hold ends with a new date). Lights, and
+# so their overrides, exist only while the task is worked on.
+ACTIVITIES: tuple[Activity, ...] = (
+    Activity(
+        "post_progress_update",
+        OPEN_STATES,
+        _("The task is %(status)s; progress cannot be reported on it now."),
+    ),
+    Activity(
+        "record_reading",
+        OPEN_STATES,
+        _("The task is %(status)s; indicator values cannot be reported on it now."),
+    ),
+    Activity(
+        "change_milestone",
+        OPEN_STATES,
+        _("The task is %(status)s; its milestones cannot be changed now."),
+    ),
+    Activity(
+        "request_extension",
+        OPEN_STATES | {S.SUSPENDED},
+        _("The task is %(status)s; an extension cannot be requested now."),
+    ),
+    Activity(
+        "decide_extension",
+        OPEN_STATES | {S.SUSPENDED},
+        _("The task is %(status)s; its extension request cannot be decided now."),
+    ),
+    Activity(
+        "override_light",
+        OPEN_STATES,
+        _("The task is %(status)s; it has no light to override."),
+    ),
+)
+ACTIVITY = {a.action: a for a in ACTIVITIES}
+ACTIONS = (*BY_ACTION, *ACTIVITY)
+
+
 def allowed(from_status: str, to_status: str, actor: Actor) -> bool:
     return any(
         from_status in t.sources and t.target == to_status and actor in t.actors
@@ -99,3 +157,18 @@ def check(action: str, *, status: str, actors: set[Actor]) -> Transition:
     if status not in transition.sources:
         raise TransitionNotAllowed()
     return transition
+
+
+def accepts(action: str, status: str) -> bool:
+    """Whether a task in `status` takes `action` (a transition or an activity),
+    whoever asks: what the pages offer and the services allow."""
+    if action in BY_ACTION:
+        return status in BY_ACTION[action].sources
+    return status in ACTIVITY[action].states
+
+
+def require_state(action: str, *, status: str) -> None:
+    """Refuse an activity the task's current state does not take (409)."""
+    activity = ACTIVITY[action]
+    if status not in activity.states:
+        raise TransitionNotAllowed(activity.refusal % {"status": S(status).label})

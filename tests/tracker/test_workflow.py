@@ -3,9 +3,10 @@ and the dual sign-off, extensions and overrides around it."""
 
 import datetime as dt
 import itertools
+from types import SimpleNamespace
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from config.exceptions import (
     Conflict,
@@ -16,7 +17,7 @@ from config.exceptions import (
 from tests.factories import PartyFactory, make_initiative, make_task
 from tracker import services, workflow
 from tracker.choices import ClaimStatus, ExtensionStatus, MilestoneStatus, TaskStatus
-from tracker.models import Task
+from tracker.models import IndicatorReading, Milestone, Task
 from tracker.workflow import Actor
 
 pytestmark = pytest.mark.django_db
@@ -342,3 +343,112 @@ def test_coordinator_changes_only_own_party_milestones(
     )
     assert done.status == MilestoneStatus.DONE and done.completed_at
     assert done.version == cq_ms.version + 1
+
+
+# --- what each state accepts besides transitions -----------------------------------
+
+
+def _activity_world(task, people, sichuan):
+    """What each activity acts on, made while the task is still not started."""
+    return SimpleNamespace(
+        indicator=services.indicator_create(
+            task=task, name="四川段投资", unit="亿元", party=sichuan
+        ),
+        milestone=services.milestone_create(
+            task=task, title="联合验收", due_date=dt.date(2025, 9, 1)
+        ),
+    )
+
+
+def _do(action, task, world, people, pending):
+    owner, office = people["owner"], people["office"]
+    today = timezone.localdate()
+    if action == "post_progress_update":
+        return services.progress_update_post(
+            task=task, actor=owner, narrative="铁塔组立完成", progress=40
+        )
+    if action == "record_reading":
+        return services.indicator_reading_record(
+            indicator=world.indicator, actor=owner, period=today, value=1
+        )
+    if action == "change_milestone":
+        milestone = Milestone.objects.get(pk=world.milestone.pk)
+        return services.milestone_update(
+            milestone=milestone,
+            actor=owner,
+            expected_version=milestone.version,
+            status=MilestoneStatus.IN_PROGRESS,
+        )
+    if action == "request_extension":
+        return services.task_request_extension(
+            task=task,
+            actor=owner,
+            requested_due_date=task.due_date + dt.timedelta(days=30),
+            reason="设备到货推迟",
+        )
+    if action == "decide_extension":
+        return services.extension_request_decide(
+            request=pending, actor=office, approve=True
+        )
+    assert action == "override_light"
+    return services.light_override_set(
+        task=task,
+        actor=office,
+        light="red",
+        reason="征地协调受阻",
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )
+
+
+def _footprint(task) -> tuple:
+    task = Task.objects.get(pk=task.pk)
+    return (
+        task.status,
+        task.version,
+        task.due_date,
+        task.progress,
+        task.progress_updates.count(),
+        IndicatorReading.objects.filter(indicator__task=task).count(),
+        tuple(task.milestones.values_list("status", "version")),
+        tuple(task.extension_requests.values_list("status", flat=True)),
+        task.light_overrides.count(),
+    )
+
+
+@pytest.mark.parametrize(
+    ("status", "action"), list(itertools.product(S.values, workflow.ACTIVITY))
+)
+def test_every_state_and_activity(two_party_task, people, sichuan, status, action):
+    task = two_party_task
+    world = _activity_world(task, people, sichuan)
+    pending = None
+    if action == "decide_extension":
+        pending = services.task_request_extension(
+            task=task,
+            actor=people["counterpart"],
+            requested_due_date=task.due_date + dt.timedelta(days=60),
+            reason="征地拆迁滞后",
+        )
+    task = bring_to(task, status, people)
+    assert task.status == status
+    before = _footprint(task)
+    if workflow.accepts(action, status):
+        _do(action, task, world, people, pending)
+        assert _footprint(task) != before
+    else:
+        with pytest.raises(TransitionNotAllowed) as refused:
+            _do(action, task, world, people, pending)
+        assert _footprint(task) == before
+        with translation.override("zh-hans"):
+            assert f"“{S(status).label}”" in str(refused.value.message)
+
+
+def test_closed_tasks_take_nothing_but_reopening():
+    closed = {S.COMPLETED, S.CANCELLED}
+    for action in workflow.ACTIONS:
+        for status in closed:
+            assert workflow.accepts(action, status) == (action == "reopen")
+    # Work is reported exactly while the task is worked on.
+    for action in ("post_progress_update", "record_reading", "change_milestone"):
+        assert workflow.ACTIVITY[action].states == workflow.OPEN_STATES
+    assert workflow.accepts("request_extension", S.SUSPENDED)

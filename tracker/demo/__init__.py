@@ -24,7 +24,7 @@ from accounts import services as account_services
 from accounts.models import Agency, Membership, Party, User
 
 from .. import services
-from ..choices import EvaluationResult, MilestoneStatus
+from ..choices import EvaluationResult, MilestoneStatus, TaskStatus
 from ..models import (
     Indicator,
     IndicatorReading,
@@ -236,8 +236,11 @@ class _Loader:
         self, initiative: Initiative, streams: dict[str, WorkStream], spec: dict
     ) -> None:
         task = Task.objects.filter(initiative=initiative, code=spec["code"]).first()
+        completed_on = spec.get("completed_on")
+        # A closed task takes no reports or readings: it is loaded in progress,
+        # given its history, then closed as the ledger has it.
+        closes = spec["status"] in services.structure.CLOSED_STATES
         if task is None:
-            completed_on = spec.get("completed_on")
             task = services.task_create(
                 initiative=initiative,
                 code=spec["code"],
@@ -247,7 +250,7 @@ class _Loader:
                 task_list=spec["task_list"],
                 lead_party=self._party(spec["lead"]),
                 priority=spec["priority"],
-                status=spec["status"],
+                status=TaskStatus.IN_PROGRESS if closes else spec["status"],
                 progress=spec["progress"],
                 planned_start=self._date(spec["planned_start"]),
                 due_date=self._date(spec["due"]),
@@ -269,6 +272,12 @@ class _Loader:
         for order, indicator in enumerate(spec.get("indicators", []), 1):
             self.load_indicator(task, indicator, sort_order=order)
         self.load_progress_updates(task, spec.get("updates", []))
+        if closes and task.status != spec["status"]:
+            services.task_record_closure(
+                task=task,
+                status=spec["status"],
+                completed_at=_at(completed_on, 18) if completed_on else None,
+            )
 
     def load_milestone(
         self,

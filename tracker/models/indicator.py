@@ -1,15 +1,40 @@
+import datetime as dt
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import Direction, VerificationStatus
 from .task import NOT_AN_OWNER
 
 EVIDENCE_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "docx", "xlsx"]
+
+# A period is the last day of a reporting period. Weekly reports and a month's
+# figure filed in its last week may name a day a little ahead of today in
+# Beijing; anything further is a forecast or a typo, not a reading.
+READING_PERIOD_LEAD = dt.timedelta(days=7)
+# No work of the service's world is older than this; the floor when an
+# initiative has no launch date on record.
+READING_PERIOD_FLOOR = dt.date(2000, 1, 1)
+
+
+def reading_period_bounds(initiative) -> tuple[dt.date, dt.date]:
+    """The first and last period end a reading of `initiative` may have.
+
+    Not before the initiative was launched: no task of it could have started
+    earlier (its figures from before are the indicator's baseline). The
+    tasks' planned starts are not a bound: they are plans, and work often
+    begins before them."""
+    earliest = max(READING_PERIOD_FLOOR, initiative.launched_on or READING_PERIOD_FLOOR)
+    return earliest, timezone.localdate() + READING_PERIOD_LEAD
+
+
+def _day(value: dt.date) -> str:
+    return formats.date_format(value, "DATE_FORMAT")
 
 
 class Indicator(models.Model):
@@ -156,5 +181,24 @@ class IndicatorReading(models.Model):
                 errors["party"] = _("Only the indicator's own party reports it.")
             elif not indicator.task.has_owner(self.party_id):
                 errors["party"] = NOT_AN_OWNER
+        if indicator and isinstance(self.period, dt.date):
+            earliest, latest = reading_period_bounds(indicator.task.initiative)
+            if self.period > latest:
+                errors["period"] = _(
+                    "The end of the reporting period cannot be later than %(date)s."
+                ) % {"date": _day(latest)}
+            elif self.period < earliest:
+                launched = indicator.task.initiative.launched_on
+                errors["period"] = (
+                    _(
+                        "The end of the reporting period cannot be earlier than "
+                        "%(date)s, when %(initiative)s was launched."
+                    )
+                    if launched is not None and earliest == launched
+                    else _(
+                        "The end of the reporting period cannot be earlier than "
+                        "%(date)s."
+                    )
+                ) % {"date": _day(earliest), "initiative": indicator.task.initiative}
         if errors:
             raise ValidationError(errors)

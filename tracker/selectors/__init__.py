@@ -46,7 +46,7 @@ from ..models import (
     TaskOwner,
     WorkStream,
 )
-from ..workflow import OPEN_STATES
+from ..workflow import ACTIVITY, OPEN_STATES
 
 
 def initiative_list_for_user(*, user) -> QuerySet[Initiative]:
@@ -448,8 +448,11 @@ def attention_for_user(*, user, today: dt.date) -> list[dict]:
             for m in milestones
         ]
     if g.administrator:
+        # A request on a closed task stays pending on record but cannot be
+        # decided until the task is reopened, so it waits for no one.
         pending = extension_request_list_for_user(user=user).filter(
-            status=ExtensionStatus.PENDING
+            status=ExtensionStatus.PENDING,
+            task__status__in=ACTIVITY["decide_extension"].states,
         )
         items += [
             _item(

@@ -13,6 +13,7 @@ from .structure import (
     park_evaluation_record,
     park_pair_create,
     task_create,
+    task_record_closure,
     work_stream_create,
 )
 from .updates import (
@@ -56,6 +57,7 @@ __all__ = [
     "task_confirm_completion",
     "task_create",
     "task_owner_update",
+    "task_record_closure",
     "task_reject_completion",
     "task_reopen",
     "task_request_extension",

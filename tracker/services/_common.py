@@ -11,16 +11,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Party, User
 from accounts.permissions import can, coordinator_parties_for, grants
-from config.exceptions import (
-    InvalidInput,
-    PermissionDenied,
-    PreconditionFailed,
-    TransitionNotAllowed,
-)
+from config.exceptions import InvalidInput, PermissionDenied, PreconditionFailed
 
 from ..choices import ClaimStatus
 from ..models import CompletionClaim, Task
-from ..workflow import OPEN_STATES, Actor
+from ..workflow import Actor
 
 M = TypeVar("M", bound=Model)
 
@@ -80,12 +75,3 @@ def bump(obj: Model, **changes) -> None:
         changes.setdefault("updated_at", timezone.now())
     type(obj).objects.filter(pk=obj.pk).update(**changes)
     obj.refresh_from_db(fields=[*changes.keys()])
-
-
-def require_open(task: Task, *states: str) -> None:
-    """Refuse work on a task in a state that does not take it."""
-    if task.status not in (states or OPEN_STATES):
-        raise TransitionNotAllowed(
-            _("The task is %(status)s; this is not possible now.")
-            % {"status": task.get_status_display()}
-        )

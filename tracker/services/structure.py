@@ -14,8 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Agency, Party, User
+from config.exceptions import TransitionNotAllowed
 from config.validation import validated_save
 
+from .. import workflow
 from ..choices import (
     Direction,
     EvaluationResult,
@@ -152,6 +154,28 @@ def task_create(
                 contact_user=spec.contact_user,
             )
         )
+    return task
+
+
+CLOSED_STATES = frozenset({TaskStatus.COMPLETED, TaskStatus.CANCELLED})
+
+
+@transaction.atomic
+def task_record_closure(
+    *, task: Task, status: str, completed_at: dt.datetime | None = None
+) -> Task:
+    """Close a task loaded from a ledger kept elsewhere (the demo, an import)
+    after its reports and readings were recorded: a closed task takes none, so
+    they come first. People close tasks through the workflow, never this."""
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    if status not in CLOSED_STATES or task.status not in workflow.OPEN_STATES:
+        raise TransitionNotAllowed()
+    task.status = status
+    task.completed_at = (
+        (completed_at or timezone.now()) if status == TaskStatus.COMPLETED else None
+    )
+    task.version += 1
+    validated_save(task)
     return task
 
 

@@ -26,7 +26,7 @@ from ..models import (
     Task,
     TaskOwner,
 )
-from ._common import acting_party, bump, lock, require, require_open
+from ._common import acting_party, bump, lock, require
 
 
 @transaction.atomic
@@ -45,7 +45,7 @@ def progress_update_post(
     task = lock(Task, task.pk, expected_version)
     require(actor, "post_progress_update", task)
     party = acting_party(actor, task, party)
-    require_open(task, *workflow.OPEN_STATES, TaskStatus.COMPLETED)
+    workflow.require_state("post_progress_update", status=task.status)
     update = validated_save(
         ProgressUpdate(
             task=task,
@@ -58,7 +58,7 @@ def progress_update_post(
     )
     latest = task.progress_updates.order_by("-reported_at", "-id").first()
     changes = {}
-    if latest.pk == update.pk and task.status != TaskStatus.COMPLETED:
+    if latest.pk == update.pk:
         changes["progress"] = progress
         if task.status == TaskStatus.NOT_STARTED and progress > 0:
             changes["status"] = TaskStatus.IN_PROGRESS
@@ -83,6 +83,7 @@ def indicator_reading_record(
     require(actor, "record_reading", indicator)
     task = lock(Task, indicator.task_id)
     party = acting_party(actor, task, party or indicator.party)
+    workflow.require_state("record_reading", status=task.status)
     reading = IndicatorReading(
         indicator=indicator,
         period=period,
@@ -124,7 +125,7 @@ def milestone_update(
     )
     if not grants(actor).administrator:
         require(actor, "change_milestone_status", milestone)
-    require_open(milestone.task)
+    workflow.require_state("change_milestone", status=milestone.task.status)
     if "status" in fields and fields["status"] != milestone.status:
         done = fields["status"] == MilestoneStatus.DONE
         fields["completed_at"] = timezone.now() if done else None

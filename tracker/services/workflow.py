@@ -36,7 +36,6 @@ from ._common import (
     lock,
     open_claim,
     require,
-    require_open,
 )
 
 
@@ -256,7 +255,7 @@ def task_request_extension(
     task = lock(Task, task.pk, expected_version)
     require(actor, "request_extension", task)
     party = acting_party(actor, task, party)
-    require_open(task, *workflow.OPEN_STATES, TaskStatus.SUSPENDED)
+    workflow.require_state("request_extension", status=task.status)
     today = timezone.localdate()
     if requested_due_date <= task.due_date:
         raise InvalidInput(
@@ -296,6 +295,7 @@ def extension_request_decide(
         raise TransitionNotAllowed(
             _("This extension request has already been decided.")
         )
+    workflow.require_state("decide_extension", status=task.status)
     if not approve and not note.strip():
         raise InvalidInput(field_errors={"note": [_("Give a reason for refusing.")]})
     request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
@@ -323,6 +323,7 @@ def light_override_set(
 ) -> LightOverride:
     task = lock(Task, task.pk, expected_version)
     require(actor, "override_light", task)
+    workflow.require_state("override_light", status=task.status)
     if light not in Light.values:
         raise InvalidInput(field_errors={"light": [_("Choose red, amber or green.")]})
     now = timezone.now()

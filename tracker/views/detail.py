@@ -37,6 +37,7 @@ from ..forms import (
     RejectForm,
 )
 from ..selectors import detail as selectors
+from ..workflow import accepts
 from .detail_milestone import milestone_edit
 from .detail_support import (
     ConflictView,
@@ -106,7 +107,9 @@ def _detail_page(
         key = indicator.form_name = f"reading-{indicator.pk}"
         if key in bound:
             indicator.form = bound[key]
-        elif can(user, "record_reading", indicator):
+        elif can(user, "record_reading", indicator) and accepts(
+            "record_reading", task.status
+        ):
             indicator.form = ReadingForm(
                 prefix=key,
                 parties=[] if indicator.party_id else acting_parties(user, task),

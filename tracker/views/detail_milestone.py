@@ -19,7 +19,7 @@ from .. import services
 from ..choices import MilestoneStatus
 from ..forms import MilestoneForm
 from ..selectors import detail as selectors
-from ..workflow import OPEN_STATES
+from ..workflow import accepts
 from .detail_support import ConflictView, back, milestone_form, page, show
 
 
@@ -46,7 +46,9 @@ def _milestone_page(request, milestone, form, *, conflict=None, status=200):
     context = {
         "milestone": milestone,
         "task": task,
-        "form": form if task.status in OPEN_STATES or form.is_bound else None,
+        "form": form
+        if accepts("change_milestone", task.status) or form.is_bound
+        else None,
         "failed_name": "milestone",
         "failed_form": form if form.is_bound and form.errors else None,
         "reload_url": reverse("tracker:milestone_edit", args=[milestone.pk]),

@@ -17,7 +17,6 @@ from django.views.decorators.http import require_http_methods
 from accounts.permissions import can, coordinator_parties_for, grants
 from config.exceptions import PermissionDenied as DomainPermissionDenied
 
-from ..choices import TaskStatus
 from ..forms import (
     ActionForm,
     ClaimForm,
@@ -28,10 +27,7 @@ from ..forms import (
     RejectForm,
 )
 from ..selectors.detail import ChangesSince
-from ..workflow import OPEN_STATES
-
-UPDATABLE = OPEN_STATES | {TaskStatus.COMPLETED}
-EXTENDABLE = OPEN_STATES | {TaskStatus.SUSPENDED}
+from ..workflow import accepts
 
 
 def page(view: Callable) -> Callable:
@@ -88,11 +84,14 @@ def deciding_parties(user, task, claim) -> list:
 
 
 def reportable(user, task) -> list:
+    """The indicators the user may report a value for now."""
+    if not accepts("record_reading", task.status):
+        return []
     return [i for i in task.indicators.all() if can(user, "record_reading", i)]
 
 
 def may_edit_milestone(user, milestone, task) -> bool:
-    return task.status in OPEN_STATES and (
+    return accepts("change_milestone", task.status) and (
         grants(user).administrator or can(user, "change_milestone_status", milestone)
     )
 
@@ -105,17 +104,18 @@ def task_forms(user, detail, bound: dict) -> dict[str, ActionForm]:
     acting = acting_parties(user, task)
     deciders = deciding_parties(user, task, claim)
     decides = (
-        task.status == TaskStatus.COMPLETION_CLAIMED
+        accepts("confirm_completion", task.status)
         and bool(deciders)
         and can(user, "decide_completion", task)
     )
     available = {
-        "update": task.status in UPDATABLE and can(user, "post_progress_update", task),
-        "claim": task.status == TaskStatus.IN_PROGRESS
+        "update": accepts("post_progress_update", task.status)
+        and can(user, "post_progress_update", task),
+        "claim": accepts("claim_completion", task.status)
         and can(user, "claim_completion", task),
         "confirm": decides,
         "reject": decides,
-        "extension": task.status in EXTENDABLE
+        "extension": accepts("request_extension", task.status)
         and detail.pending_extension is None
         and can(user, "request_extension", task),
     }
