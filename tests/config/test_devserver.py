@@ -100,7 +100,7 @@ def devserver(devserver_database, tmp_path_factory):
     port = _free_port()
     log = tmp_path_factory.mktemp("log") / "runserver.log"
     with open(log, "wb") as out:
-        proc = subprocess.Popen(  # noqa: S603
+        proc = subprocess.Popen(
             [
                 sys.executable,
                 "manage.py",
@@ -138,9 +138,9 @@ def devserver(devserver_database, tmp_path_factory):
 
 
 def get(url: str, **headers) -> tuple[int, str, bytes]:
-    request = urllib.request.Request(url, headers=headers)  # noqa: S310
+    request = urllib.request.Request(url, headers=headers)
     try:
-        with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=30) as response:
             return response.status, response.headers["Content-Type"], response.read()
     except urllib.error.HTTPError as error:
         return error.code, error.headers["Content-Type"], error.read()
