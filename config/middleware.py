@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.signals import got_request_exception
 from django.http import Http404, HttpRequest, HttpResponseBase
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
 REQUEST_ID_HEADER = "X-Request-ID"
 # An id set by our proxy or a client is kept so that one request can be traced
@@ -192,3 +193,20 @@ def _language_of(request: HttpRequest):
     return translation.override(
         getattr(request, "LANGUAGE_CODE", None) or settings.LANGUAGE_CODE
     )
+
+
+class PrivateCacheMiddleware:
+    """Whatever answers a signed-in user (by session or API token) holds data
+    of the task force's members: no shared cache may keep it, and the browser
+    must not keep it on disk either (a shared office computer)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        # DRF puts a token's user on the request as well.
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response
