@@ -4,7 +4,11 @@ A cell that starts with ``= + - @``, a tab or a carriage return can be read as
 a formula by Excel, LibreOffice or WPS (``=HYPERLINK(...)`` that leaks data
 when clicked, or worse); such text gets a leading single quote, which shows it
 as the text it is. Every export of user-entered text goes through
-:func:`neutralise` (audit log today, reports later).
+:func:`neutralise` (audit log CSV and XLSX, report XLSX). It first removes the
+control characters a spreadsheet drops on reading (and XML cannot hold), then
+looks at the first character a reader would see: checking before normalising
+let ``\x01=HYPERLINK(...)`` through, since the spreadsheet drops the ``\x01``
+and runs the rest.
 
 CSV is UTF-8 with a byte-order mark: without it Excel reads Chinese as GBK and
 shows mojibake.
@@ -15,6 +19,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import Any
@@ -29,16 +35,40 @@ from accounts.models import Membership
 from . import history
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+# Full-width forms too: some spreadsheet imports fold them to ASCII.
+_FORMULA_STARTS = frozenset("=+-@＝＋－＠")
+# C0 controls other than tab, line feed and carriage return (what openpyxl's
+# ILLEGAL_CHARACTERS_RE refuses), and DEL.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOM = "\ufeff"
 
 
+def normalise_text(text: str) -> str:
+    """Text as a spreadsheet will read it: without control characters."""
+    return _CONTROL_CHARACTERS.sub("", text)
+
+
+def _looks_like_formula(text: str) -> bool:
+    if text.startswith(FORMULA_PREFIXES):
+        return True
+    # Blanks and invisible format characters (zero-width space, BOM) in front
+    # of the sign: some readers trim them before deciding what a cell is.
+    for char in text:
+        if char.isspace() or unicodedata.category(char) in ("Cf", "Zs"):
+            continue
+        return char in _FORMULA_STARTS
+    return False
+
+
 def neutralise(value: Any) -> Any:
-    """The value, with text that a spreadsheet would run as a formula quoted."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    """The value; text normalised, and quoted when a spreadsheet would run it
+    as a formula."""
+    if not isinstance(value, str):
+        return value
+    text = normalise_text(value)
+    return "'" + text if _looks_like_formula(text) else text
 
 
 def _local(value: dt.datetime) -> dt.datetime:
@@ -60,15 +90,12 @@ def csv_cell(value: Any) -> str:
 
 
 def xlsx_cell(value: Any) -> Any:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
     if value is None or isinstance(value, bool | int | float | Decimal | dt.date):
         if isinstance(value, dt.datetime):
             # Excel has no time zones: the local (Asia/Shanghai) wall time.
             return _local(value).replace(tzinfo=None)
         return value
-    # Control characters are not allowed in the sheet's XML.
-    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+    return neutralise(str(value))
 
 
 class _Echo:

@@ -129,9 +129,13 @@ def _sync_auditor_group_after_migrate(sender, using="default", **kwargs):
 
 
 def _client_ip(request) -> str | None:
+    """The address axes locks by: the peer, or the client a trusted proxy
+    names (never what a client claims of itself)."""
     if request is None:
         return None
-    raw = getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR")
+    from config.proxies import client_ip
+
+    raw = getattr(request, "axes_ip_address", None) or client_ip(request)
     try:
         return str(ipaddress.ip_address(raw)) if raw else None
     except ValueError:

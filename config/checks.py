@@ -22,3 +22,23 @@ def postgresql_only(app_configs=None, **kwargs):
                 )
             )
     return errors
+
+
+@register(Tags.security)
+def trusted_proxies_parse(app_configs=None, **kwargs):
+    """A typo in TRUSTED_PROXIES must stop the start, not the first request."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from .proxies import parse_networks
+
+    try:
+        parse_networks(getattr(settings, "TRUSTED_PROXIES", ()))
+    except ImproperlyConfigured as exc:
+        return [
+            Error(
+                str(exc),
+                hint="Give addresses or networks, e.g. 10.0.0.5,192.168.1.0/24.",
+                id="core.E002",
+            )
+        ]
+    return []

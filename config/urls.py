@@ -4,14 +4,17 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 
+from accounts.signin import AdminLoginForm, LoginForm
 from config import views as config_views
+from config.api.docs import ApiDocsView
 from tracker import views as tracker_views
 
 admin.site.site_header = _("Chengdu–Chongqing joint task list")
 admin.site.site_title = _("Joint task list administration")
 admin.site.index_title = _("Task force administration")
+admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", tracker_views.home, name="home"),
@@ -19,7 +22,9 @@ urlpatterns = [
     path("favicon.ico", config_views.favicon),
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -40,10 +45,12 @@ urlpatterns = [
     path("api/v1/", include("tracker.api.urls")),
     path("api/v1/", include("reports.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="docs"),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+handler400 = "config.views.bad_request"
+handler403 = "config.views.permission_denied"
 handler404 = "config.views.page_not_found"
 handler500 = "config.views.server_error"

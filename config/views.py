@@ -1,20 +1,27 @@
-"""Error pages: problem+json under /api/, Django's pages elsewhere. DRF's own
+"""Error pages: problem+json under /api/, the site's own pages elsewhere. DRF's
 handler covers errors raised inside API views; these cover what never reaches
-a view (an unknown URL, a crash in middleware)."""
+a view (an unknown URL, a body too big for a middleware to read, a crash in a
+middleware), and config.middleware.ErrorContractMiddleware makes them answer
+the same with DEBUG on."""
 
 from django.http import JsonResponse
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 
-from .api.problems import PROBLEM_MEDIA_TYPE, problem_body
-from .exceptions import NotFound
+from .api.problems import PROBLEM_MEDIA_TYPE, problem_body, request_limit_problem
+from .exceptions import NotFound, PermissionDenied
+
+SERVER_ERROR_DETAIL = _(
+    "Something went wrong on our side; it has been logged. Try again later."
+)
+BAD_REQUEST_DETAIL = _("The request could not be understood.")
 
 
-def _is_api(request) -> bool:
+def is_api(request) -> bool:
     return request.path.startswith("/api/")
 
 
-def _problem(request, status: int, code: str, detail) -> JsonResponse:
+def problem(request, status: int, code: str, detail) -> JsonResponse:
     return JsonResponse(
         problem_body(status=status, code=code, detail=detail, request=request),
         status=status,
@@ -23,20 +30,33 @@ def _problem(request, status: int, code: str, detail) -> JsonResponse:
     )
 
 
+def bad_request(request, exception):
+    if is_api(request):
+        code, detail = request_limit_problem(exception) or (
+            "bad_request",
+            BAD_REQUEST_DETAIL,
+        )
+        return problem(request, 400, code, detail)
+    return defaults.bad_request(request, exception)
+
+
+def permission_denied(request, exception):
+    if is_api(request):
+        return problem(
+            request, 403, "permission_denied", PermissionDenied.default_message
+        )
+    return defaults.permission_denied(request, exception)
+
+
 def page_not_found(request, exception):
-    if _is_api(request):
-        return _problem(request, 404, "not_found", NotFound.default_message)
+    if is_api(request):
+        return problem(request, 404, "not_found", NotFound.default_message)
     return defaults.page_not_found(request, exception)
 
 
 def server_error(request):
-    if _is_api(request):
-        return _problem(
-            request,
-            500,
-            "server_error",
-            _("Something went wrong on our side; it has been logged. Try again later."),
-        )
+    if is_api(request):
+        return problem(request, 500, "server_error", SERVER_ERROR_DETAIL)
     return defaults.server_error(request)
 
 

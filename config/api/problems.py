@@ -17,11 +17,18 @@ from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.conf import settings
+from django.core.exceptions import (
+    NON_FIELD_ERRORS,
+    RequestDataTooBig,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import IntegrityError
 from django.http import Http404
+from django.template.defaultfilters import filesizeformat
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions as drf
@@ -58,6 +65,11 @@ TITLES: dict[str, Promise] = {
     "precondition_required": _("Version required"),
     "invalid_idempotency_key": _("Invalid Idempotency-Key"),
     "idempotency_key_reused": _("Idempotency-Key reused"),
+    "request_too_large": _("Request too large"),
+    "too_many_fields": _("Too many fields"),
+    "too_many_files": _("Too many files"),
+    "bad_request": _("Bad request"),
+    "server_error": _("Server error"),
 }
 
 # DRF exception class → stable code. Checked in order, so subclasses first.
@@ -169,7 +181,47 @@ def _record_refused_write(request: Any, response: Response) -> None:
     )
 
 
+def request_limit_problem(exc: Exception) -> tuple[str, str] | None:
+    """(code, detail) for a request over one of Django's upload limits, which
+    Django raises (as SuspiciousOperation) wherever the body or the query is
+    first read: in a view, in DRF's parsers, or in a middleware."""
+    if isinstance(exc, RequestDataTooBig):
+        limit = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+        return "request_too_large", str(
+            _(
+                "The request body is larger than this service accepts "
+                "(%(limit)s at most)."
+            )
+            % {"limit": limit}
+        )
+    if isinstance(exc, TooManyFieldsSent):
+        return "too_many_fields", str(
+            _(
+                "The request has more fields than this service accepts "
+                "(%(limit)d at most)."
+            )
+            % {"limit": settings.DATA_UPLOAD_MAX_NUMBER_FIELDS}
+        )
+    if isinstance(exc, TooManyFilesSent):
+        return "too_many_files", str(
+            _(
+                "The request has more files than this service accepts "
+                "(%(limit)d at most)."
+            )
+            % {"limit": settings.DATA_UPLOAD_MAX_NUMBER_FILES}
+        )
+    return None
+
+
 def _problem_for(exc: Exception, request: Any) -> Response | None:
+    limit = request_limit_problem(exc)
+    if limit is not None:
+        # Logged as Django logs them when it answers them itself.
+        logging.getLogger(f"django.security.{type(exc).__name__}").warning(
+            "%s (path=%s)", exc, getattr(request, "path", "?")
+        )
+        code, detail = limit
+        return problem_response(status=400, code=code, detail=detail, request=request)
     if isinstance(exc, DomainError):
         return problem_response(
             status=exc.status,

@@ -17,6 +17,9 @@ SECRET_KEY = env("SECRET_KEY", default="dev-only-not-secret-6f1c0a8e")
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Reverse proxies (addresses or networks, comma-separated) whose X-Forwarded-For
+# and X-Forwarded-Proto are believed; from anyone else they are dropped.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 
 INSTALLED_APPS = [
     "config.apps.CoreConfig",
@@ -36,6 +39,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_celery_beat",
     "rules",
     "axes",
@@ -44,15 +48,19 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: forwarding headers count only from TRUSTED_PROXIES.
+    "config.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.RequestIdMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
+    "config.middleware.ErrorContractMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "audit.middleware.AuditContextMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -121,6 +129,10 @@ AXES_COOLOFF_TIME = 1  # hours
 # to lock a coordinator out from anywhere.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "accounts.signin.axes_username"
+# The address a lockout is keyed on: the peer, or the client named by a trusted
+# proxy (config/proxies.py); never what a client claims in X-Forwarded-For.
+AXES_CLIENT_IP_CALLABLE = "config.proxies.client_ip"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
@@ -163,6 +175,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [
+        "config.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "EXCEPTION_HANDLER": "config.api.problems.exception_handler",
     "DEFAULT_PAGINATION_CLASS": "config.api.pagination.PageNumberPagination",
     "DEFAULT_FILTER_BACKENDS": [
@@ -188,6 +205,13 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "成渝地区双城经济圈合作事项清单 API",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the project's static files (government intranets have no
+    # internet, and a CDN would run script on our origin) under the site's CSP.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No badge from validator.swagger.io: nothing leaves the intranet.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "ENUM_NAME_OVERRIDES": {
         "TaskStatusEnum": "tracker.choices.TaskStatus",
         "MilestoneStatusEnum": "tracker.choices.MilestoneStatus",

@@ -33,9 +33,12 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-SESSION_COOKIE_SECURE = True
+# Cookies marked Secure travel only over HTTPS (browsers make an exception for
+# http://localhost). SECURE_COOKIES=false is for a first try over plain HTTP
+# without a TLS proxy, never for real use (README, Production).
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=True)
 SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_SECURE = True
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
 EMAIL_BACKEND = env(
     "EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend"
