@@ -5,6 +5,7 @@ middleware), and config.middleware.ErrorContractMiddleware makes them answer
 the same with DEBUG on."""
 
 from django.http import JsonResponse
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views import defaults
 
@@ -31,13 +32,15 @@ def problem(request, status: int, code: str, detail) -> JsonResponse:
 
 
 def bad_request(request, exception):
+    code, detail = request_limit_problem(exception) or (
+        "bad_request",
+        BAD_REQUEST_DETAIL,
+    )
     if is_api(request):
-        code, detail = request_limit_problem(exception) or (
-            "bad_request",
-            BAD_REQUEST_DETAIL,
-        )
         return problem(request, 400, code, detail)
-    return defaults.bad_request(request, exception)
+    # Django's own 400 renders without the request, so the page would lose the
+    # site's frame and the reason; a form over a limit names which one.
+    return render(request, "400.html", {"detail": detail}, status=400)
 
 
 def permission_denied(request, exception):

@@ -169,3 +169,21 @@ def test_axes_never_gets_a_username_it_cannot_store(rf):
     assert authenticate(request, username="z" * 1_000, password="nope-nope") is None
     attempt = AccessAttempt.objects.get()
     assert len(attempt.username) <= 255
+
+
+# --- a page form over a limit -----------------------------------------------------
+
+
+def test_a_page_form_over_a_limit_gets_the_sites_own_page(settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 10
+    client = Client()
+    body = "&".join(f"f{i}=1" for i in range(50))
+    response = client.post(
+        "/accounts/login/", body, content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "<h1>请求无效</h1>" in page
+    assert "请求包含的字段超过本系统允许的数量（最多10个）" in page
+    assert "未保存任何内容" in page
+    assert 'lang="zh-hans"' in page.lower()
