@@ -2,6 +2,7 @@
 input, reads through a selector (404 for what the caller may not see), makes
 one service call and serialises the result."""
 
+from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
@@ -13,12 +14,17 @@ from rest_framework.views import APIView
 from accounts import selectors as account_selectors
 from accounts.models import Agency, Party, User
 from accounts.serializers import MeSerializer
-from config.api.concurrency import ETagMixin, expected_version
+from config.api.concurrency import (
+    ETagMixin,
+    expected_version,
+    lock_at_expected_version,
+)
 from config.api.idempotency import idempotent
 from config.api.uploads import KINDS, evidence_response
 from config.exceptions import NotFound
 
 from .. import selectors, services
+from ..models import Task
 from . import filters, inputs
 from .serializers import (
     AgencySerializer,
@@ -227,7 +233,13 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
         task = self.get_object()
         data = _valid(inputs.ExtensionInput, request)
         extension = services.task_request_extension(
-            task=task, actor=request.user, **data
+            task=task,
+            actor=request.user,
+            expected_version=expected_version(request, task),
+            **data,
+        )
+        self.etag_object = selectors.task_visible_for_user(
+            user=request.user, pk=task.pk
         )
         return Response(
             ExtensionRequestSerializer(extension).data, status=status.HTTP_201_CREATED
@@ -321,18 +333,28 @@ class MilestoneViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
         return Response(MilestoneSerializer(updated).data)
 
 
-class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+def _task_of(obj):
+    return obj.task
+
+
+class IndicatorViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
+    """An indicator has no version of its own: a reading moves its task's, so
+    a read of the indicator carries the task's ETag for the next reading."""
+
     serializer_class = IndicatorSerializer
     filterset_class = filters.IndicatorFilter
     search_fields = ["name"]
+    etag_source = staticmethod(_task_of)
 
     def get_queryset(self):
         return selectors.indicator_list_for_user(user=self.request.user)
 
     def get_object(self):
-        return selectors.indicator_get_for_user(
+        indicator = selectors.indicator_get_for_user(
             user=self.request.user, pk=self.kwargs["pk"]
         )
+        self._etag_read_object = indicator
+        return indicator
 
     @extend_schema(
         methods=["get"], responses=ReadingSerializer(many=True), request=None
@@ -359,8 +381,13 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     @idempotent
     def _record(self, request, indicator):
         data = _valid(inputs.ReadingInput, request)
-        reading = services.indicator_reading_record(
-            indicator=indicator, actor=request.user, **data
+        with transaction.atomic():
+            lock_at_expected_version(request, Task, indicator.task_id)
+            reading = services.indicator_reading_record(
+                indicator=indicator, actor=request.user, **data
+            )
+        self.etag_object = selectors.task_visible_for_user(
+            user=request.user, pk=indicator.task_id
         )
         return Response(ReadingSerializer(reading).data, status=status.HTTP_201_CREATED)
 
@@ -400,17 +427,23 @@ class ProgressUpdateViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.progress_update_list_for_user(user=self.request.user)
 
 
-class ExtensionRequestViewSet(viewsets.ReadOnlyModelViewSet):
+class ExtensionRequestViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
+    """A decision moves the task's due date, so it is conditioned on the task's
+    version, and a read of the request carries the task's ETag."""
+
     serializer_class = ExtensionRequestSerializer
     filterset_class = filters.ExtensionRequestFilter
+    etag_source = staticmethod(_task_of)
 
     def get_queryset(self):
         return selectors.extension_request_list_for_user(user=self.request.user)
 
     def get_object(self):
-        return selectors.extension_request_get_for_user(
+        extension = selectors.extension_request_get_for_user(
             user=self.request.user, pk=self.kwargs["pk"]
         )
+        self._etag_read_object = extension
+        return extension
 
     @extend_schema(
         request=inputs.ExtensionDecisionInput, responses=ExtensionRequestSerializer
@@ -419,19 +452,33 @@ class ExtensionRequestViewSet(viewsets.ReadOnlyModelViewSet):
     def decide(self, request, pk=None):
         extension = self.get_object()
         data = _valid(inputs.ExtensionDecisionInput, request)
-        decided = services.extension_request_decide(
-            request=extension, actor=request.user, **data
+        with transaction.atomic():
+            # The service's order (the request, then its task), so that this
+            # and a decision from the pages cannot deadlock.
+            type(extension).objects.select_for_update().get(pk=extension.pk)
+            lock_at_expected_version(request, Task, extension.task_id)
+            decided = services.extension_request_decide(
+                request=extension, actor=request.user, **data
+            )
+        self.etag_object = selectors.task_visible_for_user(
+            user=request.user, pk=extension.task_id
         )
         return Response(ExtensionRequestSerializer(decided).data)
 
 
-class OwnerViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class OwnerViewSet(ETagMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """An owner row has no version of its own: a change moves its task's, so
+    writes are conditioned on the task's version and reads carry its ETag."""
+
     serializer_class = OwnerSerializer
+    etag_source = staticmethod(_task_of)
 
     def get_object(self):
-        return selectors.owner_get_for_user(
+        owner = selectors.owner_get_for_user(
             user=self.request.user, pk=self.kwargs["pk"]
         )
+        self._etag_read_object = owner
+        return owner
 
     def get_queryset(self):  # only for the schema; objects come from get_object
         return selectors.owner_list_for_user(user=self.request.user)
@@ -440,7 +487,16 @@ class OwnerViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     def partial_update(self, request, pk=None):
         owner = self.get_object()
         data = _valid(inputs.OwnerPatchInput, request)
-        updated = services.task_owner_update(owner=owner, actor=request.user, **data)
+        with transaction.atomic():
+            # The service's order (the owner row, then its task).
+            type(owner).objects.select_for_update().get(pk=owner.pk)
+            lock_at_expected_version(request, Task, owner.task_id)
+            updated = services.task_owner_update(
+                owner=owner, actor=request.user, **data
+            )
+        self.etag_object = selectors.task_visible_for_user(
+            user=request.user, pk=owner.task_id
+        )
         return Response(OwnerSerializer(updated).data)
 
 

@@ -1,0 +1,249 @@
+"""The API's write contract: every write that changes a task or anything under
+it names the version its client read (``If-Match``, strong comparison, no
+``*``)."""
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+from django.db import connections
+from rest_framework.test import APIClient
+
+from tests.factories import make_task
+from tracker import services
+from tracker.models import (
+    ExtensionRequest,
+    IndicatorReading,
+    ProgressUpdate,
+    Task,
+    TaskOwner,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(user) -> APIClient:
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def task_url(task) -> str:
+    return f"/api/v1/tasks/{task.pk}/"
+
+
+def current_etag(task) -> str:
+    return f'"tracker.task-{task.pk}-v{Task.objects.get(pk=task.pk).version}"'
+
+
+@pytest.fixture
+def started(task, sc_coord):
+    services.task_start(task=task, actor=sc_coord)
+    return Task.objects.get(pk=task.pk)
+
+
+# --- If-Match on every write under a task ------------------------------------------
+
+
+@dataclass
+class Write:
+    """A write under a task whose service did not take the client's version."""
+
+    user: str
+    method: str
+    url: Callable[[dict], str]
+    read_url: Callable[[dict], str]  # where the client read what it sends back
+    body: dict
+    changed: Callable[[dict], object]  # what the write changes, to compare
+
+
+WRITES = {
+    "request-extension": Write(
+        user="sc_coord",
+        method="post",
+        url=lambda w: task_url(w["task"]) + "request-extension/",
+        read_url=lambda w: task_url(w["task"]),
+        body={"requested_due_date": "2031-06-30", "reason": "设备到货推迟"},
+        changed=lambda w: ExtensionRequest.objects.filter(task=w["task"]).count(),
+    ),
+    "decide": Write(
+        user="office",
+        method="post",
+        url=lambda w: f"/api/v1/extension-requests/{w['extension'].pk}/decide/",
+        read_url=lambda w: f"/api/v1/extension-requests/{w['extension'].pk}/",
+        body={"approve": True, "note": "同意延期"},
+        changed=lambda w: Task.objects.get(pk=w["task"].pk).due_date,
+    ),
+    "readings": Write(
+        user="sc_coord",
+        method="post",
+        url=lambda w: f"/api/v1/indicators/{w['indicator'].pk}/readings/",
+        read_url=lambda w: f"/api/v1/indicators/{w['indicator'].pk}/",
+        body={"period": "2025-03-31", "value": "42", "note": "一季度"},
+        changed=lambda w: IndicatorReading.objects.count(),
+    ),
+    "owner": Write(
+        user="sc_coord",
+        method="patch",
+        url=lambda w: f"/api/v1/owners/{w['owner'].pk}/",
+        read_url=lambda w: f"/api/v1/owners/{w['owner'].pk}/",
+        body={"contact_name": "新联络人"},
+        changed=lambda w: TaskOwner.objects.get(pk=w["owner"].pk).contact_name,
+    ),
+}
+
+
+@pytest.fixture
+def world(request, started, sichuan, sc_coord, office):
+    w = {"task": started, "users": {"sc_coord": sc_coord, "office": office}}
+    if request.node.callspec.params["name"] == "decide":
+        w["extension"] = services.task_request_extension(
+            task=started,
+            actor=sc_coord,
+            requested_due_date=started.due_date + dt.timedelta(days=90),
+            reason="征地手续延误",
+        )
+    w["indicator"] = services.indicator_create(
+        task=started, name="铁塔组立", unit="基", target=100, party=sichuan
+    )
+    w["owner"] = TaskOwner.objects.get(task=started, party=sichuan)
+    w["task"] = Task.objects.get(pk=started.pk)
+    return w
+
+
+def _send(w, write: Write, **headers):
+    client = client_for(w["users"][write.user])
+    return getattr(client, write.method)(
+        write.url(w), write.body, format="json", **headers
+    )
+
+
+@pytest.mark.parametrize("name", WRITES)
+def test_write_under_a_task_without_if_match_is_428(world, name):
+    write = WRITES[name]
+    before = write.changed(world)
+    response = _send(world, write)
+    assert response.status_code == 428, response.content
+    assert response.json()["code"] == "precondition_required"
+    assert write.changed(world) == before
+
+
+@pytest.mark.parametrize("name", WRITES)
+def test_write_under_a_task_with_a_stale_etag_is_412(world, name):
+    write = WRITES[name]
+    stale = f'"tracker.task-{world["task"].pk}-v{world["task"].version - 1}"'
+    before = write.changed(world)
+    response = _send(world, write, HTTP_IF_MATCH=stale)
+    assert response.status_code == 412, response.content
+    assert response.json()["code"] == "precondition_failed"
+    assert write.changed(world) == before
+
+
+@pytest.mark.parametrize("name", WRITES)
+def test_write_under_a_task_with_what_was_read_succeeds_and_answers_the_tasks_etag(
+    world, name
+):
+    write = WRITES[name]
+    client = client_for(world["users"][write.user])
+    read = client.get(write.read_url(world))
+    assert read.status_code == 200
+    # What the client reads before the write carries the tag to send back.
+    assert read["ETag"] == current_etag(world["task"])
+    before = write.changed(world)
+    response = _send(world, write, HTTP_IF_MATCH=read["ETag"])
+    assert response.status_code in (200, 201), response.content
+    assert write.changed(world) != before
+    # The answer carries the task's tag as it is now: the next write needs it.
+    assert response["ETag"] == current_etag(world["task"])
+    assert client.get(task_url(world["task"]))["ETag"] == response["ETag"]
+
+
+def test_star_is_refused_with_428_and_changes_nothing(sc, started):
+    body = {"narrative": "进展", "progress": 30}
+    response = sc.post(
+        task_url(started) + "progress-updates/", body, format="json", HTTP_IF_MATCH="*"
+    )
+    assert response.status_code == 428
+    problem = response.json()
+    assert problem["code"] == "precondition_required"
+    assert "*" in problem["detail"] and "ETag" in problem["detail"]
+    assert ProgressUpdate.objects.count() == 0
+    english = sc.patch(
+        f"/api/v1/owners/{started.owners.first().pk}/",
+        {"contact_name": "x"},
+        format="json",
+        HTTP_IF_MATCH="*",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert english.status_code == 428
+    assert "not “*”" in english.json()["detail"]
+
+
+def test_a_weak_tag_never_matches_412_with_a_clear_message(sc, started):
+    weak = "W/" + current_etag(started)
+    response = sc.post(
+        task_url(started) + "progress-updates/",
+        {"narrative": "进展", "progress": 30},
+        format="json",
+        HTTP_IF_MATCH=weak,
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 412
+    assert response.json()["code"] == "precondition_failed"
+    assert "弱 ETag" in response.json()["detail"]
+    assert ProgressUpdate.objects.count() == 0
+    # Among a list, the strong tag is the one compared.
+    listed = sc.post(
+        task_url(started) + "progress-updates/",
+        {"narrative": "进展", "progress": 30},
+        format="json",
+        HTTP_IF_MATCH=f"{weak}, {current_etag(started)}",
+    )
+    assert listed.status_code == 201, listed.content
+
+
+@pytest.fixture
+def sc(sc_coord):
+    return client_for(sc_coord)
+
+
+def _race(user, url, body, tag, writers):
+    barrier = threading.Barrier(writers)
+    results = []
+
+    def write():
+        try:
+            barrier.wait()
+            response = client_for(user).post(
+                url, body, format="json", HTTP_IF_MATCH=tag
+            )
+            results.append(response.status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=write) for _ in range(writers)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return sorted(results)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_racing_readings_with_the_same_etag_exactly_one_wins(
+    sichuan, chongqing, initiative, sc_coord
+):
+    task = make_task(initiative, code="R-2")
+    services.task_start(task=task, actor=sc_coord)
+    indicator = services.indicator_create(
+        task=task, name="签约项目", unit="个", target=10, party=sichuan
+    )
+    url = f"/api/v1/indicators/{indicator.pk}/readings/"
+    for round_ in range(3):
+        tag = client_for(sc_coord).get(url)["ETag"]
+        period = ("2025-01-31", "2025-02-28", "2025-03-31")[round_]
+        body = {"period": period, "value": str(round_)}
+        assert _race(sc_coord, url, body, tag, 4) == [201, 412, 412, 412]
+    assert IndicatorReading.objects.filter(indicator=indicator).count() == 3
