@@ -7,6 +7,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.models import Party
+from config.api.idempotency import idempotent
 from config.exceptions import NotFound
 from tracker.models import WorkStream
 from tracker.selectors import get_visible, initiative_list_for_user
@@ -54,6 +55,7 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
         request=ReportRequestInput,
         responses={200: ReportSerializer, 202: ReportSerializer},
     )
+    @idempotent
     def create(self, request):
         data = _valid(ReportRequestInput, request)
         initiative = _initiative(request.user, data.pop("initiative"))
@@ -129,6 +131,7 @@ class ReportSubscriptionViewSet(
     @extend_schema(
         request=ReportSubscriptionInput, responses=ReportSubscriptionSerializer
     )
+    @idempotent
     def create(self, request):
         data = _valid(ReportSubscriptionInput, request)
         initiative = _initiative(request.user, data.pop("initiative"))

@@ -1,21 +1,28 @@
 """The API's write contract: every write that changes a task or anything under
 it names the version its client read (``If-Match``, strong comparison, no
-``*``)."""
+``*``), and every POST that creates something can be retried safely with an
+``Idempotency-Key``."""
 
 import datetime as dt
 import threading
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 from django.db import connections
+from django.utils import timezone
 from rest_framework.test import APIClient
 
+from reports.models import Report, ReportSubscription
 from tests.factories import make_task
 from tracker import services
 from tracker.models import (
+    ClaimDecision,
+    CompletionClaim,
     ExtensionRequest,
     IndicatorReading,
+    LightOverride,
     ProgressUpdate,
     Task,
     TaskOwner,
@@ -247,3 +254,153 @@ def test_racing_readings_with_the_same_etag_exactly_one_wins(
         body = {"period": period, "value": str(round_)}
         assert _race(sc_coord, url, body, tag, 4) == [201, 412, 412, 412]
     assert IndicatorReading.objects.filter(indicator=indicator).count() == 3
+
+
+# --- Idempotency-Key on every creating POST -------------------------------------------
+
+
+@dataclass
+class Creation:
+    user: str
+    url: Callable[[dict], str]
+    body: Callable[[dict], dict]
+    rows: Callable[[], int]  # how many rows of what it creates exist
+    if_match: bool = True
+
+
+def _in_a_year() -> str:
+    return (timezone.now() + dt.timedelta(days=365)).isoformat()
+
+
+CREATIONS = {
+    "claim-completion": Creation(
+        user="sc_coord",
+        url=lambda w: task_url(w["task"]) + "claim-completion/",
+        body=lambda w: {"explanation": "四川段已全部完工"},
+        rows=CompletionClaim.objects.count,
+    ),
+    "confirm-completion": Creation(
+        user="sc_coord",
+        url=lambda w: task_url(w["claimed"]) + "confirm-completion/",
+        body=lambda w: {},
+        rows=ClaimDecision.objects.count,
+    ),
+    "reject-completion": Creation(
+        user="sc_coord",
+        url=lambda w: task_url(w["claimed"]) + "reject-completion/",
+        body=lambda w: {"reason": "四川段尚未验收"},
+        rows=ClaimDecision.objects.count,
+    ),
+    "request-extension": Creation(
+        user="sc_coord",
+        url=lambda w: task_url(w["task"]) + "request-extension/",
+        body=lambda w: {"requested_due_date": "2031-06-30", "reason": "设备到货推迟"},
+        rows=ExtensionRequest.objects.count,
+    ),
+    "decide": Creation(
+        user="office",
+        url=lambda w: f"/api/v1/extension-requests/{w['extension'].pk}/decide/",
+        body=lambda w: {"approve": False, "note": "理由不充分"},
+        rows=lambda: ExtensionRequest.objects.filter(decided_at__isnull=False).count(),
+    ),
+    "light-override": Creation(
+        user="office",
+        url=lambda w: task_url(w["task"]) + "light-override/",
+        body=lambda w: {
+            "light": "red",
+            "reason": "专班研判",
+            "expires_at": _in_a_year(),
+        },
+        rows=LightOverride.objects.count,
+    ),
+    "progress-updates": Creation(
+        user="sc_coord",
+        url=lambda w: task_url(w["task"]) + "progress-updates/",
+        body=lambda w: {"narrative": "铁塔组立完成", "progress": 60},
+        rows=ProgressUpdate.objects.count,
+    ),
+    "readings": Creation(
+        user="sc_coord",
+        url=lambda w: f"/api/v1/indicators/{w['indicator'].pk}/readings/",
+        body=lambda w: {"period": "2025-03-31", "value": "42"},
+        rows=IndicatorReading.objects.count,
+    ),
+    "suspend": Creation(
+        user="office",
+        url=lambda w: task_url(w["task"]) + "suspend/",
+        body=lambda w: {"reason": "等待国家批复"},
+        rows=lambda: Task.objects.filter(status="suspended").count(),
+    ),
+    "reports": Creation(
+        user="sc_leader",
+        url=lambda w: "/api/v1/reports/",
+        body=lambda w: {
+            "initiative": w["task"].initiative_id,
+            "kind": "on_demand",
+            "period_start": "2025-01-01",
+            "period_end": "2025-01-31",
+        },
+        rows=Report.objects.count,
+        if_match=False,
+    ),
+    "report-subscriptions": Creation(
+        user="sc_leader",
+        url=lambda w: "/api/v1/report-subscriptions/",
+        body=lambda w: {"initiative": w["task"].initiative_id, "kind": "monthly"},
+        rows=ReportSubscription.objects.count,
+        if_match=False,
+    ),
+}
+
+
+@pytest.fixture
+def creation_world(started, sichuan, initiative, sc_coord, cq_coord, office, sc_leader):
+    users = {"sc_coord": sc_coord, "office": office, "sc_leader": sc_leader}
+    claimed = make_task(initiative, code="CL-01")
+    services.task_start(task=claimed, actor=cq_coord)
+    services.task_claim_completion(
+        task=claimed, actor=cq_coord, explanation="重庆段已全部完工"
+    )
+    w = {"task": started, "claimed": claimed, "users": users}
+    w["extension"] = services.task_request_extension(
+        task=claimed,
+        actor=cq_coord,
+        requested_due_date=claimed.due_date + dt.timedelta(days=90),
+        reason="征地手续延误",
+    )
+    w["indicator"] = services.indicator_create(
+        task=started, name="铁塔组立", unit="基", target=100, party=sichuan
+    )
+    return w
+
+
+def _tag_for(w, url: str) -> str:
+    for task in (w["task"], w["claimed"]):
+        if url.startswith(task_url(task)):
+            return current_etag(task)
+    if "/extension-requests/" in url:
+        return current_etag(w["extension"].task)
+    return current_etag(w["indicator"].task)
+
+
+@pytest.mark.parametrize("name", CREATIONS)
+def test_a_retried_creating_post_replays_the_first_answer(creation_world, name):
+    spec = CREATIONS[name]
+    w = creation_world
+    client = client_for(w["users"][spec.user])
+    url, body = spec.url(w), spec.body(w)
+    headers = {"HTTP_IDEMPOTENCY_KEY": str(uuid.uuid4())}
+    if spec.if_match:
+        # The retry sends what the first attempt sent: the tag it read then.
+        headers["HTTP_IF_MATCH"] = _tag_for(w, url)
+    before = spec.rows()
+    first = client.post(url, body, format="json", **headers)
+    assert 200 <= first.status_code < 300, first.content
+    assert spec.rows() == before + 1
+    retry = client.post(url, body, format="json", **headers)
+    assert retry.status_code == first.status_code, retry.content
+    assert retry["Idempotent-Replayed"] == "true"
+    assert retry.json() == first.json()
+    assert retry.get("ETag") == first.get("ETag")
+    assert retry.get("Location") == first.get("Location")
+    assert spec.rows() == before + 1

@@ -180,11 +180,13 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=inputs.StartInput, responses=TaskDetailSerializer)
     @action(detail=True, methods=["post"])
+    @idempotent
     def start(self, request, pk=None):
         return self._transition(request, services.task_start, inputs.StartInput)
 
     @extend_schema(request=inputs.ClaimInput, responses=TaskDetailSerializer)
     @action(detail=True, methods=["post"], url_path="claim-completion")
+    @idempotent
     def claim_completion(self, request, pk=None):
         return self._transition(
             request, services.task_claim_completion, inputs.ClaimInput
@@ -192,6 +194,7 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=inputs.ConfirmInput, responses=TaskDetailSerializer)
     @action(detail=True, methods=["post"], url_path="confirm-completion")
+    @idempotent
     def confirm_completion(self, request, pk=None):
         return self._transition(
             request, services.task_confirm_completion, inputs.ConfirmInput
@@ -199,6 +202,7 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=inputs.RejectInput, responses=TaskDetailSerializer)
     @action(detail=True, methods=["post"], url_path="reject-completion")
+    @idempotent
     def reject_completion(self, request, pk=None):
         return self._transition(
             request, services.task_reject_completion, inputs.RejectInput
@@ -206,21 +210,25 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=inputs.ReasonInput, responses=TaskDetailSerializer)
     @action(detail=True, methods=["post"])
+    @idempotent
     def suspend(self, request, pk=None):
         return self._transition(request, services.task_suspend, inputs.ReasonInput)
 
     @extend_schema(request=inputs.ResumeInput, responses=TaskDetailSerializer)
     @action(detail=True, methods=["post"])
+    @idempotent
     def resume(self, request, pk=None):
         return self._transition(request, services.task_resume, inputs.ResumeInput)
 
     @extend_schema(request=inputs.ReasonInput, responses=TaskDetailSerializer)
     @action(detail=True, methods=["post"])
+    @idempotent
     def cancel(self, request, pk=None):
         return self._transition(request, services.task_cancel, inputs.ReasonInput)
 
     @extend_schema(request=inputs.ReasonInput, responses=TaskDetailSerializer)
     @action(detail=True, methods=["post"])
+    @idempotent
     def reopen(self, request, pk=None):
         return self._transition(request, services.task_reopen, inputs.ReasonInput)
 
@@ -229,6 +237,7 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
         responses={201: ExtensionRequestSerializer},
     )
     @action(detail=True, methods=["post"], url_path="request-extension")
+    @idempotent
     def request_extension(self, request, pk=None):
         task = self.get_object()
         data = _valid(inputs.ExtensionInput, request)
@@ -247,6 +256,7 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(request=inputs.LightOverrideInput, responses=TaskDetailSerializer)
     @action(detail=True, methods=["post"], url_path="light-override")
+    @idempotent
     def light_override(self, request, pk=None):
         return self._transition(
             request, services.light_override_set, inputs.LightOverrideInput
@@ -449,6 +459,7 @@ class ExtensionRequestViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
         request=inputs.ExtensionDecisionInput, responses=ExtensionRequestSerializer
     )
     @action(detail=True, methods=["post"])
+    @idempotent
     def decide(self, request, pk=None):
         extension = self.get_object()
         data = _valid(inputs.ExtensionDecisionInput, request)
