@@ -4,6 +4,7 @@ it names the version its client read (``If-Match``, strong comparison, no
 ``Idempotency-Key``."""
 
 import datetime as dt
+import re
 import threading
 import uuid
 from collections.abc import Callable
@@ -404,3 +405,49 @@ def test_a_retried_creating_post_replays_the_first_answer(creation_world, name):
     assert retry.get("ETag") == first.get("ETag")
     assert retry.get("Location") == first.get("Location")
     assert spec.rows() == before + 1
+
+
+# --- the schema says all of it --------------------------------------------------------
+
+UNDER_A_TASK = ("tasks", "milestones", "owners", "indicators", "extension-requests")
+CREATING_POSTS = {
+    "/api/v1/reports/",
+    "/api/v1/report-subscriptions/",
+}
+
+
+def _operations(schema):
+    for path, item in schema["paths"].items():
+        for method, operation in item.items():
+            yield path, method, operation
+
+
+def _header_params(operation):
+    return {
+        p["name"]: p for p in operation.get("parameters", []) if p["in"] == "header"
+    }
+
+
+def test_the_schema_declares_the_write_contract(sc):
+    schema = sc.get("/api/schema/", {"format": "json"}).json()
+    writes = 0
+    for path, method, operation in _operations(schema):
+        headers = _header_params(operation)
+        segment = path.removeprefix("/api/v1/").split("/", 1)[0]
+        success = {c: r for c, r in operation["responses"].items() if c[0] == "2"}
+        if method in {"post", "patch", "put", "delete"}:
+            assert "X-Change-Reason" in headers, (method, path)
+        if method in {"post", "patch", "put", "delete"} and segment in UNDER_A_TASK:
+            writes += 1
+            assert headers["If-Match"]["required"] is True, (method, path)
+            assert "ETag" in headers["If-Match"]["description"]
+            assert {"412", "428"} <= set(operation["responses"]), (method, path)
+            for code, response in success.items():
+                assert response["headers"]["ETag"]["required"], (method, path, code)
+        if method == "post" and (segment in UNDER_A_TASK or path in CREATING_POSTS):
+            assert "Idempotency-Key" in headers, path
+            assert "422" in operation["responses"], path
+        item = re.fullmatch(r"/api/v1/[a-z-]+/\{id\}/", path)
+        if method == "get" and item and segment in UNDER_A_TASK:
+            assert success["200"]["headers"]["ETag"]["required"], path
+    assert writes == 17  # every write under a task, each checked above

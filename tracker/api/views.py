@@ -5,7 +5,7 @@ one service call and serialises the result."""
 from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -20,6 +20,7 @@ from config.api.concurrency import (
     lock_at_expected_version,
 )
 from config.api.idempotency import idempotent
+from config.api.schema import conditional, creating, etag
 from config.api.uploads import KINDS, evidence_response
 from config.exceptions import NotFound
 
@@ -118,6 +119,7 @@ class WorkStreamViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.work_streams_of(visible)
 
 
+@extend_schema_view(retrieve=extend_schema(parameters=[etag("task")]))
 class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = filters.TaskFilter
     search_fields = ["title", "code", "description"]
@@ -154,7 +156,11 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
         self.etag_object = task
         return Response(TaskDetailSerializer(task).data, status=status_code)
 
-    @extend_schema(request=inputs.TaskPatchInput, responses=TaskDetailSerializer)
+    @extend_schema(
+        request=inputs.TaskPatchInput,
+        responses=TaskDetailSerializer,
+        parameters=conditional("task"),
+    )
     def partial_update(self, request, pk=None):
         task = self.get_object()
         data = _valid(inputs.TaskPatchInput, request)
@@ -178,13 +184,21 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
         )
         return self._respond(task.pk)
 
-    @extend_schema(request=inputs.StartInput, responses=TaskDetailSerializer)
+    @extend_schema(
+        request=inputs.StartInput,
+        responses=TaskDetailSerializer,
+        parameters=creating("task", (200,)),
+    )
     @action(detail=True, methods=["post"])
     @idempotent
     def start(self, request, pk=None):
         return self._transition(request, services.task_start, inputs.StartInput)
 
-    @extend_schema(request=inputs.ClaimInput, responses=TaskDetailSerializer)
+    @extend_schema(
+        request=inputs.ClaimInput,
+        responses=TaskDetailSerializer,
+        parameters=creating("task", (200,)),
+    )
     @action(detail=True, methods=["post"], url_path="claim-completion")
     @idempotent
     def claim_completion(self, request, pk=None):
@@ -192,7 +206,11 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
             request, services.task_claim_completion, inputs.ClaimInput
         )
 
-    @extend_schema(request=inputs.ConfirmInput, responses=TaskDetailSerializer)
+    @extend_schema(
+        request=inputs.ConfirmInput,
+        responses=TaskDetailSerializer,
+        parameters=creating("task", (200,)),
+    )
     @action(detail=True, methods=["post"], url_path="confirm-completion")
     @idempotent
     def confirm_completion(self, request, pk=None):
@@ -200,7 +218,11 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
             request, services.task_confirm_completion, inputs.ConfirmInput
         )
 
-    @extend_schema(request=inputs.RejectInput, responses=TaskDetailSerializer)
+    @extend_schema(
+        request=inputs.RejectInput,
+        responses=TaskDetailSerializer,
+        parameters=creating("task", (200,)),
+    )
     @action(detail=True, methods=["post"], url_path="reject-completion")
     @idempotent
     def reject_completion(self, request, pk=None):
@@ -208,25 +230,41 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
             request, services.task_reject_completion, inputs.RejectInput
         )
 
-    @extend_schema(request=inputs.ReasonInput, responses=TaskDetailSerializer)
+    @extend_schema(
+        request=inputs.ReasonInput,
+        responses=TaskDetailSerializer,
+        parameters=creating("task", (200,)),
+    )
     @action(detail=True, methods=["post"])
     @idempotent
     def suspend(self, request, pk=None):
         return self._transition(request, services.task_suspend, inputs.ReasonInput)
 
-    @extend_schema(request=inputs.ResumeInput, responses=TaskDetailSerializer)
+    @extend_schema(
+        request=inputs.ResumeInput,
+        responses=TaskDetailSerializer,
+        parameters=creating("task", (200,)),
+    )
     @action(detail=True, methods=["post"])
     @idempotent
     def resume(self, request, pk=None):
         return self._transition(request, services.task_resume, inputs.ResumeInput)
 
-    @extend_schema(request=inputs.ReasonInput, responses=TaskDetailSerializer)
+    @extend_schema(
+        request=inputs.ReasonInput,
+        responses=TaskDetailSerializer,
+        parameters=creating("task", (200,)),
+    )
     @action(detail=True, methods=["post"])
     @idempotent
     def cancel(self, request, pk=None):
         return self._transition(request, services.task_cancel, inputs.ReasonInput)
 
-    @extend_schema(request=inputs.ReasonInput, responses=TaskDetailSerializer)
+    @extend_schema(
+        request=inputs.ReasonInput,
+        responses=TaskDetailSerializer,
+        parameters=creating("task", (200,)),
+    )
     @action(detail=True, methods=["post"])
     @idempotent
     def reopen(self, request, pk=None):
@@ -235,6 +273,7 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         request=inputs.ExtensionInput,
         responses={201: ExtensionRequestSerializer},
+        parameters=creating("task", (201,)),
     )
     @action(detail=True, methods=["post"], url_path="request-extension")
     @idempotent
@@ -254,7 +293,11 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
             ExtensionRequestSerializer(extension).data, status=status.HTTP_201_CREATED
         )
 
-    @extend_schema(request=inputs.LightOverrideInput, responses=TaskDetailSerializer)
+    @extend_schema(
+        request=inputs.LightOverrideInput,
+        responses=TaskDetailSerializer,
+        parameters=creating("task", (200,)),
+    )
     @action(detail=True, methods=["post"], url_path="light-override")
     @idempotent
     def light_override(self, request, pk=None):
@@ -262,7 +305,11 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
             request, services.light_override_set, inputs.LightOverrideInput
         )
 
-    @extend_schema(request=None, responses={200: TaskDetailSerializer})
+    @extend_schema(
+        request=None,
+        responses={200: TaskDetailSerializer},
+        parameters=conditional("task"),
+    )
     @light_override.mapping.delete
     def clear_light_override(self, request, pk=None):
         task = self.get_object()
@@ -274,12 +321,16 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
         return self._respond(task.pk)
 
     @extend_schema(
-        methods=["get"], responses=ProgressUpdateSerializer(many=True), request=None
+        methods=["get"],
+        responses=ProgressUpdateSerializer(many=True),
+        request=None,
+        parameters=[etag("task")],
     )
     @extend_schema(
         methods=["post"],
         request=inputs.ProgressUpdateInput,
         responses={201: ProgressUpdateSerializer},
+        parameters=creating("task", (201,)),
     )
     @action(
         detail=True,
@@ -313,6 +364,7 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
         )
 
 
+@extend_schema_view(retrieve=extend_schema(parameters=[etag("milestone")]))
 class MilestoneViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = MilestoneSerializer
     filterset_class = filters.MilestoneFilter
@@ -329,7 +381,11 @@ class MilestoneViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
         self._etag_read_object = milestone
         return milestone
 
-    @extend_schema(request=inputs.MilestonePatchInput, responses=MilestoneSerializer)
+    @extend_schema(
+        request=inputs.MilestonePatchInput,
+        responses=MilestoneSerializer,
+        parameters=conditional("milestone"),
+    )
     def partial_update(self, request, pk=None):
         milestone = self.get_object()
         data = _valid(inputs.MilestonePatchInput, request)
@@ -347,6 +403,7 @@ def _task_of(obj):
     return obj.task
 
 
+@extend_schema_view(retrieve=extend_schema(parameters=[etag("task")]))
 class IndicatorViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     """An indicator has no version of its own: a reading moves its task's, so
     a read of the indicator carries the task's ETag for the next reading."""
@@ -367,7 +424,10 @@ class IndicatorViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
         return indicator
 
     @extend_schema(
-        methods=["get"], responses=ReadingSerializer(many=True), request=None
+        methods=["get"],
+        responses=ReadingSerializer(many=True),
+        request=None,
+        parameters=[etag("task")],
     )
     @extend_schema(
         methods=["post"],
@@ -376,6 +436,7 @@ class IndicatorViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
             "application/json": inputs.ReadingInput,
         },
         responses={201: ReadingSerializer},
+        parameters=creating("task", (201,)),
     )
     @action(detail=True, methods=["get", "post"], filter_backends=[])
     def readings(self, request, pk=None):
@@ -437,6 +498,7 @@ class ProgressUpdateViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.progress_update_list_for_user(user=self.request.user)
 
 
+@extend_schema_view(retrieve=extend_schema(parameters=[etag("task")]))
 class ExtensionRequestViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     """A decision moves the task's due date, so it is conditioned on the task's
     version, and a read of the request carries the task's ETag."""
@@ -456,7 +518,9 @@ class ExtensionRequestViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
         return extension
 
     @extend_schema(
-        request=inputs.ExtensionDecisionInput, responses=ExtensionRequestSerializer
+        request=inputs.ExtensionDecisionInput,
+        responses=ExtensionRequestSerializer,
+        parameters=creating("task", (200,)),
     )
     @action(detail=True, methods=["post"])
     @idempotent
@@ -477,6 +541,7 @@ class ExtensionRequestViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
         return Response(ExtensionRequestSerializer(decided).data)
 
 
+@extend_schema_view(retrieve=extend_schema(parameters=[etag("task")]))
 class OwnerViewSet(ETagMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """An owner row has no version of its own: a change moves its task's, so
     writes are conditioned on the task's version and reads carry its ETag."""
@@ -494,7 +559,11 @@ class OwnerViewSet(ETagMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
     def get_queryset(self):  # only for the schema; objects come from get_object
         return selectors.owner_list_for_user(user=self.request.user)
 
-    @extend_schema(request=inputs.OwnerPatchInput, responses=OwnerSerializer)
+    @extend_schema(
+        request=inputs.OwnerPatchInput,
+        responses=OwnerSerializer,
+        parameters=conditional("task"),
+    )
     def partial_update(self, request, pk=None):
         owner = self.get_object()
         data = _valid(inputs.OwnerPatchInput, request)
