@@ -12,16 +12,26 @@ from __future__ import annotations
 import re
 from typing import Any, Protocol, TypeVar
 
+from django.db.models import Model
 from django.http import HttpResponseBase
+from django.utils.translation import gettext_lazy as _
 
 from config.exceptions import PreconditionFailed, PreconditionRequired
 
 R = TypeVar("R", bound=HttpResponseBase)
+M = TypeVar("M", bound=Model)
 
 # A comma-separated list of entity tags (RFC 9110 §8.8.3), each optionally weak.
 _ETAG = r'(?:W/)?"[^"]*"'
 _ETAG_LIST = re.compile(rf"\s*{_ETAG}\s*(?:,\s*{_ETAG}\s*)*")
-_ETAG_VALUE = re.compile(r'(?:W/)?"([^"]*)"')
+_ETAG_TAG = re.compile(r'(?P<weak>W/)?"(?P<value>[^"]*)"')
+
+STAR_REFUSED = _(
+    "If-Match must name the version you read: send the ETag you received, not “*”."
+)
+WEAK_NEVER_MATCHES = _(
+    "A weak ETag (W/…) never matches a write: send the ETag exactly as you received it."
+)
 
 
 class Versioned(Protocol):
@@ -41,45 +51,65 @@ def with_etag(response: R, obj: Versioned) -> R:
     return response
 
 
-def parse_if_match(request: Any, obj: Versioned) -> int | None:
+def parse_if_match(request: Any, obj: Versioned) -> int:
     """The version of `obj` the client says it last read, from ``If-Match``.
 
-    Returns None for ``*`` (any version will do). Raises PreconditionRequired
-    when the header is missing, and PreconditionFailed when it is malformed or
-    names another object: a tag copied from another task must never authorise a
-    write to this one.
+    Raises PreconditionRequired when the header is missing or is ``*``, and
+    PreconditionFailed when it is malformed, names another object, or holds
+    only weak tags: a tag copied from another task must never authorise a write
+    to this one.
 
-    Weak tags (``W/"…"``) are accepted although RFC 9110 asks for strong
-    comparison here: proxies that compress responses (nginx's gzip) weaken the
-    ETags they pass on, and our tag identifies the version, not the bytes.
+    ``*`` would let a client overwrite whatever is there now without having
+    read it, which is exactly the lost update the header exists to prevent.
+    Weak tags never match because RFC 9110 §13.1.1 asks for strong comparison:
+    a weak tag says "about the same", and a write must be about this version.
     """
     header = request.headers.get("If-Match")
     if header is None:
         raise PreconditionRequired()
     header = header.strip()
     if header == "*":
-        return None
+        raise PreconditionRequired(STAR_REFUSED)
     if not _ETAG_LIST.fullmatch(header):
         raise PreconditionFailed()
 
     prefix = _tag_prefix(obj)
     claimed = []
-    for value in _ETAG_VALUE.findall(header):
+    weak = False
+    for tag in _ETAG_TAG.finditer(header):
+        if tag.group("weak"):
+            weak = True
+            continue
+        value = tag.group("value")
         version = value.removeprefix(prefix)
         if version != value and version.isascii() and version.isdigit():
             claimed.append(int(version))
     if not claimed:
-        raise PreconditionFailed()
+        raise PreconditionFailed(WEAK_NEVER_MATCHES if weak else None)
     # A list may hold several versions of this object (a client unsure which it
     # has): the current one, if listed, is the one that can succeed.
     return obj.version if obj.version in claimed else claimed[0]
 
 
 def expected_version(request: Any, obj: Versioned) -> int:
-    """The version a conditional write of `obj` must find: the client's, or the
-    one just read when the client sent ``If-Match: *``."""
-    claimed = parse_if_match(request, obj)
-    return obj.version if claimed is None else claimed
+    """The version a conditional write of `obj` must find: the one the client
+    names in ``If-Match``. The service compares it under the row lock."""
+    return parse_if_match(request, obj)
+
+
+def lock_at_expected_version(request: Any, model: type[M], pk: Any) -> M:
+    """Lock the row `pk` of `model` in the caller's transaction and check
+    ``If-Match`` against it.
+
+    For writes whose service does not take an expected version (it locks the
+    task itself): the caller opens the transaction, this locks the row first,
+    so the check and the service's write see the same version and a second
+    writer holding the same tag waits, then fails here.
+    """
+    obj = model.objects.select_for_update().get(pk=pk)
+    if parse_if_match(request, obj) != obj.version:
+        raise PreconditionFailed()
+    return obj
 
 
 def _tag_prefix(obj: Versioned) -> str:
@@ -87,9 +117,13 @@ def _tag_prefix(obj: Versioned) -> str:
 
 
 class ETagMixin:
-    """Puts the ETag of the one object a response shows on GET/HEAD/POST/PUT/PATCH.
+    """Puts the ETag of the one object a response shows, or of the task it
+    belongs to, on every successful response of the view.
 
-    Reads are covered by ``get_object()``. A write view must set
+    Reads are covered by ``get_object()``; rows that have no version of their
+    own (owners, indicators, extension requests) name their task in
+    ``etag_source``, since writes under them are conditioned on the task's
+    version, so a client sends back what it read. A write view must set
     ``self.etag_object`` to what the service returned: the object it read
     before the write has the old version, and an ETag from it would make the
     client's next write fail, so without that assignment a write gets no ETag
@@ -99,7 +133,7 @@ class ETagMixin:
     etag_object: Versioned | None = None
     _etag_read_object: Versioned | None = None
 
-    ETAG_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH"})
+    ETAG_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"})
     SAFE_METHODS = frozenset({"GET", "HEAD"})
 
     def get_object(self) -> Any:
@@ -118,8 +152,13 @@ class ETagMixin:
         obj = self.etag_object
         if obj is None and method in self.SAFE_METHODS:
             obj = self._etag_read_object
+            obj = self.etag_source(obj) if obj is not None else None
         if obj is not None and getattr(obj, "version", None) is not None:
             with_etag(response, obj)
+
+    def etag_source(self, obj: Any) -> Versioned | None:
+        """The versioned object whose ETag a read of `obj` carries."""
+        return obj
 
     def finalize_response(self, request: Any, response: Any, *args, **kwargs) -> Any:
         finalize = super().finalize_response  # type: ignore[misc]

@@ -1,5 +1,102 @@
-"""Declare the problem+json error responses on every operation of the schema,
-so clients (and schemathesis) know every status the API may answer with."""
+"""What the schema says beyond the serializers: the problem+json error
+responses of every operation, so clients (and schemathesis) know every status
+the API may answer with, and the headers of the write contract: ``If-Match``
+and ``ETag`` (optimistic concurrency), ``Idempotency-Key`` (safe retries) and
+``X-Change-Reason`` (the why of the audit trail)."""
+
+from drf_spectacular.utils import OpenApiParameter
+
+from config.api.idempotency import IDEMPOTENCY_HEADER, REPLAYED_HEADER
+
+_TAG = '"<app.model>-<id>-v<version>"'
+_WHOSE = {
+    "task": (
+        "the task this belongs to: any read of the task, or of an owner, "
+        "indicator or extension request under it, answers with it"
+    ),
+    "milestone": "the milestone, from its read",
+}
+
+
+def if_match(on: str) -> OpenApiParameter:
+    """``If-Match`` for a write conditioned on the version of `on`."""
+    return OpenApiParameter(
+        "If-Match",
+        str,
+        OpenApiParameter.HEADER,
+        required=True,
+        description=(
+            f"The ETag ({_TAG}) of {_WHOSE[on]}, exactly as you read it. "
+            "Compared strongly with the current version under a row lock: "
+            "missing or `*` → 428; a stale, weak (W/…) or another object's "
+            "tag → 412 and nothing changes."
+        ),
+    )
+
+
+def etag(on: str, codes=(200,)) -> OpenApiParameter:
+    """The ``ETag`` response header: the version of `on` after the request."""
+    return OpenApiParameter(
+        "ETag",
+        str,
+        OpenApiParameter.HEADER,
+        required=True,
+        response=list(codes),
+        description=(
+            f"The current version of {'the task' if on == 'task' else on} "
+            f"({_TAG}): send it in If-Match with the next write under it."
+        ),
+    )
+
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    IDEMPOTENCY_HEADER,
+    {"type": "string", "minLength": 1, "maxLength": 200, "pattern": "^[ -~]+$"},
+    OpenApiParameter.HEADER,
+    description=(
+        "A new key (1 to 200 printable ASCII characters, e.g. a UUID) for each "
+        "new request. A retry with the same key and the same request gets the "
+        "first answer again, with `Idempotent-Replayed: true`, and creates "
+        "nothing; the same key with another request → 422."
+    ),
+)
+
+
+def replayed(codes) -> OpenApiParameter:
+    return OpenApiParameter(
+        REPLAYED_HEADER,
+        {"type": "string", "enum": ["true"]},
+        OpenApiParameter.HEADER,
+        response=list(codes),
+        description="Present when this is the stored answer to an earlier request.",
+    )
+
+
+def conditional(on: str, codes=(200,)) -> list[OpenApiParameter]:
+    """Parameters of a write conditioned on `on`'s version that creates
+    nothing: answers with `on`'s new ETag."""
+    return [if_match(on), etag(on, codes)]
+
+
+def creating(on: str | None, codes=(201,)) -> list[OpenApiParameter]:
+    """Parameters of a POST that creates something, conditioned on `on`'s
+    version (None: on nothing, e.g. a report request)."""
+    headers = [IDEMPOTENCY_KEY, replayed(codes)]
+    if on is not None:
+        headers += conditional(on, codes)
+    return headers
+
+
+CHANGE_REASON = {
+    "in": "header",
+    "name": "X-Change-Reason",
+    "required": False,
+    "schema": {"type": "string"},
+    "description": (
+        "Why the change is made, kept with it in the audit history (up to 500 "
+        "characters; longer is cut)."
+    ),
+}
 
 PROBLEM_SCHEMA = {
     "type": "object",
@@ -30,15 +127,41 @@ COMMON = {
     "415": "Unsupported media type.",
     "429": "Too many requests.",
 }
-WRITES = {
-    "409": "Not allowed in the current state, or a conflicting write.",
-    "412": "The If-Match version is stale.",
-    "422": "Idempotency-Key reused for a different request.",
-    "428": "If-Match is required.",
+WRITES = {"409": "Not allowed in the current state, or a conflicting write."}
+CONDITIONAL = {
+    "412": "The If-Match tag is stale, weak or another object's; nothing changed.",
+    "428": "If-Match is missing or `*`: send the ETag you read.",
 }
+IDEMPOTENT = {"422": "Idempotency-Key reused for a different request."}
+
+
+def _headers(operation) -> set[str]:
+    return {
+        p.get("name", "").lower()
+        for p in operation.get("parameters", [])
+        if p.get("in") == "header"
+    }
+
+
+def _closed_request_bodies(result) -> None:
+    """Every input serializer is strict (an unknown field is a 400, so that a
+    misspelt field is never silently dropped): say so, or a client reading the
+    schema may send extra fields and be refused for it."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            if not isinstance(operation, dict):
+                continue
+            content = (operation.get("requestBody") or {}).get("content", {})
+            for media in content.values():
+                ref = media.get("schema", {}).get("$ref", "")
+                component = schemas.get(ref.rsplit("/", 1)[-1])
+                if component is not None and component.get("type") == "object":
+                    component["additionalProperties"] = False
 
 
 def add_problem_responses(result, generator, request, public):
+    _closed_request_bodies(result)
     result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = (
         PROBLEM_SCHEMA
     )
@@ -50,6 +173,12 @@ def add_problem_responses(result, generator, request, public):
             codes = dict(COMMON)
             if method in {"post", "put", "patch", "delete"}:
                 codes.update(WRITES)
+                operation.setdefault("parameters", []).append(dict(CHANGE_REASON))
+            headers = _headers(operation)
+            if "if-match" in headers:
+                codes.update(CONDITIONAL)
+            if IDEMPOTENCY_HEADER.lower() in headers:
+                codes.update(IDEMPOTENT)
             for code, description in codes.items():
                 operation["responses"].setdefault(
                     code,

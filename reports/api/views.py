@@ -7,6 +7,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from accounts.models import Party
+from config.api.idempotency import idempotent
+from config.api.schema import creating
 from config.exceptions import NotFound
 from tracker.models import WorkStream
 from tracker.selectors import get_visible, initiative_list_for_user
@@ -53,7 +55,9 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
     @extend_schema(
         request=ReportRequestInput,
         responses={200: ReportSerializer, 202: ReportSerializer},
+        parameters=creating(None, (200, 202)),
     )
+    @idempotent
     def create(self, request):
         data = _valid(ReportRequestInput, request)
         initiative = _initiative(request.user, data.pop("initiative"))
@@ -127,8 +131,11 @@ class ReportSubscriptionViewSet(
         ).order_by("initiative", "kind", "scope")
 
     @extend_schema(
-        request=ReportSubscriptionInput, responses=ReportSubscriptionSerializer
+        request=ReportSubscriptionInput,
+        responses={201: ReportSubscriptionSerializer},
+        parameters=creating(None, (201,)),
     )
+    @idempotent
     def create(self, request):
         data = _valid(ReportSubscriptionInput, request)
         initiative = _initiative(request.user, data.pop("initiative"))

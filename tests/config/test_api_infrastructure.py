@@ -446,12 +446,25 @@ def test_write_with_the_current_etag_passes_and_returns_the_new_one(api, things)
 
 
 @URLS
-@pytest.mark.parametrize(
-    "header", ['W/"tracker.task-7-v1"', "*", ' "tracker.task-7-v1" ']
-)
-def test_weak_and_star_are_accepted(api, things, header):
-    assert api.patch("/things/7/", {}, HTTP_IF_MATCH=header).status_code == 200
+def test_surrounding_space_is_ignored(api, things):
+    response = api.patch("/things/7/", {}, HTTP_IF_MATCH=' "tracker.task-7-v1" ')
+    assert response.status_code == 200
     assert things[7] == 2
+
+
+@URLS
+def test_star_names_no_version_428(api, things):
+    problem(
+        api.patch("/things/7/", {}, HTTP_IF_MATCH="*"), 428, "precondition_required"
+    )
+    assert things[7] == 1
+
+
+@URLS
+def test_a_weak_tag_never_matches_412(api, things):
+    response = api.patch("/things/7/", {}, HTTP_IF_MATCH='W/"tracker.task-7-v1"')
+    problem(response, 412, "precondition_failed")
+    assert things[7] == 1
 
 
 @URLS
@@ -480,13 +493,16 @@ def _drf_request(**headers):
 
 def test_parse_if_match_reads_lists():
     task = Task(pk=7, version=3)
-    header = '"tracker.task-7-v2", W/"tracker.task-7-v3", "tracker.task-9-v3"'
+    header = '"tracker.task-7-v2", "tracker.task-7-v3", "tracker.task-9-v3"'
     assert parse_if_match(_drf_request(HTTP_IF_MATCH=header), task) == 3
     assert parse_if_match(_drf_request(HTTP_IF_MATCH='"tracker.task-7-v2"'), task) == 2
-    assert parse_if_match(_drf_request(HTTP_IF_MATCH="*"), task) is None
-    assert expected_version(_drf_request(HTTP_IF_MATCH="*"), task) == 3
+    # Strong comparison: the weak v3 is skipped, the strong v2 is what counts.
+    header = '"tracker.task-7-v2", W/"tracker.task-7-v3"'
+    assert expected_version(_drf_request(HTTP_IF_MATCH=header), task) == 2
     with pytest.raises(PreconditionRequired):
         parse_if_match(_drf_request(), task)
+    with pytest.raises(PreconditionRequired):
+        parse_if_match(_drf_request(HTTP_IF_MATCH="*"), task)
     with pytest.raises(PreconditionFailed):
         parse_if_match(_drf_request(HTTP_IF_MATCH='"tracker.task-17-v3"'), task)
 

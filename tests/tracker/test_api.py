@@ -211,15 +211,24 @@ def test_extension_request_and_decision(sc, office, joint):
         f"/api/v1/tasks/{joint.pk}/request-extension/",
         {"requested_due_date": "2026-06-30", "reason": "设备到货推迟"},
         format="json",
+        HTTP_IF_MATCH=etag(sc, f"/api/v1/tasks/{joint.pk}/"),
     )
     assert response.status_code == 201, response.content
     ext_id = response.json()["id"]
+    ext_url = f"/api/v1/extension-requests/{ext_id}/"
     refused = sc.post(
-        f"/api/v1/extension-requests/{ext_id}/decide/", {"approve": True}, format="json"
+        ext_url + "decide/",
+        {"approve": True},
+        format="json",
+        HTTP_IF_MATCH=etag(sc, ext_url),
     )
     assert refused.status_code == 403
-    decided = client_for(office).post(
-        f"/api/v1/extension-requests/{ext_id}/decide/", {"approve": True}, format="json"
+    office_client = client_for(office)
+    decided = office_client.post(
+        ext_url + "decide/",
+        {"approve": True},
+        format="json",
+        HTTP_IF_MATCH=etag(office_client, ext_url),
     )
     assert decided.status_code == 200
     detail = sc.get(f"/api/v1/tasks/{joint.pk}/").json()
@@ -271,10 +280,12 @@ def test_reading_with_evidence_is_downloadable_by_members_only(
     )
     upload = io.BytesIO(_png())
     upload.name = "现场照片.png"
+    readings_url = f"/api/v1/indicators/{indicator.pk}/readings/"
     response = sc.post(
-        f"/api/v1/indicators/{indicator.pk}/readings/",
+        readings_url,
         {"period": "2025-03-31", "value": "42", "note": "一季度", "evidence": upload},
         format="multipart",
+        HTTP_IF_MATCH=etag(sc, readings_url),
     )
     assert response.status_code == 201, response.content
     url = response.json()["evidence_url"]
@@ -286,9 +297,10 @@ def test_reading_with_evidence_is_downloadable_by_members_only(
     fake = io.BytesIO(b"<html><script>alert(1)</script></html>")
     fake.name = "report.pdf"
     refused = sc.post(
-        f"/api/v1/indicators/{indicator.pk}/readings/",
+        readings_url,
         {"period": "2025-06-30", "value": "50", "evidence": fake},
         format="multipart",
+        HTTP_IF_MATCH=etag(sc, readings_url),
     )
     assert refused.status_code == 400
     assert IndicatorReading.objects.filter(indicator=indicator).count() == 1

@@ -30,7 +30,15 @@ from drf_spectacular.generators import SchemaGenerator
 
 from accounts.models import Agency
 from config.api.concurrency import etag_for
-from tracker.models import IndicatorReading, Milestone, ProgressUpdate, Task
+from tracker.models import (
+    ExtensionRequest,
+    Indicator,
+    IndicatorReading,
+    Milestone,
+    ProgressUpdate,
+    Task,
+    TaskOwner,
+)
 
 from .api_world import (
     PREPARE,
@@ -137,7 +145,9 @@ class Op:
     cases: tuple[Case, ...] = ()
     expect: Expect | None = None  # members' outcome of a write
     body: Callable[[World, Case], dict] | None = None
-    if_match: type[Model] | None = None  # whose ETag a write sends
+    # Whose ETag a write sends: a model, or (model, "task") for rows without a
+    # version of their own, whose writes are conditioned on their task's.
+    if_match: type[Model] | tuple[type[Model], str] | None = None
     idempotent: bool = False
     listing: Listing | None = None
     special: str | None = None  # "me" or "attention"
@@ -351,6 +361,7 @@ MATRIX: dict[str, Op] = {
         cases=cases(("owner_sc", "owner_cq")),
         expect=owner_coordinator_or_office,
         body=const({"contact_name": "新联络人", "contact_phone": "028-86000000"}),
+        if_match=(TaskOwner, "task"),
     ),
     # milestones
     "GET /api/v1/milestones/": Op(
@@ -385,6 +396,7 @@ MATRIX: dict[str, Op] = {
         cases=cases(("ind_sc", "ind_cq", "ind_joint")),
         expect=owner_coordinator,
         body=const({"period": NEW_PERIOD, "value": "12.5", "note": "季度统计"}),
+        if_match=(Indicator, "task"),
         idempotent=True,
     ),
     "GET /api/v1/readings/": Op(
@@ -421,6 +433,7 @@ MATRIX: dict[str, Op] = {
         cases=cases(("ext_sc", "ext_cq")),
         expect=office_only,
         body=const({"approve": True, "note": "同意延期"}),
+        if_match=(ExtensionRequest, "task"),
     ),
     # reports: every member reads them; leadership and the office ask for them
     "GET /api/v1/reports/": Op(
@@ -533,7 +546,12 @@ def run_cell(w: World, operation: str, op: Op, role: str, case: Case | None):
         extra: dict[str, str] = {}
         if method in WRITE_METHODS:
             if op.if_match is not None:
-                current = op.if_match.objects.get(pk=w.pk(case.label))
+                model, via = (
+                    op.if_match if isinstance(op.if_match, tuple) else (op.if_match, "")
+                )
+                current = model.objects.get(pk=w.pk(case.label))
+                if via:
+                    current = getattr(current, via)
                 extra["HTTP_IF_MATCH"] = etag_for(current)
             if op.idempotent:
                 extra["HTTP_IDEMPOTENCY_KEY"] = str(uuid.uuid4())
@@ -687,6 +705,7 @@ def test_sichuan_coordinator_records_a_reading_on_a_sichuan_indicator(world):
         "post",
         f"/api/v1/indicators/{world.ind_sc.pk}/readings/",
         {"period": NEW_PERIOD, "value": "18.5"},
+        obj=world.ind_sc.task,
         idempotent=True,
     )
     assert response.status_code == 201, response.content
@@ -701,6 +720,7 @@ def test_office_decides_an_extension(world):
         "post",
         f"/api/v1/extension-requests/{world.ext_cq.pk}/decide/",
         {"approve": True},
+        obj=world.ext_cq.task,
     )
     assert response.status_code == 200, response.content
     extension, task = fresh(world.ext_cq), fresh(world.task_cq)
@@ -788,6 +808,7 @@ def test_coordinator_cannot_patch_the_other_partys_owner(world):
         "patch",
         f"/api/v1/owners/{world.owner_cq.pk}/",
         {"contact_name": "冒名联络人", "contact_phone": "110"},
+        obj=world.owner_cq.task,
     )
     assert_refused_unchanged(response, before, {403, 404})
 
@@ -810,6 +831,7 @@ def test_coordinator_cannot_mass_assign_own_owner(world, name):
         "patch",
         f"/api/v1/owners/{world.owner_sc.pk}/",
         OWNER_SMUGGLED[name](world),
+        obj=world.owner_sc.task,
     )
     expected = {400} if name.startswith("contact_user") else {400, 403}
     assert_refused_unchanged(response, before, expected)
@@ -825,6 +847,7 @@ def test_office_cannot_move_an_owner_to_another_party(world, name):
         "patch",
         f"/api/v1/owners/{world.owner_sc.pk}/",
         OWNER_SMUGGLED[name](world),
+        obj=world.owner_sc.task,
     )
     assert_refused_unchanged(response, before, {400})
 
@@ -835,6 +858,7 @@ def test_office_may_reassign_an_owner_within_its_party(world):
         "patch",
         f"/api/v1/owners/{world.owner_sc.pk}/",
         {"agency": world.agency_sc2.pk, "contact_user": world.users["sc_coord"].pk},
+        obj=world.owner_sc.task,
     )
     assert response.status_code == 200, response.content
     assert fresh(world.owner_sc).agency == world.agency_sc2
@@ -912,6 +936,7 @@ def test_reading_for_another_party_is_refused(world, indicator, party):
         "post",
         f"/api/v1/indicators/{getattr(world, indicator).pk}/readings/",
         {"period": NEW_PERIOD, "value": "99", "party": getattr(world, party).pk},
+        obj=getattr(world, indicator).task,
         idempotent=True,
     )
     assert_refused_unchanged(response, before, {400, 403})

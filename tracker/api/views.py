@@ -2,9 +2,10 @@
 input, reads through a selector (404 for what the caller may not see), makes
 one service call and serialises the result."""
 
+from django.db import transaction
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -13,12 +14,18 @@ from rest_framework.views import APIView
 from accounts import selectors as account_selectors
 from accounts.models import Agency, Party, User
 from accounts.serializers import MeSerializer
-from config.api.concurrency import ETagMixin, expected_version
+from config.api.concurrency import (
+    ETagMixin,
+    expected_version,
+    lock_at_expected_version,
+)
 from config.api.idempotency import idempotent
+from config.api.schema import conditional, creating, etag
 from config.api.uploads import KINDS, evidence_response
 from config.exceptions import NotFound
 
 from .. import selectors, services
+from ..models import Task
 from . import filters, inputs
 from .serializers import (
     AgencySerializer,
@@ -112,6 +119,7 @@ class WorkStreamViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.work_streams_of(visible)
 
 
+@extend_schema_view(retrieve=extend_schema(parameters=[etag("task")]))
 class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = filters.TaskFilter
     search_fields = ["title", "code", "description"]
@@ -148,7 +156,11 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
         self.etag_object = task
         return Response(TaskDetailSerializer(task).data, status=status_code)
 
-    @extend_schema(request=inputs.TaskPatchInput, responses=TaskDetailSerializer)
+    @extend_schema(
+        request=inputs.TaskPatchInput,
+        responses=TaskDetailSerializer,
+        parameters=conditional("task"),
+    )
     def partial_update(self, request, pk=None):
         task = self.get_object()
         data = _valid(inputs.TaskPatchInput, request)
@@ -172,75 +184,132 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
         )
         return self._respond(task.pk)
 
-    @extend_schema(request=inputs.StartInput, responses=TaskDetailSerializer)
+    @extend_schema(
+        request=inputs.StartInput,
+        responses=TaskDetailSerializer,
+        parameters=creating("task", (200,)),
+    )
     @action(detail=True, methods=["post"])
+    @idempotent
     def start(self, request, pk=None):
         return self._transition(request, services.task_start, inputs.StartInput)
 
-    @extend_schema(request=inputs.ClaimInput, responses=TaskDetailSerializer)
+    @extend_schema(
+        request=inputs.ClaimInput,
+        responses=TaskDetailSerializer,
+        parameters=creating("task", (200,)),
+    )
     @action(detail=True, methods=["post"], url_path="claim-completion")
+    @idempotent
     def claim_completion(self, request, pk=None):
         return self._transition(
             request, services.task_claim_completion, inputs.ClaimInput
         )
 
-    @extend_schema(request=inputs.ConfirmInput, responses=TaskDetailSerializer)
+    @extend_schema(
+        request=inputs.ConfirmInput,
+        responses=TaskDetailSerializer,
+        parameters=creating("task", (200,)),
+    )
     @action(detail=True, methods=["post"], url_path="confirm-completion")
+    @idempotent
     def confirm_completion(self, request, pk=None):
         return self._transition(
             request, services.task_confirm_completion, inputs.ConfirmInput
         )
 
-    @extend_schema(request=inputs.RejectInput, responses=TaskDetailSerializer)
+    @extend_schema(
+        request=inputs.RejectInput,
+        responses=TaskDetailSerializer,
+        parameters=creating("task", (200,)),
+    )
     @action(detail=True, methods=["post"], url_path="reject-completion")
+    @idempotent
     def reject_completion(self, request, pk=None):
         return self._transition(
             request, services.task_reject_completion, inputs.RejectInput
         )
 
-    @extend_schema(request=inputs.ReasonInput, responses=TaskDetailSerializer)
+    @extend_schema(
+        request=inputs.ReasonInput,
+        responses=TaskDetailSerializer,
+        parameters=creating("task", (200,)),
+    )
     @action(detail=True, methods=["post"])
+    @idempotent
     def suspend(self, request, pk=None):
         return self._transition(request, services.task_suspend, inputs.ReasonInput)
 
-    @extend_schema(request=inputs.ResumeInput, responses=TaskDetailSerializer)
+    @extend_schema(
+        request=inputs.ResumeInput,
+        responses=TaskDetailSerializer,
+        parameters=creating("task", (200,)),
+    )
     @action(detail=True, methods=["post"])
+    @idempotent
     def resume(self, request, pk=None):
         return self._transition(request, services.task_resume, inputs.ResumeInput)
 
-    @extend_schema(request=inputs.ReasonInput, responses=TaskDetailSerializer)
+    @extend_schema(
+        request=inputs.ReasonInput,
+        responses=TaskDetailSerializer,
+        parameters=creating("task", (200,)),
+    )
     @action(detail=True, methods=["post"])
+    @idempotent
     def cancel(self, request, pk=None):
         return self._transition(request, services.task_cancel, inputs.ReasonInput)
 
-    @extend_schema(request=inputs.ReasonInput, responses=TaskDetailSerializer)
+    @extend_schema(
+        request=inputs.ReasonInput,
+        responses=TaskDetailSerializer,
+        parameters=creating("task", (200,)),
+    )
     @action(detail=True, methods=["post"])
+    @idempotent
     def reopen(self, request, pk=None):
         return self._transition(request, services.task_reopen, inputs.ReasonInput)
 
     @extend_schema(
         request=inputs.ExtensionInput,
         responses={201: ExtensionRequestSerializer},
+        parameters=creating("task", (201,)),
     )
     @action(detail=True, methods=["post"], url_path="request-extension")
+    @idempotent
     def request_extension(self, request, pk=None):
         task = self.get_object()
         data = _valid(inputs.ExtensionInput, request)
         extension = services.task_request_extension(
-            task=task, actor=request.user, **data
+            task=task,
+            actor=request.user,
+            expected_version=expected_version(request, task),
+            **data,
+        )
+        self.etag_object = selectors.task_visible_for_user(
+            user=request.user, pk=task.pk
         )
         return Response(
             ExtensionRequestSerializer(extension).data, status=status.HTTP_201_CREATED
         )
 
-    @extend_schema(request=inputs.LightOverrideInput, responses=TaskDetailSerializer)
+    @extend_schema(
+        request=inputs.LightOverrideInput,
+        responses=TaskDetailSerializer,
+        parameters=creating("task", (200,)),
+    )
     @action(detail=True, methods=["post"], url_path="light-override")
+    @idempotent
     def light_override(self, request, pk=None):
         return self._transition(
             request, services.light_override_set, inputs.LightOverrideInput
         )
 
-    @extend_schema(request=None, responses={200: TaskDetailSerializer})
+    @extend_schema(
+        request=None,
+        responses={200: TaskDetailSerializer},
+        parameters=conditional("task"),
+    )
     @light_override.mapping.delete
     def clear_light_override(self, request, pk=None):
         task = self.get_object()
@@ -252,12 +321,16 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
         return self._respond(task.pk)
 
     @extend_schema(
-        methods=["get"], responses=ProgressUpdateSerializer(many=True), request=None
+        methods=["get"],
+        responses=ProgressUpdateSerializer(many=True),
+        request=None,
+        parameters=[etag("task")],
     )
     @extend_schema(
         methods=["post"],
         request=inputs.ProgressUpdateInput,
         responses={201: ProgressUpdateSerializer},
+        parameters=creating("task", (201,)),
     )
     @action(
         detail=True,
@@ -291,6 +364,7 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
         )
 
 
+@extend_schema_view(retrieve=extend_schema(parameters=[etag("milestone")]))
 class MilestoneViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     serializer_class = MilestoneSerializer
     filterset_class = filters.MilestoneFilter
@@ -307,7 +381,11 @@ class MilestoneViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
         self._etag_read_object = milestone
         return milestone
 
-    @extend_schema(request=inputs.MilestonePatchInput, responses=MilestoneSerializer)
+    @extend_schema(
+        request=inputs.MilestonePatchInput,
+        responses=MilestoneSerializer,
+        parameters=conditional("milestone"),
+    )
     def partial_update(self, request, pk=None):
         milestone = self.get_object()
         data = _valid(inputs.MilestonePatchInput, request)
@@ -321,21 +399,35 @@ class MilestoneViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
         return Response(MilestoneSerializer(updated).data)
 
 
-class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
+def _task_of(obj):
+    return obj.task
+
+
+@extend_schema_view(retrieve=extend_schema(parameters=[etag("task")]))
+class IndicatorViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
+    """An indicator has no version of its own: a reading moves its task's, so
+    a read of the indicator carries the task's ETag for the next reading."""
+
     serializer_class = IndicatorSerializer
     filterset_class = filters.IndicatorFilter
     search_fields = ["name"]
+    etag_source = staticmethod(_task_of)
 
     def get_queryset(self):
         return selectors.indicator_list_for_user(user=self.request.user)
 
     def get_object(self):
-        return selectors.indicator_get_for_user(
+        indicator = selectors.indicator_get_for_user(
             user=self.request.user, pk=self.kwargs["pk"]
         )
+        self._etag_read_object = indicator
+        return indicator
 
     @extend_schema(
-        methods=["get"], responses=ReadingSerializer(many=True), request=None
+        methods=["get"],
+        responses=ReadingSerializer(many=True),
+        request=None,
+        parameters=[etag("task")],
     )
     @extend_schema(
         methods=["post"],
@@ -344,6 +436,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
             "application/json": inputs.ReadingInput,
         },
         responses={201: ReadingSerializer},
+        parameters=creating("task", (201,)),
     )
     @action(detail=True, methods=["get", "post"], filter_backends=[])
     def readings(self, request, pk=None):
@@ -359,8 +452,13 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet):
     @idempotent
     def _record(self, request, indicator):
         data = _valid(inputs.ReadingInput, request)
-        reading = services.indicator_reading_record(
-            indicator=indicator, actor=request.user, **data
+        with transaction.atomic():
+            lock_at_expected_version(request, Task, indicator.task_id)
+            reading = services.indicator_reading_record(
+                indicator=indicator, actor=request.user, **data
+            )
+        self.etag_object = selectors.task_visible_for_user(
+            user=request.user, pk=indicator.task_id
         )
         return Response(ReadingSerializer(reading).data, status=status.HTTP_201_CREATED)
 
@@ -400,47 +498,85 @@ class ProgressUpdateViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.progress_update_list_for_user(user=self.request.user)
 
 
-class ExtensionRequestViewSet(viewsets.ReadOnlyModelViewSet):
+@extend_schema_view(retrieve=extend_schema(parameters=[etag("task")]))
+class ExtensionRequestViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
+    """A decision moves the task's due date, so it is conditioned on the task's
+    version, and a read of the request carries the task's ETag."""
+
     serializer_class = ExtensionRequestSerializer
     filterset_class = filters.ExtensionRequestFilter
+    etag_source = staticmethod(_task_of)
 
     def get_queryset(self):
         return selectors.extension_request_list_for_user(user=self.request.user)
 
     def get_object(self):
-        return selectors.extension_request_get_for_user(
+        extension = selectors.extension_request_get_for_user(
             user=self.request.user, pk=self.kwargs["pk"]
         )
+        self._etag_read_object = extension
+        return extension
 
     @extend_schema(
-        request=inputs.ExtensionDecisionInput, responses=ExtensionRequestSerializer
+        request=inputs.ExtensionDecisionInput,
+        responses=ExtensionRequestSerializer,
+        parameters=creating("task", (200,)),
     )
     @action(detail=True, methods=["post"])
+    @idempotent
     def decide(self, request, pk=None):
         extension = self.get_object()
         data = _valid(inputs.ExtensionDecisionInput, request)
-        decided = services.extension_request_decide(
-            request=extension, actor=request.user, **data
+        with transaction.atomic():
+            # The service's order (the request, then its task), so that this
+            # and a decision from the pages cannot deadlock.
+            type(extension).objects.select_for_update().get(pk=extension.pk)
+            lock_at_expected_version(request, Task, extension.task_id)
+            decided = services.extension_request_decide(
+                request=extension, actor=request.user, **data
+            )
+        self.etag_object = selectors.task_visible_for_user(
+            user=request.user, pk=extension.task_id
         )
         return Response(ExtensionRequestSerializer(decided).data)
 
 
-class OwnerViewSet(mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+@extend_schema_view(retrieve=extend_schema(parameters=[etag("task")]))
+class OwnerViewSet(ETagMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """An owner row has no version of its own: a change moves its task's, so
+    writes are conditioned on the task's version and reads carry its ETag."""
+
     serializer_class = OwnerSerializer
+    etag_source = staticmethod(_task_of)
 
     def get_object(self):
-        return selectors.owner_get_for_user(
+        owner = selectors.owner_get_for_user(
             user=self.request.user, pk=self.kwargs["pk"]
         )
+        self._etag_read_object = owner
+        return owner
 
     def get_queryset(self):  # only for the schema; objects come from get_object
         return selectors.owner_list_for_user(user=self.request.user)
 
-    @extend_schema(request=inputs.OwnerPatchInput, responses=OwnerSerializer)
+    @extend_schema(
+        request=inputs.OwnerPatchInput,
+        responses=OwnerSerializer,
+        parameters=conditional("task"),
+    )
     def partial_update(self, request, pk=None):
         owner = self.get_object()
         data = _valid(inputs.OwnerPatchInput, request)
-        updated = services.task_owner_update(owner=owner, actor=request.user, **data)
+        with transaction.atomic():
+            # The service's order (the owner row, then its task).
+            type(owner).objects.select_for_update().get(pk=owner.pk)
+            lock_at_expected_version(request, Task, owner.task_id)
+            updated = services.task_owner_update(
+                owner=owner, actor=request.user, **data
+            )
+        self.etag_object = selectors.task_visible_for_user(
+            user=request.user, pk=owner.task_id
+        )
         return Response(OwnerSerializer(updated).data)
 
 
