@@ -19,7 +19,6 @@ import datetime as dt
 import logging
 import time
 import traceback
-from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -35,6 +34,7 @@ from config.exceptions import InvalidInput, NotFound, PermissionDenied
 from tracker.models import Initiative, WorkStream
 
 from .choices import ReportFormat, ReportKind, ReportStatus, ScopeKind
+from .locks import REPORT_LOCK, advisory_lock
 from .models import STEPS, Report, ReportDelivery, ReportFile, ReportSubscription
 from .periods import last_complete_period, period_containing
 from .snapshot import take_snapshot
@@ -47,8 +47,7 @@ from .storage import (
 
 log = logging.getLogger(__name__)
 
-# The first key of the two-key advisory locks this app takes ("RE").
-LOCK_CLASS = 0x5245
+LOCK_CLASS = REPORT_LOCK
 MAX_ON_DEMAND_DAYS = 366
 FORMATS = (ReportFormat.HTML, ReportFormat.PDF, ReportFormat.XLSX)
 
@@ -207,22 +206,6 @@ def report_enqueue(*, report_id: int) -> bool:
 # --- generating --------------------------------------------------------------------
 
 
-@contextmanager
-def _report_lock(report_id: int):
-    """Hold the report's advisory lock for the block; yield whether we got it."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCK_CLASS, report_id])
-        acquired = cursor.fetchone()[0]
-    try:
-        yield acquired
-    finally:
-        if acquired:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT pg_advisory_unlock(%s, %s)", [LOCK_CLASS, report_id]
-                )
-
-
 def _claim(report_id: int) -> Report | None:
     with transaction.atomic():
         report = (
@@ -300,7 +283,7 @@ def report_generate(*, report_id: int) -> Report | None:
     finished. Returns None when there is nothing to do (finished already, or
     another worker holds it); raises ReportAttemptFailed when the attempt
     failed and should be retried."""
-    with _report_lock(report_id) as acquired:
+    with advisory_lock(LOCK_CLASS, report_id) as acquired:
         if not acquired:
             return None
         report = _claim(report_id)
@@ -354,6 +337,9 @@ def report_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
             WHERE r.status = %s AND NOT EXISTS (
                 SELECT 1 FROM pg_locks l
                 WHERE l.locktype = 'advisory' AND l.granted
+                  AND l.database = (
+                      SELECT oid FROM pg_database WHERE datname = current_database()
+                  )
                   AND l.classid = %s AND l.objid = r.id AND l.objsubid = 2
             )
             RETURNING r.id

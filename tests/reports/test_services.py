@@ -275,6 +275,56 @@ def test_the_sweeper_requeues_orphans_and_stale_requests(initiative, monkeypatch
     assert statuses[orphan.pk] == "queued" and statuses[alive.pk] == "running"
 
 
+@pytest.mark.django_db
+def test_the_same_lock_in_another_database_does_not_hide_an_orphan(
+    initiative, monkeypatch
+):
+    """Advisory locks are server-wide; pg_locks lists every database's. A lock
+    on the same key in a neighbour database is not our worker."""
+    import uuid
+
+    import psycopg
+    from psycopg import sql
+
+    from reports import tasks
+
+    sent = []
+    monkeypatch.setattr(
+        tasks.generate_report, "apply_async", lambda args, **kw: sent.append(args[0])
+    )
+    orphan, _ = _weekly(initiative)
+    Report.objects.filter(pk=orphan.pk).update(status="running")
+    cfg = connections["default"].settings_dict
+    params = {
+        "host": cfg["HOST"] or None,
+        "port": cfg["PORT"] or None,
+        "user": cfg["USER"] or None,
+        "password": cfg["PASSWORD"] or None,
+        "autocommit": True,
+    }
+    params = {k: v for k, v in params.items() if v is not None}
+    neighbour = f"{cfg['NAME']}_neighbour_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(dbname="postgres", **params) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(neighbour)))
+    try:
+        with psycopg.connect(dbname=neighbour, **params) as other:
+            other.execute(
+                "SELECT pg_advisory_lock(%s, %s)", [services.LOCK_CLASS, orphan.pk]
+            )
+            found = services.report_sweep()
+    finally:
+        with psycopg.connect(dbname="postgres", **params) as admin:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                    sql.Identifier(neighbour)
+                )
+            )
+    assert found == {"orphaned": 1, "stale": 0}
+    assert sent == [orphan.pk]
+    orphan.refresh_from_db()
+    assert orphan.status == ReportStatus.QUEUED
+
+
 # --- delivering --------------------------------------------------------------------
 
 
