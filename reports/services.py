@@ -81,7 +81,14 @@ def _period(kind: str, start, end, today: dt.date) -> tuple[dt.date, dt.date]:
     elif start is None and end is None:
         start, end = last_complete_period(kind, today)
     else:
-        start, end = period_containing(kind, start or end)
+        day = start or end
+        if day > today:
+            # Refused before any arithmetic: the week of 9999-12-31 ends
+            # beyond the last day a date can hold.
+            raise InvalidInput(
+                field_errors={"period_start": [_("The period has not started yet.")]}
+            )
+        start, end = period_containing(kind, day)
     if start > today:
         raise InvalidInput(
             field_errors={"period_start": [_("The period has not started yet.")]}

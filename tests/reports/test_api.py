@@ -90,6 +90,47 @@ def test_english_errors_on_request(initiative, sc_leader):
     assert "before it starts" in " ".join(response.json()["errors"]["period_end"])
 
 
+@pytest.mark.parametrize(
+    ("kind", "day"),
+    [
+        ("weekly", "9999-12-31"),
+        ("weekly", "9999-12-27"),
+        ("monthly", "9999-12-31"),
+        ("monthly", "9999-12-01"),
+        ("quarterly", "9999-12-31"),
+        ("quarterly", "9999-10-01"),
+        ("on_demand", "9999-12-31"),
+    ],
+)
+@pytest.mark.parametrize("field", ["period_start", "period_end"])
+def test_a_period_at_the_end_of_the_calendar_is_a_field_error(
+    initiative, sc_leader, kind, day, field
+):
+    body = {"initiative": initiative.pk, "kind": kind, field: day}
+    if kind == "on_demand":
+        body = {**body, "period_start": "9999-12-25", "period_end": "9999-12-31"}
+    for language, words in (("zh-hans", "尚未开始"), ("en", "not started yet")):
+        response = client_for(sc_leader, language).post(
+            "/api/v1/reports/", body, format="json"
+        )
+        assert response.status_code == 400, response.content
+        problem = response.json()
+        assert response["Content-Type"].startswith("application/problem+json")
+        assert words in " ".join(problem["errors"]["period_start"]), problem
+    assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_the_list_filters_take_any_calendar_day(initiative, sc_leader, day):
+    client = client_for(sc_leader)
+    for name in ("period_from", "period_to"):
+        response = client.get("/api/v1/reports/", {name: day})
+        assert response.status_code == 200, response.content
+    bad = client.get("/api/v1/reports/", {"period_from": "10000-01-01"})
+    assert bad.status_code == 400
+    assert "period_from" in bad.json()["errors"]
+
+
 def test_list_filters_and_scopes(initiative, sc_leader, cq_coord):
     today = timezone.localdate()
     services.report_request(

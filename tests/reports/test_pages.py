@@ -255,6 +255,33 @@ def test_invalid_input_is_explained_in_chinese_by_default(
     assert not Report.objects.exists()
 
 
+@pytest.mark.parametrize("kind", ["weekly", "monthly", "quarterly"])
+def test_a_day_at_the_end_of_the_calendar_is_refused_on_the_form(
+    client, initiative, sc_leader, kind
+):
+    client.force_login(sc_leader)
+    data = _on_demand(
+        initiative, kind=kind, period_start="9999-12-31", period_end="9999-12-31"
+    )
+
+    response = client.post(GENERATE, data, **EN)
+    assert response.status_code == 200
+    body = _body(response)
+    assert "The period has not started yet." in body
+    assert 'aria-invalid="true"' in body
+    chinese = client.post(GENERATE, data)
+    assert "尚未开始" in _body(chinese)
+    assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_the_library_filter_takes_any_calendar_day(client, initiative, cq_coord, day):
+    _done(_report(initiative))
+    client.force_login(cq_coord)
+    response = client.get(LIBRARY, {"period_from": day, "period_to": day})
+    assert response.status_code == 200
+
+
 def test_generate_needs_the_csrf_token(initiative, sc_leader):
     from django.test import Client
 
