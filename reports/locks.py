@@ -25,6 +25,14 @@ def advisory_lock(classid: int, objid: int):
     try:
         yield acquired
     finally:
-        if acquired:
+        if acquired and not database_lost():
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [classid, objid])
+        # A lost session took its locks with it; unlocking would only raise
+        # again and hide why the block ended.
+
+
+def database_lost() -> bool:
+    """Whether this process's database session is gone (the server stopped or
+    restarted under it, or never answered)."""
+    return connection.connection is None or not connection.is_usable()

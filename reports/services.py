@@ -22,7 +22,7 @@ import traceback
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -34,7 +34,7 @@ from config.exceptions import InvalidInput, NotFound, PermissionDenied
 from tracker.models import Initiative, WorkStream
 
 from .choices import ReportFormat, ReportKind, ReportStatus, ScopeKind
-from .locks import REPORT_LOCK, advisory_lock
+from .locks import REPORT_LOCK, advisory_lock, database_lost
 from .models import STEPS, Report, ReportDelivery, ReportFile, ReportSubscription
 from .periods import last_complete_period, period_containing
 from .snapshot import take_snapshot
@@ -54,6 +54,11 @@ FORMATS = (ReportFormat.HTML, ReportFormat.PDF, ReportFormat.XLSX)
 
 class ReportAttemptFailed(Exception):
     """An attempt failed and may be retried (the row says so)."""
+
+
+class ReportInterrupted(Exception):
+    """The database went away during an attempt, so the row could not say so;
+    the caller tries again once the database is back."""
 
 
 # --- requesting --------------------------------------------------------------------
@@ -289,7 +294,17 @@ def report_generate(*, report_id: int) -> Report | None:
     """Generate a report, resuming after the last step a previous attempt
     finished. Returns None when there is nothing to do (finished already, or
     another worker holds it); raises ReportAttemptFailed when the attempt
-    failed and should be retried."""
+    failed and should be retried, ReportInterrupted when the database went
+    away (the row still says running, and its lock is gone with the session)."""
+    try:
+        return _generate(report_id)
+    except DatabaseError as exc:
+        if database_lost():
+            raise ReportInterrupted(str(exc)) from exc
+        raise
+
+
+def _generate(report_id: int) -> Report | None:
     with advisory_lock(LOCK_CLASS, report_id) as acquired:
         if not acquired:
             return None
@@ -307,6 +322,8 @@ def report_generate(*, report_id: int) -> Report | None:
                 _advance(report, number)
             _finish(report)
         except Exception as exc:
+            if isinstance(exc, DatabaseError) and database_lost():
+                raise  # not the report's fault, and nowhere to record it
             log.exception("report %s failed (attempt %s)", report_id, report.attempts)
             if _fail(report, exc):
                 raise ReportAttemptFailed(str(exc)) from exc

@@ -1,10 +1,17 @@
 """Celery tasks: thin wrappers over the services, safe to run twice."""
 
+import logging
+
 from celery import shared_task
 
 from . import services
 
+log = logging.getLogger(__name__)
+
 RETRY_BACKOFF_SECONDS = (10, 30, 90, 270, 600)
+# After the database went away: soon, then less often. Past the last try the
+# sweeper finds the report (running, its lock gone) when the database is back.
+DATABASE_BACK_SECONDS = (2, 5, 10, 20, 30, 60, 60, 60, 120, 120, 300, 300, 600)
 
 
 @shared_task(
@@ -22,6 +29,14 @@ def generate_report(self, report_id: int) -> str | None:
             min(self.request.retries, len(RETRY_BACKOFF_SECONDS) - 1)
         ]
         raise self.retry(exc=exc, countdown=countdown) from exc
+    except services.ReportInterrupted as exc:
+        log.warning("report %s interrupted: the database went away", report_id)
+        countdown = DATABASE_BACK_SECONDS[
+            min(self.request.retries, len(DATABASE_BACK_SECONDS) - 1)
+        ]
+        raise self.retry(
+            exc=exc, countdown=countdown, max_retries=len(DATABASE_BACK_SECONDS)
+        ) from exc
     return report.status if report is not None else None
 
 
