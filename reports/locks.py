@@ -14,6 +14,7 @@ from django.db import connection
 
 # The first keys of the two-key advisory locks this app takes.
 REPORT_LOCK = 0x5245  # "RE": generating a report
+RENDITION_LOCK = 0x524C  # "RL": rendering a report's files in another language
 
 
 @contextmanager

@@ -241,11 +241,12 @@ def _pause() -> None:
         time.sleep(settings.REPORTS_STEP_PAUSE_SECONDS)
 
 
-def _render_step(report: Report, fmt: str) -> None:
+def _render_step(report: Report, fmt: str, language: str | None = None) -> None:
     from .render import render
 
-    name = report_file_name(report, fmt)
-    existing = report.files.filter(format=fmt).first()
+    language = language or settings.LANGUAGE_CODE
+    name = report_file_name(report, fmt, language)
+    existing = report.files.filter(format=fmt, language=language).first()
     if (
         existing is not None
         and existing.file.name == name
@@ -253,11 +254,12 @@ def _render_step(report: Report, fmt: str) -> None:
     ):
         return  # done by an earlier attempt
     remove_leftovers(name)
-    data = render(fmt, report.snapshot, language=settings.LANGUAGE_CODE)
+    data = render(fmt, report.snapshot, language=language)
     size, digest = write_atomically(name, data)
     ReportFile.objects.update_or_create(
         report=report,
         format=fmt,
+        language=language,
         defaults={"file": name, "size": size, "sha256": digest},
     )
 
@@ -427,7 +429,9 @@ def report_deliver(*, report_id: int) -> int:
             user=subscription.user,
             defaults={"email": subscription.user.email},
         )
-    stored_pdf = report.files.filter(format=ReportFormat.PDF).first()
+    stored_pdf = report.files.filter(
+        format=ReportFormat.PDF, language=settings.LANGUAGE_CODE
+    ).first()
     pdf = None
     if stored_pdf is not None:
         with stored_pdf.file.open("rb") as f:
