@@ -77,7 +77,7 @@ class DateRangeFilter(admin.ListFilter):
         if start:
             since = dt.datetime.combine(start, dt.time.min, tzinfo=zone)
             queryset = queryset.filter(**{f"{self.field_name}__gte": since})
-        if end:
+        if end and end < dt.date.max:  # up to 9999-12-31 is no bound at all
             until = dt.datetime.combine(end + dt.timedelta(days=1), dt.time.min, zone)
             queryset = queryset.filter(**{f"{self.field_name}__lt": until})
         return queryset

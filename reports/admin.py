@@ -13,7 +13,7 @@ class ReportFileInline(admin.TabularInline):
     model = ReportFile
     extra = 0
     can_delete = False
-    readonly_fields = ["format", "file", "size", "sha256", "created_at"]
+    readonly_fields = ["format", "language", "file", "size", "sha256", "created_at"]
 
     def has_add_permission(self, request, obj=None):
         return False

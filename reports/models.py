@@ -155,7 +155,10 @@ class Report(models.Model):
 
 
 class ReportFile(models.Model):
-    """One rendered file of a report, written under a temporary name and renamed."""
+    """One rendered file of a report, written under a temporary name and renamed.
+
+    The files in the default language are made with the report; those in
+    another language by a ReportRendition, from the same frozen snapshot."""
 
     report = models.ForeignKey(
         Report,
@@ -164,6 +167,12 @@ class ReportFile(models.Model):
         related_name="files",
     )
     format = models.CharField(_("format"), max_length=8, choices=ReportFormat)
+    language = models.CharField(
+        _("language"),
+        max_length=16,
+        choices=settings.LANGUAGES,
+        default=settings.LANGUAGE_CODE,
+    )
     file = models.FileField(_("file"), upload_to="reports/", max_length=255)
     size = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
@@ -172,19 +181,77 @@ class ReportFile(models.Model):
     class Meta:
         verbose_name = _("report file")
         verbose_name_plural = _("report files")
-        ordering = ["report", "format"]
+        ordering = ["report", "language", "format"]
         constraints = [
             models.UniqueConstraint(
-                fields=["report", "format"],
-                name="reportfile_one_per_format",
+                fields=["report", "format", "language"],
+                name="reportfile_one_per_format_language",
                 violation_error_message=_(
-                    "The report already has a file of this format."
+                    "The report already has a file of this format in this language."
                 ),
             ),
         ]
 
     def __str__(self):
-        return f"{self.report} · {self.get_format_display()}"
+        return f"{self.report} · {self.get_format_display()} · {self.language}"
+
+
+class ReportRendition(models.Model):
+    """A finished report's files in another language, asked for by a download.
+
+    The worker renders them once from the frozen snapshot: one row per report
+    and language (a unique constraint), however many people ask at once."""
+
+    report = models.ForeignKey(
+        Report,
+        verbose_name=_("report"),
+        on_delete=models.CASCADE,
+        related_name="renditions",
+    )
+    language = models.CharField(
+        _("language"), max_length=16, choices=settings.LANGUAGES
+    )
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReportStatus, default=ReportStatus.QUEUED
+    )
+    step = models.PositiveSmallIntegerField(_("steps done"), default=0)
+    steps_total = models.PositiveSmallIntegerField(
+        _("steps in all"), default=len(ReportFormat)
+    )
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    queued_at = models.DateTimeField(_("last queued at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report translation")
+        verbose_name_plural = _("report translations")
+        ordering = ["report", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "language"],
+                name="reportrendition_one_per_language",
+                violation_error_message=_(
+                    "The report is already being made in this language."
+                ),
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "queued_at"],
+                condition=Q(status__in=["queued", "running"]),
+                name="rendition_unfinished",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.report} · {self.language}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ReportStatus.DONE, ReportStatus.FAILED)
 
 
 class ReportSubscription(models.Model):

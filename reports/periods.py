@@ -1,7 +1,13 @@
-"""Report periods: the last complete week, month or quarter before a day."""
+"""Report periods: the last complete week, month or quarter before a day.
+
+Python's dates end on 9999-12-31 and begin on 0001-01-01. Month and quarter ends
+are read from the calendar rather than reached by adding days (which overflows
+in the last months of year 9999); a week that would cross either end of the
+calendar has no period and raises PeriodOutOfRange."""
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 
 from .choices import ReportKind
@@ -9,27 +15,34 @@ from .choices import ReportKind
 ONE_DAY = dt.timedelta(days=1)
 
 
-def _month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
+class PeriodOutOfRange(ValueError):
+    """The period would begin before 0001-01-01 or end after 9999-12-31."""
 
 
-def _quarter_start(day: dt.date) -> dt.date:
-    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _shift(day: dt.date, days: int) -> dt.date:
+    try:
+        return day + dt.timedelta(days=days)
+    except OverflowError as exc:
+        raise PeriodOutOfRange(f"{day} {days:+d} days is outside the calendar") from exc
 
 
 def period_containing(kind: str, day: dt.date) -> tuple[dt.date, dt.date]:
     """The week (Monday–Sunday), month or quarter that contains `day`."""
     if kind == ReportKind.WEEKLY:
-        start = day - dt.timedelta(days=day.weekday())
-        return start, start + dt.timedelta(days=6)
+        start = _shift(day, -day.weekday())
+        return start, _shift(start, 6)
     if kind == ReportKind.MONTHLY:
-        start = _month_start(day)
-        following = _month_start(start + dt.timedelta(days=32))
-        return start, following - ONE_DAY
+        return day.replace(day=1), _month_end(day.year, day.month)
     if kind == ReportKind.QUARTERLY:
-        start = _quarter_start(day)
-        following = _quarter_start(start + dt.timedelta(days=95))
-        return start, following - ONE_DAY
+        first_month = 3 * ((day.month - 1) // 3) + 1
+        return (
+            dt.date(day.year, first_month, 1),
+            _month_end(day.year, first_month + 2),
+        )
     raise ValueError(f"{kind} reports have no calendar period")
 
 
@@ -37,7 +50,7 @@ def last_complete_period(kind: str, today: dt.date) -> tuple[dt.date, dt.date]:
     """The latest period of `kind` that ended before `today` (what Monday's
     weekly report and the 1st's monthly report cover)."""
     start, _ = period_containing(kind, today)
-    return period_containing(kind, start - ONE_DAY)
+    return period_containing(kind, _shift(start, -1))
 
 
 def recent_periods(

@@ -19,11 +19,10 @@ import datetime as dt
 import logging
 import time
 import traceback
-from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -35,6 +34,7 @@ from config.exceptions import InvalidInput, NotFound, PermissionDenied
 from tracker.models import Initiative, WorkStream
 
 from .choices import ReportFormat, ReportKind, ReportStatus, ScopeKind
+from .locks import REPORT_LOCK, advisory_lock, database_lost
 from .models import STEPS, Report, ReportDelivery, ReportFile, ReportSubscription
 from .periods import last_complete_period, period_containing
 from .snapshot import take_snapshot
@@ -47,14 +47,18 @@ from .storage import (
 
 log = logging.getLogger(__name__)
 
-# The first key of the two-key advisory locks this app takes ("RE").
-LOCK_CLASS = 0x5245
+LOCK_CLASS = REPORT_LOCK
 MAX_ON_DEMAND_DAYS = 366
 FORMATS = (ReportFormat.HTML, ReportFormat.PDF, ReportFormat.XLSX)
 
 
 class ReportAttemptFailed(Exception):
     """An attempt failed and may be retried (the row says so)."""
+
+
+class ReportInterrupted(Exception):
+    """The database went away during an attempt, so the row could not say so;
+    the caller tries again once the database is back."""
 
 
 # --- requesting --------------------------------------------------------------------
@@ -82,7 +86,14 @@ def _period(kind: str, start, end, today: dt.date) -> tuple[dt.date, dt.date]:
     elif start is None and end is None:
         start, end = last_complete_period(kind, today)
     else:
-        start, end = period_containing(kind, start or end)
+        day = start or end
+        if day > today:
+            # Refused before any arithmetic: the week of 9999-12-31 ends
+            # beyond the last day a date can hold.
+            raise InvalidInput(
+                field_errors={"period_start": [_("The period has not started yet.")]}
+            )
+        start, end = period_containing(kind, day)
     if start > today:
         raise InvalidInput(
             field_errors={"period_start": [_("The period has not started yet.")]}
@@ -207,22 +218,6 @@ def report_enqueue(*, report_id: int) -> bool:
 # --- generating --------------------------------------------------------------------
 
 
-@contextmanager
-def _report_lock(report_id: int):
-    """Hold the report's advisory lock for the block; yield whether we got it."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCK_CLASS, report_id])
-        acquired = cursor.fetchone()[0]
-    try:
-        yield acquired
-    finally:
-        if acquired:
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT pg_advisory_unlock(%s, %s)", [LOCK_CLASS, report_id]
-                )
-
-
 def _claim(report_id: int) -> Report | None:
     with transaction.atomic():
         report = (
@@ -246,11 +241,12 @@ def _pause() -> None:
         time.sleep(settings.REPORTS_STEP_PAUSE_SECONDS)
 
 
-def _render_step(report: Report, fmt: str) -> None:
+def _render_step(report: Report, fmt: str, language: str | None = None) -> None:
     from .render import render
 
-    name = report_file_name(report, fmt)
-    existing = report.files.filter(format=fmt).first()
+    language = language or settings.LANGUAGE_CODE
+    name = report_file_name(report, fmt, language)
+    existing = report.files.filter(format=fmt, language=language).first()
     if (
         existing is not None
         and existing.file.name == name
@@ -258,11 +254,12 @@ def _render_step(report: Report, fmt: str) -> None:
     ):
         return  # done by an earlier attempt
     remove_leftovers(name)
-    data = render(fmt, report.snapshot, language=settings.LANGUAGE_CODE)
+    data = render(fmt, report.snapshot, language=language)
     size, digest = write_atomically(name, data)
     ReportFile.objects.update_or_create(
         report=report,
         format=fmt,
+        language=language,
         defaults={"file": name, "size": size, "sha256": digest},
     )
 
@@ -299,8 +296,18 @@ def report_generate(*, report_id: int) -> Report | None:
     """Generate a report, resuming after the last step a previous attempt
     finished. Returns None when there is nothing to do (finished already, or
     another worker holds it); raises ReportAttemptFailed when the attempt
-    failed and should be retried."""
-    with _report_lock(report_id) as acquired:
+    failed and should be retried, ReportInterrupted when the database went
+    away (the row still says running, and its lock is gone with the session)."""
+    try:
+        return _generate(report_id)
+    except DatabaseError as exc:
+        if database_lost():
+            raise ReportInterrupted(str(exc)) from exc
+        raise
+
+
+def _generate(report_id: int) -> Report | None:
+    with advisory_lock(LOCK_CLASS, report_id) as acquired:
         if not acquired:
             return None
         report = _claim(report_id)
@@ -317,6 +324,8 @@ def report_generate(*, report_id: int) -> Report | None:
                 _advance(report, number)
             _finish(report)
         except Exception as exc:
+            if isinstance(exc, DatabaseError) and database_lost():
+                raise  # not the report's fault, and nowhere to record it
             log.exception("report %s failed (attempt %s)", report_id, report.attempts)
             if _fail(report, exc):
                 raise ReportAttemptFailed(str(exc)) from exc
@@ -354,6 +363,9 @@ def report_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
             WHERE r.status = %s AND NOT EXISTS (
                 SELECT 1 FROM pg_locks l
                 WHERE l.locktype = 'advisory' AND l.granted
+                  AND l.database = (
+                      SELECT oid FROM pg_database WHERE datname = current_database()
+                  )
                   AND l.classid = %s AND l.objid = r.id AND l.objsubid = 2
             )
             RETURNING r.id
@@ -417,7 +429,9 @@ def report_deliver(*, report_id: int) -> int:
             user=subscription.user,
             defaults={"email": subscription.user.email},
         )
-    stored_pdf = report.files.filter(format=ReportFormat.PDF).first()
+    stored_pdf = report.files.filter(
+        format=ReportFormat.PDF, language=settings.LANGUAGE_CODE
+    ).first()
     pdf = None
     if stored_pdf is not None:
         with stored_pdf.file.open("rb") as f:

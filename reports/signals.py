@@ -10,10 +10,10 @@ log = logging.getLogger(__name__)
 
 @worker_ready.connect
 def sweep_on_start(sender=None, **kwargs):
-    from .services import report_sweep
+    from .tasks import sweep_reports
 
     try:
-        found = report_sweep()
+        found = sweep_reports.run()
     except Exception:
         log.exception("the start-up report sweep failed; beat's sweep will retry")
         return

@@ -55,6 +55,9 @@ def _day_start(day: dt.date) -> dt.datetime:
 
 
 def as_of_for(report, now: dt.datetime) -> dt.datetime:
+    if report.period_end >= timezone.localdate(now):
+        # Also keeps off the day after 9999-12-31, which no date can hold.
+        return now
     return min(_day_start(report.period_end + dt.timedelta(days=1)), now)
 
 

@@ -8,22 +8,27 @@ import os
 import uuid
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 
 PART_SUFFIX = ".part"
 
 
-def report_file_name(report, fmt: str) -> str:
+def report_file_name(report, fmt: str, language: str | None = None) -> str:
     """The storage name of one format of a report; the same on every attempt,
-    so a re-run replaces rather than adds."""
+    so a re-run replaces rather than adds. Files in a language other than the
+    default one carry it before the extension (….en.pdf)."""
     scope = report.scope
     if report.scope_party_id:
         scope = f"party-{report.scope_party_id}"
     elif report.scope_work_stream_id:
         scope = f"stream-{report.scope_work_stream_id}"
+    suffix = fmt
+    if language and language != settings.LANGUAGE_CODE:
+        suffix = f"{language}.{fmt}"
     return (
         f"reports/{report.period_end:%Y}/{report.kind}-{scope}-"
-        f"{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}-{report.pk}.{fmt}"
+        f"{report.period_start:%Y%m%d}-{report.period_end:%Y%m%d}-{report.pk}.{suffix}"
     )
 
 

@@ -21,7 +21,7 @@ from config.exceptions import PermissionDenied as DomainPermissionDenied
 from tracker.selectors import initiative_list_for_user
 
 from .choices import ReportFormat, ReportStatus
-from .downloads import report_file_response
+from .downloads import FileNotReady, report_file_response
 from .forms import ReportFilterForm, ReportRequestForm
 from .selectors import report_get_for_user, report_list_for_user
 from .services import report_request
@@ -180,3 +180,33 @@ def download(request, pk, fmt):
         return report_file_response(report, fmt, language=request.GET.get("lang"))
     except Conflict as exc:
         return _detail_page(request, report, notice=exc.message, status=409)
+    except FileNotReady as pending:
+        return _preparing_page(request, report, fmt, pending.rendition)
+
+
+def _preparing_page(request, report, fmt, rendition):
+    """Progress of a file in another language; the same address serves the
+    file once it is made, so reloading it (or the script's reload) downloads."""
+    from .render import report_title
+
+    language = translation.get_language_info(rendition.language)["name_translated"]
+    heading = _("%(format)s in %(language)s: being prepared") % {
+        "format": ReportFormat(fmt).label,
+        "language": language,
+    }
+    return render(
+        request,
+        "reports/preparing.html",
+        {
+            "report": report,
+            "rendition": rendition,
+            "title": report_title(report.snapshot),
+            "heading": heading,
+            "status_url": reverse(
+                "reports_api:report-rendition", args=[report.pk, rendition.language]
+            ),
+            "download_url": reverse("reports:download", args=[report.pk, fmt])
+            + f"?lang={rendition.language}",
+        },
+        status=202,
+    )

@@ -1,11 +1,19 @@
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from tracker.api.inputs import StrictSerializer
 
-from ..choices import ReportKind, ScopeKind
-from ..models import Report, ReportFile, ReportSubscription
+from ..choices import ReportKind, ReportStatus, ScopeKind
+from ..models import Report, ReportFile, ReportRendition, ReportSubscription
+
+
+def download_url(report_id: int, fmt: str, language: str) -> str:
+    url = reverse("reports_api:report-download", args=[report_id, fmt])
+    if language != settings.LANGUAGE_CODE:
+        url += f"?lang={language}"
+    return url
 
 
 class ReportFileSerializer(serializers.ModelSerializer):
@@ -13,10 +21,45 @@ class ReportFileSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = ReportFile
-        fields = ["format", "size", "sha256", "url"]
+        fields = ["format", "language", "size", "sha256", "url"]
 
     def get_url(self, obj) -> str:
-        return reverse("reports_api:report-download", args=[obj.report_id, obj.format])
+        return download_url(obj.report_id, obj.format, obj.language)
+
+
+class ReportRenditionSerializer(serializers.ModelSerializer):
+    """A report's files in another language, while the worker makes them."""
+
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    url = serializers.SerializerMethodField(help_text=_("Where to ask how far it is."))
+    files = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReportRendition
+        fields = [
+            "report",
+            "language",
+            "status",
+            "status_display",
+            "step",
+            "steps_total",
+            "requested_at",
+            "finished_at",
+            "url",
+            "files",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, obj) -> str:
+        return reverse(
+            "reports_api:report-rendition", args=[obj.report_id, obj.language]
+        )
+
+    def get_files(self, obj) -> list[dict]:
+        if obj.status != ReportStatus.DONE:
+            return []
+        files = obj.report.files.filter(language=obj.language).order_by("format")
+        return ReportFileSerializer(files, many=True).data
 
 
 class ReportSerializer(serializers.ModelSerializer):

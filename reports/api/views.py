@@ -1,7 +1,7 @@
 """The report library over the API: plumbing over the selectors and services."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -14,16 +14,20 @@ from tracker.models import WorkStream
 from tracker.selectors import get_visible, initiative_list_for_user
 
 from .. import selectors, services
-from ..downloads import report_file_response
+from ..downloads import FileNotReady, report_file_response
 from ..models import ReportSubscription
 from ..render import CONTENT_TYPES
 from . import filters
 from .serializers import (
+    ReportRenditionSerializer,
     ReportRequestInput,
     ReportSerializer,
     ReportSubscriptionInput,
     ReportSubscriptionSerializer,
 )
+
+# How long a client waits before asking again how far a rendition is.
+RETRY_AFTER_SECONDS = 2
 
 
 def _valid(serializer_class, request) -> dict:
@@ -92,12 +96,24 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
                 "lang",
                 str,
                 enum=["zh-hans", "en"],
-                description="Language of the file; the stored file is zh-hans.",
+                description=(
+                    "Language of the file. zh-hans is made with the report; "
+                    "another language is made on first request (202)."
+                ),
             )
         ],
         responses={
-            (200, content_type.split(";")[0]): OpenApiTypes.BINARY
-            for content_type in CONTENT_TYPES.values()
+            **{
+                (200, content_type.split(";")[0]): OpenApiTypes.BINARY
+                for content_type in CONTENT_TYPES.values()
+            },
+            (202, "application/json"): OpenApiResponse(
+                ReportRenditionSerializer,
+                description=(
+                    "The files in this language are being made; poll the "
+                    "Location, then download again."
+                ),
+            ),
         },
     )
     @action(
@@ -108,7 +124,32 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
     )
     def download(self, request, pk=None, fmt=None):
         report = selectors.report_get_for_user(user=request.user, report_id=pk)
-        return report_file_response(report, fmt, language=request.GET.get("lang"))
+        try:
+            return report_file_response(report, fmt, language=request.GET.get("lang"))
+        except FileNotReady as pending:
+            data = ReportRenditionSerializer(pending.rendition).data
+            response = Response(data, status=status.HTTP_202_ACCEPTED)
+            response["Location"] = data["url"]
+            response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
+
+    @extend_schema(responses={200: ReportRenditionSerializer})
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"renditions/(?P<language>[a-z]{2}(?:-[a-z]+)?)",
+        url_name="rendition",
+    )
+    def rendition(self, request, pk=None, language=None):
+        """How far the files in another language are; a download in that
+        language starts them."""
+        report = selectors.report_get_for_user(
+            user=request.user, report_id=pk, with_snapshot=False
+        )
+        rendition = report.renditions.filter(language=language).first()
+        if rendition is None:
+            raise NotFound()
+        return Response(ReportRenditionSerializer(rendition).data)
 
 
 class ReportSubscriptionViewSet(

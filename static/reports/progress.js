@@ -1,6 +1,10 @@
-// Live progress of a report being generated. Loaded from a file (never inline)
-// so that the page works under a Content-Security-Policy without
-// 'unsafe-inline'; everything it needs comes from data- attributes.
+// Live progress of a report, or of its files in another language, being
+// generated. Loaded from a file (never inline) so that the page works under a
+// Content-Security-Policy without 'unsafe-inline'; everything it needs comes
+// from data- attributes. When finished the page is reloaded: a report page then
+// shows the report, a download page then serves the file. A page that words a
+// failure itself (data-label-failed) says so and stays, rather than reloading
+// into asking again.
 (function () {
   "use strict";
 
@@ -20,6 +24,8 @@
     queued: panel.getAttribute("data-label-queued"),
     running: panel.getAttribute("data-label-running"),
     unavailable: panel.getAttribute("data-label-unavailable"),
+    done: panel.getAttribute("data-label-done"),
+    failed: panel.getAttribute("data-label-failed"),
   };
   var stepTemplate = panel.getAttribute("data-step-template") || "{step} / {total}";
   var failures = 0;
@@ -52,6 +58,27 @@
       stepTemplate.replace("{step}", String(step)).replace("{total}", String(total))
     );
     setText(statusText, labels[data.status]);
+  }
+
+  function reveal(id) {
+    var element = document.getElementById(id);
+    if (element) {
+      element.hidden = false;
+    }
+  }
+
+  function finish(data) {
+    stopped = true;
+    show(data);
+    setText(statusText, labels[data.status]);
+    if (data.status === "failed" && labels.failed) {
+      reveal("report-retry");
+      return;
+    }
+    if (labels.done) {
+      reveal("report-ready");
+    }
+    window.location.reload();
   }
 
   function schedule(delay) {
@@ -93,7 +120,7 @@
         return response.json().then(function (data) {
           failures = 0;
           if (data.status === "done" || data.status === "failed") {
-            window.location.reload();
+            finish(data);
             return;
           }
           show(data);

@@ -255,6 +255,33 @@ def test_invalid_input_is_explained_in_chinese_by_default(
     assert not Report.objects.exists()
 
 
+@pytest.mark.parametrize("kind", ["weekly", "monthly", "quarterly"])
+def test_a_day_at_the_end_of_the_calendar_is_refused_on_the_form(
+    client, initiative, sc_leader, kind
+):
+    client.force_login(sc_leader)
+    data = _on_demand(
+        initiative, kind=kind, period_start="9999-12-31", period_end="9999-12-31"
+    )
+
+    response = client.post(GENERATE, data, **EN)
+    assert response.status_code == 200
+    body = _body(response)
+    assert "The period has not started yet." in body
+    assert 'aria-invalid="true"' in body
+    chinese = client.post(GENERATE, data)
+    assert "尚未开始" in _body(chinese)
+    assert not Report.objects.exists()
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_the_library_filter_takes_any_calendar_day(client, initiative, cq_coord, day):
+    _done(_report(initiative))
+    client.force_login(cq_coord)
+    response = client.get(LIBRARY, {"period_from": day, "period_to": day})
+    assert response.status_code == 200
+
+
 def test_generate_needs_the_csrf_token(initiative, sc_leader):
     from django.test import Client
 
@@ -367,15 +394,57 @@ def test_an_unknown_format_is_not_found(client, initiative, cq_coord):
     assert client.get(url).status_code == 404
 
 
-def test_a_ready_report_downloads_in_the_asked_language(client, initiative, cq_coord):
+def test_another_language_shows_progress_then_downloads(
+    client, initiative, task, cq_coord, monkeypatch, django_capture_on_commit_callbacks
+):
+    from reports import renditions, tasks
+    from reports.models import ReportRendition
+
+    queued = []
+    monkeypatch.setattr(
+        tasks.generate_rendition, "apply_async", lambda args, **kw: queued.append(args)
+    )
     report = _done(_report(initiative))
     client.force_login(cq_coord)
-    url = reverse("reports:download", args=[report.pk, "html"])
+    url = reverse("reports:download", args=[report.pk, "pdf"])
 
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(url, {"lang": "en"}, **EN)
+    assert response.status_code == 202
+    assert response["Content-Type"].startswith("text/html")
+    body = _body(response)
+    assert "PDF in English: being prepared" in body
+    status_url = re.search(r'data-status-url="([^"]+)"', body).group(1)
+    assert status_url == f"/api/v1/reports/{report.pk}/renditions/en/"
+    assert re.search(r'<progress id="report-progress" max="3" value="0"', body)
+    assert "Queued: waiting for a worker to start it." in body
+    assert "<noscript>" in body and f'href="{url}?lang=en"' in body
+    scripts = re.findall(r"<script\b[^>]*>", body)
+    assert scripts and all(" src=" in tag for tag in scripts)
+    assert any("progress.js" in tag for tag in scripts)
+    assert not re.search(r"<script\b[^>]*>\s*[^<\s]", body)
+    assert not re.search(r"\son[a-z]+=", body) and " style=" not in body
+    chinese = _body(client.get(url, {"lang": "en"}))
+    assert "正在准备" in chinese  # the page speaks the reader's language
+    assert len(queued) == 1 and ReportRendition.objects.count() == 1
+
+    polled = client.get(status_url, HTTP_ACCEPT="application/json").json()
+    assert (polled["status"], polled["step"], polled["steps_total"]) == (
+        "queued",
+        0,
+        3,
+    )
+    renditions.report_rendition_generate(rendition_id=queued[0][0])
+    assert client.get(status_url).json()["status"] == "done"
+
+    # Reloading the page (by hand, or the script when done) downloads.
     response = client.get(url, {"lang": "en"})
     assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/html")
+    assert response["Content-Type"] == "application/pdf"
     assert "attachment" in response["Content-Disposition"]
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert response["X-Report-SHA256"]
+    assert len(queued) == 1
 
 
 def test_generate_by_get_goes_back_to_the_library(client, sc_leader):

@@ -14,7 +14,7 @@ from audit.models import ReportEvent
 from config.exceptions import InvalidInput, PermissionDenied
 from reports import services
 from reports.choices import ReportStatus, ScopeKind
-from reports.models import Report, ReportDelivery, ReportFile
+from reports.models import Report, ReportDelivery, ReportFile, ReportRendition
 from reports.storage import checksum, report_file_name
 
 TODAY = dt.date(2026, 11, 25)  # a Wednesday
@@ -273,6 +273,105 @@ def test_the_sweeper_requeues_orphans_and_stale_requests(initiative, monkeypatch
     assert sorted(sent) == sorted([orphan.pk, stale.pk])
     statuses = dict(Report.objects.values_list("pk", "status"))
     assert statuses[orphan.pk] == "queued" and statuses[alive.pk] == "running"
+
+
+@pytest.mark.django_db
+def test_the_same_lock_in_another_database_does_not_hide_an_orphan(
+    initiative, monkeypatch
+):
+    """Advisory locks are server-wide; pg_locks lists every database's. A lock
+    on the same key in a neighbour database is not our worker."""
+    import uuid
+
+    import psycopg
+    from psycopg import sql
+
+    from reports import tasks
+
+    sent = []
+    monkeypatch.setattr(
+        tasks.generate_report, "apply_async", lambda args, **kw: sent.append(args[0])
+    )
+    orphan, _ = _weekly(initiative)
+    Report.objects.filter(pk=orphan.pk).update(status="running")
+    cfg = connections["default"].settings_dict
+    params = {
+        "host": cfg["HOST"] or None,
+        "port": cfg["PORT"] or None,
+        "user": cfg["USER"] or None,
+        "password": cfg["PASSWORD"] or None,
+        "autocommit": True,
+    }
+    params = {k: v for k, v in params.items() if v is not None}
+    neighbour = f"{cfg['NAME']}_neighbour_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(dbname="postgres", **params) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(neighbour)))
+    try:
+        with psycopg.connect(dbname=neighbour, **params) as other:
+            other.execute(
+                "SELECT pg_advisory_lock(%s, %s)", [services.LOCK_CLASS, orphan.pk]
+            )
+            found = services.report_sweep()
+    finally:
+        with psycopg.connect(dbname="postgres", **params) as admin:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(
+                    sql.Identifier(neighbour)
+                )
+            )
+    assert found == {"orphaned": 1, "stale": 0}
+    assert sent == [orphan.pk]
+    orphan.refresh_from_db()
+    assert orphan.status == ReportStatus.QUEUED
+
+
+@pytest.mark.django_db
+def test_renditions_are_swept_and_a_failed_one_asked_again_starts_over(
+    initiative, task, monkeypatch, django_capture_on_commit_callbacks
+):
+    from reports import renditions, tasks
+
+    sent = []
+    monkeypatch.setattr(
+        tasks.generate_rendition, "apply_async", lambda args, **kw: sent.append(args[0])
+    )
+    monkeypatch.setattr(tasks.generate_report, "apply_async", lambda *a, **kw: None)
+    report, _ = _weekly(initiative)
+    services.report_generate(report_id=report.pk)
+    report.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        rendition = renditions.report_rendition_request(report=report, language="en")
+        again = renditions.report_rendition_request(report=report, language="en")
+    assert again.pk == rendition.pk and sent == [rendition.pk]
+
+    # Its worker died mid-way: running, and no lock in this database.
+    ReportRendition.objects.filter(pk=rendition.pk).update(status="running")
+    assert tasks.sweep_reports.run() == {
+        "orphaned": 0,
+        "stale": 0,
+        "translations_orphaned": 1,
+        "translations_stale": 0,
+    }
+    assert sent == [rendition.pk, rendition.pk]
+
+    ReportRendition.objects.filter(pk=rendition.pk).update(
+        status="failed", attempts=5, error="boom"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        renditions.report_rendition_request(report=report, language="en")
+    rendition.refresh_from_db()
+    assert (rendition.status, rendition.attempts, rendition.error) == ("queued", 0, "")
+    assert len(sent) == 3
+    done = renditions.report_rendition_generate(rendition_id=rendition.pk)
+    assert done.status == "done"
+    names = dict(
+        ReportFile.objects.filter(report=report, language="en").values_list(
+            "format", "file"
+        )
+    )
+    assert names["pdf"] == report_file_name(report, "pdf", "en")
+    assert names["pdf"].endswith(f"-{report.pk}.en.pdf")
+    assert ReportFile.objects.filter(report=report, language="zh-hans").count() == 3
 
 
 # --- delivering --------------------------------------------------------------------

@@ -40,6 +40,8 @@ def _lock_held(report_id: int) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            " AND database = (SELECT oid FROM pg_database"
+            " WHERE datname = current_database())"
             " AND classid = %s AND objid = %s AND objsubid = 2",
             [services.LOCK_CLASS, report_id],
         )
