@@ -1,5 +1,7 @@
 import django_filters
 
+from config.api.filters import IdFilter
+
 from ..choices import ReportKind, ReportStatus, ScopeKind
 from ..models import Report
 
@@ -8,9 +10,9 @@ class ReportFilter(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(choices=ReportKind.choices)
     scope = django_filters.ChoiceFilter(choices=ScopeKind.choices)
     status = django_filters.ChoiceFilter(choices=ReportStatus.choices)
-    party = django_filters.NumberFilter(field_name="scope_party_id")
-    work_stream = django_filters.NumberFilter(field_name="scope_work_stream_id")
-    initiative = django_filters.NumberFilter(field_name="initiative_id")
+    party = IdFilter(field_name="scope_party_id")
+    work_stream = IdFilter(field_name="scope_work_stream_id")
+    initiative = IdFilter(field_name="initiative_id")
     period_from = django_filters.DateFilter(field_name="period_end", lookup_expr="gte")
     period_to = django_filters.DateFilter(field_name="period_start", lookup_expr="lte")
 

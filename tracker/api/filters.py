@@ -3,6 +3,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import AgencyKind
+from config.api.filters import IdFilter
 
 from ..choices import (
     ExtensionStatus,
@@ -16,16 +17,16 @@ from ..models import Milestone, Task, TaskOwner
 
 
 class TaskFilter(django_filters.FilterSet):
-    party = django_filters.NumberFilter(method="filter_party", label=_("owner party"))
-    agency = django_filters.NumberFilter(method="filter_agency", label=_("agency"))
-    work_stream = django_filters.NumberFilter(field_name="work_stream_id")
+    party = IdFilter(method="filter_party", label=_("owner party"))
+    agency = IdFilter(method="filter_agency", label=_("agency"))
+    work_stream = IdFilter(field_name="work_stream_id")
     task_list = django_filters.ChoiceFilter(choices=TaskList.choices)
     status = django_filters.MultipleChoiceFilter(choices=TaskStatus.choices)
     light = django_filters.MultipleChoiceFilter(choices=Light.choices)
-    lead_party = django_filters.NumberFilter(field_name="lead_party_id")
+    lead_party = IdFilter(field_name="lead_party_id")
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
-    initiative = django_filters.NumberFilter(field_name="initiative_id")
+    initiative = IdFilter(field_name="initiative_id")
 
     class Meta:
         model = Task
@@ -44,8 +45,8 @@ class TaskFilter(django_filters.FilterSet):
 
 
 class MilestoneFilter(django_filters.FilterSet):
-    task = django_filters.NumberFilter(field_name="task_id")
-    party = django_filters.NumberFilter(field_name="party_id")
+    task = IdFilter(field_name="task_id")
+    party = IdFilter(field_name="party_id")
     status = django_filters.MultipleChoiceFilter(choices=MilestoneStatus.choices)
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
@@ -60,34 +61,34 @@ class MilestoneFilter(django_filters.FilterSet):
 
 
 class IndicatorFilter(django_filters.FilterSet):
-    task = django_filters.NumberFilter(field_name="task_id")
-    party = django_filters.NumberFilter(field_name="party_id")
+    task = IdFilter(field_name="task_id")
+    party = IdFilter(field_name="party_id")
 
 
 class ReadingFilter(django_filters.FilterSet):
-    indicator = django_filters.NumberFilter(field_name="indicator_id")
-    party = django_filters.NumberFilter(field_name="party_id")
+    indicator = IdFilter(field_name="indicator_id")
+    party = IdFilter(field_name="party_id")
     verification_status = django_filters.ChoiceFilter(
         choices=VerificationStatus.choices
     )
 
 
 class ProgressUpdateFilter(django_filters.FilterSet):
-    task = django_filters.NumberFilter(field_name="task_id")
-    party = django_filters.NumberFilter(field_name="party_id")
+    task = IdFilter(field_name="task_id")
+    party = IdFilter(field_name="party_id")
 
 
 class ExtensionRequestFilter(django_filters.FilterSet):
-    task = django_filters.NumberFilter(field_name="task_id")
-    party = django_filters.NumberFilter(field_name="party_id")
+    task = IdFilter(field_name="task_id")
+    party = IdFilter(field_name="party_id")
     status = django_filters.ChoiceFilter(choices=ExtensionStatus.choices)
 
 
 class WorkStreamFilter(django_filters.FilterSet):
-    initiative = django_filters.NumberFilter(field_name="initiative_id")
+    initiative = IdFilter(field_name="initiative_id")
 
 
 class AgencyFilter(django_filters.FilterSet):
-    party = django_filters.NumberFilter(field_name="party_id")
+    party = IdFilter(field_name="party_id")
     kind = django_filters.ChoiceFilter(choices=AgencyKind.choices)
     is_lead = django_filters.BooleanFilter()
