@@ -4,6 +4,9 @@ the API may answer with, and the headers of the write contract: ``If-Match``
 and ``ETag`` (optimistic concurrency), ``Idempotency-Key`` (safe retries) and
 ``X-Change-Reason`` (the why of the audit trail)."""
 
+import copy
+import re
+
 from drf_spectacular.utils import OpenApiParameter
 
 from config.api.idempotency import IDEMPOTENCY_HEADER, REPLAYED_HEADER
@@ -160,8 +163,76 @@ def _closed_request_bodies(result) -> None:
                     component["additionalProperties"] = False
 
 
+FORM_MEDIA = ("multipart/form-data", "application/x-www-form-urlencoded")
+# drf-spectacular's pattern for a decimal, `^-?\d{0,16}(?:\.\d{0,4})?$`, also
+# matches "", "-" and ".", which DRF rightly refuses: ask for a digit.
+_LOOSE_DECIMAL = re.compile(r"^\^-\?\\d\{0,(\d+)\}\(\?:\\\.\\d\{0,(\d+)\}\)\?\$$")
+
+
+def _not_nullable(prop: dict) -> dict:
+    prop = {k: v for k, v in prop.items() if k != "nullable"}
+    if "oneOf" in prop:
+        kept = [s for s in prop["oneOf"] if "NullEnum" not in s.get("$ref", "")]
+        if len(kept) == 1:
+            del prop["oneOf"]
+            prop.update(kept[0])
+        else:
+            prop["oneOf"] = kept
+    return prop
+
+
+def _form_request_bodies(result) -> None:
+    """A form field is text: it can be left out, but it cannot be null (a form
+    sending "null" sends the word). The form variants of a body say so, so a
+    client is not told it may send null where only leaving the field out works."""
+    schemas = result.get("components", {}).get("schemas", {})
+    for path_item in result.get("paths", {}).values():
+        for operation in path_item.values():
+            if not isinstance(operation, dict):
+                continue
+            content = (operation.get("requestBody") or {}).get("content", {})
+            for media_type in FORM_MEDIA:
+                media = content.get(media_type)
+                ref = (media or {}).get("schema", {}).get("$ref", "")
+                name = ref.rsplit("/", 1)[-1]
+                component = schemas.get(name)
+                if component is None or not any(
+                    p.get("nullable") or "oneOf" in p
+                    for p in component.get("properties", {}).values()
+                ):
+                    continue
+                form_name = f"{name}Form"
+                if form_name not in schemas:
+                    form = copy.deepcopy(component)
+                    form["properties"] = {
+                        k: _not_nullable(v) for k, v in form["properties"].items()
+                    }
+                    schemas[form_name] = form
+                media["schema"] = {"$ref": f"#/components/schemas/{form_name}"}
+
+
+def _strict_decimals(node) -> None:
+    if isinstance(node, dict):
+        pattern = node.get("pattern")
+        if node.get("format") == "decimal" and isinstance(pattern, str):
+            loose = _LOOSE_DECIMAL.match(pattern)
+            if loose:
+                whole, fraction = loose.groups()
+                node["pattern"] = (
+                    rf"^-?(?:\d{{1,{whole}}}(?:\.\d{{0,{fraction}}})?"
+                    rf"|\.\d{{1,{fraction}}})$"
+                )
+        for value in node.values():
+            _strict_decimals(value)
+    elif isinstance(node, list):
+        for value in node:
+            _strict_decimals(value)
+
+
 def add_problem_responses(result, generator, request, public):
     _closed_request_bodies(result)
+    _form_request_bodies(result)
+    _strict_decimals(result.get("components", {}))
     result.setdefault("components", {}).setdefault("schemas", {})["Problem"] = (
         PROBLEM_SCHEMA
     )

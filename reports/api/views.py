@@ -92,6 +92,15 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         parameters=[
+            # The URL's own pattern reads `^html|pdf|xlsx$` in the schema,
+            # which also admits "htmlx": name the three formats instead.
+            OpenApiParameter(
+                "fmt",
+                str,
+                OpenApiParameter.PATH,
+                enum=list(CONTENT_TYPES),
+                description="The file's format.",
+            ),
             OpenApiParameter(
                 "lang",
                 str,
