@@ -250,15 +250,17 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 DJANGO_CELERY_BEAT_TZ_AWARE = True
 
 # Django's cache holds only throwaway state (API throttle counters). Redis when it
-# is there, with short timeouts so a slow Redis cannot stall a request for long;
-# otherwise per-process memory, which is good enough for one developer.
+# is there, with timeouts short enough that a hung Redis (accepting connections,
+# never answering) leaves a request well within a second: the throttle fails open
+# and a report request adds at most BROKER_PUBLISH_TIMEOUT. Otherwise
+# per-process memory, which is good enough for one developer.
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "tracker",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
     }
 else:
