@@ -1,7 +1,7 @@
 import os
 from pathlib import Path
 
-from celery import Celery
+from celery import Celery, bootsteps
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 
@@ -30,3 +30,46 @@ def _prepare_filesystem_broker() -> None:
 @app.on_after_configure.connect
 def _on_configure(sender, **kwargs):
     _prepare_filesystem_broker()
+
+
+def publish(task, *, args: list, queue: str) -> None:
+    """Hand a task to the broker once, within BROKER_PUBLISH_TIMEOUT seconds, or
+    raise. For callers whose work is already a database row that something
+    publishes again later: a web request must not wait out the broker's own
+    reconnect loop (~6 s with Redis down), nor the result backend's (~20 s), so
+    there is no retry and no result to subscribe to (the row is the result)."""
+    from django.conf import settings
+
+    timeout = settings.BROKER_PUBLISH_TIMEOUT
+    with app.connection_for_write(
+        connect_timeout=timeout,
+        transport_options={
+            "max_retries": 0,
+            "socket_connect_timeout": timeout,
+            "socket_timeout": timeout,
+        },
+    ) as connection:
+        task.apply_async(
+            args=args,
+            queue=queue,
+            connection=connection,
+            retry=False,
+            ignore_result=True,
+        )
+
+
+class SweepReportsOnConnect(bootsteps.StartStopStep):
+    """Every time the worker (re)connects to the broker, publish the reports that
+    wait for it: those the web could not hand over while the broker was away,
+    and those whose worker died. Runs at start-up and after every outage, so a
+    report asked for during one is generated as soon as the broker is back."""
+
+    requires = ("celery.worker.consumer.tasks:Tasks",)
+
+    def start(self, c):
+        from reports.worker import sweep_after_connect
+
+        sweep_after_connect()
+
+
+app.steps["consumer"].add(SweepReportsOnConnect)

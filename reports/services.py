@@ -1,9 +1,10 @@
 """Every write to reports: requesting, generating, sweeping, delivering.
 
 A report is a database row before it is anything else. Queuing it is best
-effort (the broker may be down; the web request still succeeds) and the sweeper
-re-queues what is stuck. Generation is safe to run twice and to kill at any
-moment:
+effort within a short timeout (the broker may be down; the web request still
+succeeds at once); a report the broker did not take is published by the worker
+when it reconnects, and the sweeper re-queues what is stuck. Generation is safe
+to run twice and to kill at any moment:
 
 - one row per (initiative, kind, scope, period), by a unique constraint;
 - a worker holds a PostgreSQL advisory lock keyed by the report while it works;
@@ -198,20 +199,28 @@ def report_request(
 
 
 def report_enqueue(*, report_id: int) -> bool:
-    """Hand a queued report to the broker. Never raises: the row is the request,
-    and the sweeper tries again later when this fails."""
+    """Hand a queued report to the broker. Never raises and never waits long:
+    the row is the request. A report the broker did not take is left with no
+    `queued_at` (not yet published); the worker publishes those whenever it
+    connects to the broker, and beat's sweep catches any left over."""
+    from config.celery import publish
+
     from .tasks import generate_report
 
+    try:
+        publish(generate_report, args=[report_id], queue=settings.REPORTS_QUEUE)
+    except Exception:
+        Report.objects.filter(pk=report_id, status=ReportStatus.QUEUED).update(
+            queued_at=None
+        )
+        log.warning(
+            "report %s could not be queued; it is published when the broker is back",
+            report_id,
+        )
+        return False
     Report.objects.filter(pk=report_id, status=ReportStatus.QUEUED).update(
         queued_at=timezone.now()
     )
-    try:
-        generate_report.apply_async(
-            args=[report_id], queue=settings.REPORTS_QUEUE, retry=False
-        )
-    except Exception:
-        log.warning("report %s could not be queued; the sweeper will retry", report_id)
-        return False
     return True
 
 
@@ -389,12 +398,12 @@ def report_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
 
 
 def _queue_delivery(report_id: int) -> None:
+    from config.celery import publish
+
     from .tasks import deliver_report
 
     try:
-        deliver_report.apply_async(
-            args=[report_id], queue=settings.REPORTS_QUEUE, retry=False
-        )
+        publish(deliver_report, args=[report_id], queue=settings.REPORTS_QUEUE)
     except Exception:
         log.warning("report %s delivery could not be queued", report_id)
 

@@ -31,10 +31,14 @@ def new_queue() -> str:
 
 
 class Worker:
-    """One worker process (solo pool) consuming `queue`."""
+    """One worker process consuming `queue`: the solo pool, or `concurrency`
+    prefork children as in production."""
 
-    def __init__(self, queue: str, **env: str):
+    def __init__(self, queue: str, *, concurrency: int = 0, **env: str):
         self.queue = queue
+        self.pool = (
+            ["--concurrency", str(concurrency)] if concurrency else ["--pool", "solo"]
+        )
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings.test",
@@ -54,8 +58,7 @@ class Worker:
                 "-A",
                 "config",
                 "worker",
-                "--pool",
-                "solo",
+                *self.pool,
                 "-Q",
                 self.queue,
                 "-n",
@@ -79,6 +82,10 @@ class Worker:
         """SIGKILL, no goodbye: as when the machine or the OOM killer stops it."""
         os.killpg(self.proc.pid, signal.SIGKILL)
         self.output, _ = self.proc.communicate(timeout=30)
+
+    @property
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
 
     def stop(self) -> None:
         if self.proc is None or self.proc.poll() is not None:

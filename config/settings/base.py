@@ -263,19 +263,28 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=600)
 CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=660)
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A report keeps running through a broker outage: its row, its advisory lock and
+# its idempotent steps make a redelivered message a no-op, so there is nothing to
+# gain from killing it when the connection drops (Celery 6 will do so unless told).
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = False
+# Seconds a web request (or a sweep) may spend handing one job to the broker
+# before it leaves the job to the worker's sweep on reconnecting (config.celery).
+BROKER_PUBLISH_TIMEOUT = env.float("BROKER_PUBLISH_TIMEOUT", default=0.5)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 DJANGO_CELERY_BEAT_TZ_AWARE = True
 
 # Django's cache holds only throwaway state (API throttle counters). Redis when it
-# is there, with short timeouts so a slow Redis cannot stall a request for long;
-# otherwise per-process memory, which is good enough for one developer.
+# is there, with timeouts short enough that a hung Redis (accepting connections,
+# never answering) leaves a request well within a second: the throttle fails open
+# and a report request adds at most BROKER_PUBLISH_TIMEOUT. Otherwise
+# per-process memory, which is good enough for one developer.
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "tracker",
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+            "OPTIONS": {"socket_connect_timeout": 0.25, "socket_timeout": 0.25},
         }
     }
 else:

@@ -143,7 +143,9 @@ def test_an_unreachable_broker_does_not_fail_the_request(initiative, monkeypatch
     report, _ = _weekly(initiative)
     assert services.report_enqueue(report_id=report.pk) is False
     report.refresh_from_db()
-    assert report.status == ReportStatus.QUEUED and report.queued_at is not None
+    # Not yet published: the worker's sweep on reconnecting picks it up.
+    assert report.status == ReportStatus.QUEUED and report.queued_at is None
+    assert services.report_sweep() == {"orphaned": 0, "stale": 1}
 
 
 # --- generating --------------------------------------------------------------------

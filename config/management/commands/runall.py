@@ -1,8 +1,10 @@
 """Run the web server, a Celery worker and Celery beat together in the foreground.
 
 Ctrl-C (or SIGTERM) stops all three and then the embedded PostgreSQL, if that is
-the database in use. If any of the three dies, the others are stopped too, so
-nobody is left looking at a half-running service.
+the database in use. A worker or beat that dies is started again (after a pause
+that grows while it keeps dying) and the console says so loudly: the pages stay
+up, and reports wait as rows until a worker takes them. If the web server dies,
+everything stops, since that is what the developer is looking at.
 """
 
 import os
@@ -15,6 +17,25 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from config import devdb
+
+# What is started again when it dies, and how long to wait first (seconds,
+# doubling while it keeps dying, so a broken configuration does not spin).
+RESTARTED = ("worker", "beat")
+RESTART_DELAY_MIN = 1
+RESTART_DELAY_MAX = 60
+
+
+def _died(name: str, proc: subprocess.Popen, delay: float) -> str:
+    line = "!" * 72
+    what = {
+        "worker": "reports are not generated until it is back",
+        "beat": "scheduled reports and sweeps do not run until it is back",
+    }[name]
+    return (
+        f"{line}\n!! The Celery {name} exited with {proc.returncode}: {what}.\n"
+        f"!! The web server stays up. Starting the {name} again in {delay:g} s.\n"
+        f"{line}"
+    )
 
 
 class Command(BaseCommand):
@@ -46,6 +67,9 @@ class Command(BaseCommand):
         }
         self._banner(host, port)
         procs = {name: subprocess.Popen(cmd) for name, cmd in commands.items()}  # noqa: S603
+        started = dict.fromkeys(procs, time.monotonic())
+        restart_at: dict[str, float] = {}
+        delays = dict.fromkeys(RESTARTED, RESTART_DELAY_MIN)
         stopping = False
 
         def stop(signum, frame):
@@ -57,14 +81,29 @@ class Command(BaseCommand):
         exit_code = 0
         try:
             while not stopping:
+                now = time.monotonic()
                 for name, proc in procs.items():
-                    if proc.poll() is not None:
+                    if name in restart_at:
+                        if now >= restart_at[name]:
+                            del restart_at[name]
+                            procs[name] = subprocess.Popen(commands[name])  # noqa: S603
+                            started[name] = now
+                            self.stderr.write(f"!! {name} started again.")
+                        continue
+                    if proc.poll() is None:
+                        continue
+                    if name not in RESTARTED:
                         self.stderr.write(
                             f"{name} exited with {proc.returncode}; stopping."
                         )
                         exit_code = proc.returncode or 1
                         stopping = True
                         break
+                    if now - started[name] > RESTART_DELAY_MAX:
+                        delays[name] = RESTART_DELAY_MIN  # it had been running well
+                    self.stderr.write(self.style.ERROR(_died(name, proc, delays[name])))
+                    restart_at[name] = now + delays[name]
+                    delays[name] = min(delays[name] * 2, RESTART_DELAY_MAX)
                 time.sleep(0.5)
         finally:
             self._stop(procs)
