@@ -65,23 +65,25 @@ def report_rendition_request(*, report: Report, language: str) -> ReportRenditio
 
 
 def rendition_enqueue(*, rendition_id: int) -> bool:
-    """Hand a queued rendition to the broker. Never raises: the row is the
-    request, and the sweeper tries again when this fails."""
+    """Hand a queued rendition to the broker, as `report_enqueue` does a report:
+    never raises, never waits long; one the broker did not take keeps no
+    `queued_at` and is published when the worker next connects to the broker."""
+    from config.celery import publish
+
     from .tasks import generate_rendition
 
-    ReportRendition.objects.filter(pk=rendition_id, status=ReportStatus.QUEUED).update(
-        queued_at=timezone.now()
-    )
+    queued = ReportRendition.objects.filter(pk=rendition_id, status=ReportStatus.QUEUED)
     try:
-        generate_rendition.apply_async(
-            args=[rendition_id], queue=settings.REPORTS_QUEUE, retry=False
-        )
+        publish(generate_rendition, args=[rendition_id], queue=settings.REPORTS_QUEUE)
     except Exception:
+        queued.update(queued_at=None)
         log.warning(
-            "report translation %s could not be queued; the sweeper will retry",
+            "report translation %s could not be queued; it is published when the "
+            "broker is back",
             rendition_id,
         )
         return False
+    queued.update(queued_at=timezone.now())
     return True
 
 
