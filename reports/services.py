@@ -285,6 +285,9 @@ def _finish(report: Report) -> None:
         locked.step = len(STEPS)
         locked.finished_at = timezone.now()
         locked.save(update_fields=["status", "step", "finished_at"])
+        # The mail owed is a row from the moment the report is done, so a
+        # broker that is away when it finishes delays the mail, never loses it.
+        _delivery_rows(locked)
         report_id = report.pk
         transaction.on_commit(lambda: _queue_delivery(report_id))
 
@@ -396,6 +399,38 @@ def report_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
 
 # --- delivering ----------------------------------------------------------------------
 
+DELIVERY_GRACE = dt.timedelta(minutes=2)  # the mail published on finishing runs
+DELIVERY_WINDOW = dt.timedelta(days=2)
+
+
+def _delivery_rows(report: Report) -> None:
+    for subscription in report_recipients(report):
+        ReportDelivery.objects.get_or_create(
+            report=report,
+            user=subscription.user,
+            defaults={"email": subscription.user.email},
+        )
+
+
+def delivery_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
+    """Publish the mail of reports done a while ago and still owed to someone
+    (the broker was away when they finished, or the sending gave up). Only the
+    last two days: older mail would no longer be news."""
+    now = now or timezone.now()
+    owed = list(
+        Report.objects.filter(
+            status=ReportStatus.DONE,
+            finished_at__lt=now - DELIVERY_GRACE,
+            finished_at__gte=now - DELIVERY_WINDOW,
+            deliveries__sent_at__isnull=True,
+        )
+        .distinct()
+        .values_list("pk", flat=True)
+    )
+    for report_id in owed:
+        _queue_delivery(report_id)
+    return {"undelivered": len(owed)}
+
 
 def _queue_delivery(report_id: int) -> None:
     from config.celery import publish
@@ -432,12 +467,7 @@ def report_deliver(*, report_id: int) -> int:
     report = Report.objects.filter(pk=report_id, status=ReportStatus.DONE).first()
     if report is None:
         raise NotFound()
-    for subscription in report_recipients(report):
-        ReportDelivery.objects.get_or_create(
-            report=report,
-            user=subscription.user,
-            defaults={"email": subscription.user.email},
-        )
+    _delivery_rows(report)
     stored_pdf = report.files.filter(
         format=ReportFormat.PDF, language=settings.LANGUAGE_CODE
     ).first()

@@ -80,6 +80,7 @@ def sweep_reports() -> dict[str, int]:
     found.update(
         {f"translations_{k}": n for k, n in rendition_sweep().items()},
     )
+    found.update(services.delivery_sweep())
     return found
 
 

@@ -353,6 +353,7 @@ def test_renditions_are_swept_and_a_failed_one_asked_again_starts_over(
         "stale": 0,
         "translations_orphaned": 1,
         "translations_stale": 0,
+        "undelivered": 0,
     }
     assert sent == [rendition.pk, rendition.pk]
 
@@ -477,3 +478,38 @@ def test_beat_schedules_are_rows_for_registered_tasks():
     app.loader.import_default_modules()
     for p in schedules.values():
         assert p.task in app.tasks, p.task
+
+
+@pytest.mark.django_db
+def test_mail_owed_when_the_broker_was_away_is_sent_by_the_sweep(
+    initiative, task, sc_leader, monkeypatch
+):
+    from reports import tasks
+
+    sc_leader.email = "leader@sc.gov.cn"
+    sc_leader.save()
+    services.report_subscribe(user=sc_leader, initiative=initiative, kind="weekly")
+    report, _ = _weekly(initiative)
+    services.report_generate(report_id=report.pk)  # its publish is never run here
+    report.refresh_from_db()
+    owed = ReportDelivery.objects.get(report=report)
+    assert owed.sent_at is None and owed.email == "leader@sc.gov.cn"
+
+    published = []
+    monkeypatch.setattr(
+        tasks.deliver_report,
+        "apply_async",
+        lambda *a, **kw: published.append(kw["args"]),
+    )
+    just_done = report.finished_at + dt.timedelta(seconds=30)
+    assert services.delivery_sweep(now=just_done) == {"undelivered": 0}
+    later = report.finished_at + dt.timedelta(minutes=5)
+    assert services.delivery_sweep(now=later) == {"undelivered": 1}
+    assert published == [[report.pk]]
+
+    assert services.report_deliver(report_id=report.pk) == 1
+    assert services.delivery_sweep(now=later) == {"undelivered": 0}
+    assert len(mail.outbox) == 1
+    too_late = report.finished_at + dt.timedelta(days=3)
+    ReportDelivery.objects.update(sent_at=None)
+    assert services.delivery_sweep(now=too_late) == {"undelivered": 0}
