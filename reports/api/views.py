@@ -109,7 +109,7 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
                     "Language of the file. zh-hans is made with the report; "
                     "another language is made on first request (202)."
                 ),
-            )
+            ),
         ],
         responses={
             **{
