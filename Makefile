@@ -6,7 +6,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 # fonts-noto-cjk: Chinese in report PDFs; poppler-utils: the tests read PDFs back;
 # chromium: the browser tests (driven by Playwright, whose own download is not used).
-DEBIAN_PACKAGES := fonts-noto-cjk gettext poppler-utils chromium
+# postgresql-15, redis-server: the drills that stop a private server of their own
+# under a running worker (never the shared one).
+DEBIAN_PACKAGES := fonts-noto-cjk gettext poppler-utils chromium postgresql-15 redis-server
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
 .PHONY: run test setup static venv system-packages database migrate demo messages lint format \

@@ -8,9 +8,15 @@ Every look at the lock table therefore names our database."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.db import connection
+from django.db.models import Q
+
+from .choices import ReportStatus
 
 # The first keys of the two-key advisory locks this app takes.
 REPORT_LOCK = 0x5245  # "RE": generating a report
@@ -37,3 +43,40 @@ def database_lost() -> bool:
     """Whether this process's database session is gone (the server stopped or
     restarted under it, or never answered)."""
     return connection.connection is None or not connection.is_usable()
+
+
+def sweep(
+    model, *, lock_class: int, enqueue: Callable[[int], object], now: dt.datetime
+) -> dict[str, int]:
+    """Queue again the rows of `model` (a report or a rendition) whose worker is
+    gone (running, and no lock for them in this database) and those queued too
+    long ago or never handed to the broker; `enqueue(pk)` publishes one."""
+    table = connection.ops.quote_name(model._meta.db_table)  # a model's, not input
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {table} r
+            SET status = %s
+            WHERE r.status = %s AND NOT EXISTS (
+                SELECT 1 FROM pg_locks l
+                WHERE l.locktype = 'advisory' AND l.granted
+                  AND l.database = (
+                      SELECT oid FROM pg_database WHERE datname = current_database()
+                  )
+                  AND l.classid = %s AND l.objid = r.id AND l.objsubid = 2
+            )
+            RETURNING r.id
+            """,  # noqa: S608
+            [ReportStatus.QUEUED, ReportStatus.RUNNING, lock_class],
+        )
+        orphaned = [row[0] for row in cursor.fetchall()]
+    cutoff = now - dt.timedelta(minutes=settings.REPORTS_REQUEUE_AFTER_MINUTES)
+    stale = list(
+        model.objects.filter(status=ReportStatus.QUEUED)
+        .filter(Q(queued_at__lt=cutoff) | Q(queued_at__isnull=True))
+        .exclude(pk__in=orphaned)
+        .values_list("pk", flat=True)
+    )
+    for pk in [*orphaned, *stale]:
+        enqueue(pk)
+    return {"orphaned": len(orphaned), "stale": len(stale)}

@@ -17,10 +17,10 @@ import logging
 import traceback
 
 from django.conf import settings
-from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
+from . import locks
 from .choices import ReportStatus
 from .locks import RENDITION_LOCK, advisory_lock, database_lost
 from .models import Report, ReportRendition
@@ -165,31 +165,9 @@ def _generate(rendition_id: int) -> ReportRendition | None:
 def rendition_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Re-queue renditions whose worker died (running, lock free in this
     database) and those queued too long ago."""
-    now = now or timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            UPDATE reports_reportrendition r SET status = %s
-            WHERE r.status = %s AND NOT EXISTS (
-                SELECT 1 FROM pg_locks l
-                WHERE l.locktype = 'advisory' AND l.granted
-                  AND l.database = (
-                      SELECT oid FROM pg_database WHERE datname = current_database()
-                  )
-                  AND l.classid = %s AND l.objid = r.id AND l.objsubid = 2
-            )
-            RETURNING r.id
-            """,
-            [ReportStatus.QUEUED, ReportStatus.RUNNING, RENDITION_LOCK],
-        )
-        orphaned = [row[0] for row in cursor.fetchall()]
-    cutoff = now - dt.timedelta(minutes=settings.REPORTS_REQUEUE_AFTER_MINUTES)
-    stale = list(
-        ReportRendition.objects.filter(status=ReportStatus.QUEUED)
-        .filter(Q(queued_at__lt=cutoff) | Q(queued_at__isnull=True))
-        .exclude(pk__in=orphaned)
-        .values_list("pk", flat=True)
+    return locks.sweep(
+        ReportRendition,
+        lock_class=RENDITION_LOCK,
+        enqueue=lambda pk: rendition_enqueue(rendition_id=pk),
+        now=now or timezone.now(),
     )
-    for rendition_id in [*orphaned, *stale]:
-        rendition_enqueue(rendition_id=rendition_id)
-    return {"orphaned": len(orphaned), "stale": len(stale)}

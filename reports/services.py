@@ -23,8 +23,7 @@ import traceback
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import DatabaseError, IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db import DatabaseError, IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -34,6 +33,7 @@ from accounts.permissions import can
 from config.exceptions import InvalidInput, NotFound, PermissionDenied
 from tracker.models import Initiative, WorkStream
 
+from . import locks
 from .choices import ReportFormat, ReportKind, ReportStatus, ScopeKind
 from .locks import REPORT_LOCK, advisory_lock, database_lost
 from .models import STEPS, Report, ReportDelivery, ReportFile, ReportSubscription
@@ -367,34 +367,12 @@ def reports_schedule(*, kind: str, today: dt.date | None = None) -> list[Report]
 def report_sweep(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Re-queue reports whose worker died (running, lock free) and reports
     queued too long ago (the broker lost or never got them)."""
-    now = now or timezone.now()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            UPDATE reports_report r SET status = %s
-            WHERE r.status = %s AND NOT EXISTS (
-                SELECT 1 FROM pg_locks l
-                WHERE l.locktype = 'advisory' AND l.granted
-                  AND l.database = (
-                      SELECT oid FROM pg_database WHERE datname = current_database()
-                  )
-                  AND l.classid = %s AND l.objid = r.id AND l.objsubid = 2
-            )
-            RETURNING r.id
-            """,
-            [ReportStatus.QUEUED, ReportStatus.RUNNING, LOCK_CLASS],
-        )
-        orphaned = [row[0] for row in cursor.fetchall()]
-    cutoff = now - dt.timedelta(minutes=settings.REPORTS_REQUEUE_AFTER_MINUTES)
-    stale = list(
-        Report.objects.filter(status=ReportStatus.QUEUED)
-        .filter(Q(queued_at__lt=cutoff) | Q(queued_at__isnull=True))
-        .exclude(pk__in=orphaned)
-        .values_list("pk", flat=True)
+    return locks.sweep(
+        Report,
+        lock_class=LOCK_CLASS,
+        enqueue=lambda pk: report_enqueue(report_id=pk),
+        now=now or timezone.now(),
     )
-    for report_id in [*orphaned, *stale]:
-        report_enqueue(report_id=report_id)
-    return {"orphaned": len(orphaned), "stale": len(stale)}
 
 
 # --- delivering ----------------------------------------------------------------------

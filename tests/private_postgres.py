@@ -10,30 +10,31 @@ from __future__ import annotations
 import os
 import pwd
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
 
+from tests.processes import free_port
+
 BIN = Path("/usr/lib/postgresql/15/bin")
 
 
-def available() -> bool:
-    return (BIN / "initdb").exists()
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+def _require_binaries() -> None:
+    # A drill that cannot run must say so, never pass by skipping.
+    if not (BIN / "initdb").exists():
+        raise AssertionError(
+            f"no PostgreSQL 15 server binaries in {BIN}: install the Debian "
+            "package postgresql-15 (make test installs it where apt is available)"
+        )
 
 
 class PrivatePostgres:
     def __init__(self):
+        _require_binaries()
         self.root = Path(tempfile.mkdtemp(prefix="private-pg-"))
         self.data = self.root / "data"
         self.log = self.root / "server.log"
-        self.port = _free_port()
+        self.port = free_port()
         self._user = None
         if os.geteuid() == 0:
             self._user = pwd.getpwnam("postgres")

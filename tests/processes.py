@@ -16,6 +16,18 @@ import requests
 from tests.celery_worker import ROOT, database_url
 
 
+def wait_for(predicate, timeout: float, what: str, every: float = 0.1):
+    """Poll `predicate` until it returns something true (returned), or fail
+    naming `what` after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(every)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

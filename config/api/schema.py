@@ -146,21 +146,26 @@ def _headers(operation) -> set[str]:
     }
 
 
-def _closed_request_bodies(result) -> None:
-    """Every input serializer is strict (an unknown field is a 400, so that a
-    misspelt field is never silently dropped): say so, or a client reading the
-    schema may send extra fields and be refused for it."""
+def _request_bodies(result):
+    """(media type, media object, its component or None) of every request body."""
     schemas = result.get("components", {}).get("schemas", {})
     for path_item in result.get("paths", {}).values():
         for operation in path_item.values():
             if not isinstance(operation, dict):
                 continue
             content = (operation.get("requestBody") or {}).get("content", {})
-            for media in content.values():
+            for media_type, media in content.items():
                 ref = media.get("schema", {}).get("$ref", "")
-                component = schemas.get(ref.rsplit("/", 1)[-1])
-                if component is not None and component.get("type") == "object":
-                    component["additionalProperties"] = False
+                yield media_type, media, schemas.get(ref.rsplit("/", 1)[-1])
+
+
+def _closed_request_bodies(result) -> None:
+    """Every input serializer is strict (an unknown field is a 400, so that a
+    misspelt field is never silently dropped): say so, or a client reading the
+    schema may send extra fields and be refused for it."""
+    for _media_type, _media, component in _request_bodies(result):
+        if component is not None and component.get("type") == "object":
+            component["additionalProperties"] = False
 
 
 FORM_MEDIA = ("multipart/form-data", "application/x-www-form-urlencoded")
@@ -186,29 +191,25 @@ def _form_request_bodies(result) -> None:
     sending "null" sends the word). The form variants of a body say so, so a
     client is not told it may send null where only leaving the field out works."""
     schemas = result.get("components", {}).get("schemas", {})
-    for path_item in result.get("paths", {}).values():
-        for operation in path_item.values():
-            if not isinstance(operation, dict):
-                continue
-            content = (operation.get("requestBody") or {}).get("content", {})
-            for media_type in FORM_MEDIA:
-                media = content.get(media_type)
-                ref = (media or {}).get("schema", {}).get("$ref", "")
-                name = ref.rsplit("/", 1)[-1]
-                component = schemas.get(name)
-                if component is None or not any(
-                    p.get("nullable") or "oneOf" in p
-                    for p in component.get("properties", {}).values()
-                ):
-                    continue
-                form_name = f"{name}Form"
-                if form_name not in schemas:
-                    form = copy.deepcopy(component)
-                    form["properties"] = {
-                        k: _not_nullable(v) for k, v in form["properties"].items()
-                    }
-                    schemas[form_name] = form
-                media["schema"] = {"$ref": f"#/components/schemas/{form_name}"}
+    for media_type, media, component in list(_request_bodies(result)):
+        if (
+            media_type not in FORM_MEDIA
+            or component is None
+            or not any(
+                p.get("nullable") or "oneOf" in p
+                for p in component.get("properties", {}).values()
+            )
+        ):
+            continue
+        name = media["schema"]["$ref"].rsplit("/", 1)[-1]
+        form_name = f"{name}Form"
+        if form_name not in schemas:
+            form = copy.deepcopy(component)
+            form["properties"] = {
+                k: _not_nullable(v) for k, v in form["properties"].items()
+            }
+            schemas[form_name] = form
+        media["schema"] = {"$ref": f"#/components/schemas/{form_name}"}
 
 
 def _strict_decimals(node) -> None:

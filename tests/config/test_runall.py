@@ -5,24 +5,13 @@ import os
 import signal
 import subprocess
 import sys
-import time
 
 import psutil
 import pytest
 import requests
 
 from tests.celery_worker import ROOT, database_url, new_queue
-from tests.processes import RedisServer, free_port
-
-
-def _wait_for(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+from tests.processes import RedisServer, free_port, wait_for
 
 
 def _child(runall: psutil.Process, role: str) -> psutil.Process | None:
@@ -66,12 +55,12 @@ def test_a_dead_worker_is_started_again_and_the_web_stays_up(tmp_path):
     )
     try:
         runall = psutil.Process(proc.pid)
-        _wait_for(lambda: _answers(login), 60, "the web server")
-        worker = _wait_for(lambda: _child(runall, "worker"), 30, "the worker")
-        beat = _wait_for(lambda: _child(runall, "beat"), 30, "beat")
+        wait_for(lambda: _answers(login), 60, "the web server")
+        worker = wait_for(lambda: _child(runall, "worker"), 30, "the worker")
+        beat = wait_for(lambda: _child(runall, "beat"), 30, "beat")
 
         worker.send_signal(signal.SIGKILL)
-        again = _wait_for(
+        again = wait_for(
             lambda: (w := _child(runall, "worker")) and w.pid != worker.pid and w,
             30,
             "a new worker",

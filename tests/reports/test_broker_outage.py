@@ -22,22 +22,12 @@ from reports.choices import ReportStatus
 from reports.models import Report, ReportFile
 from reports.storage import checksum
 from tests.celery_worker import Worker, new_queue
-from tests.processes import RedisServer, WebServer
+from tests.processes import RedisServer, WebServer, wait_for
 from tracker.demo import DEMO_PASSWORD, load_demo
 from tracker.models import Initiative
 
 # A client that has waited this long gives up: the web must answer well before.
 CLIENT_TIMEOUT = 5
-
-
-def _wait_for(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 def _status(report_id: int) -> str:
@@ -49,7 +39,7 @@ def _done(report_id: int, worker: Worker, timeout: float = 180) -> Report:
         assert worker.alive, "the worker exited"
         return _status(report_id) == ReportStatus.DONE
 
-    _wait_for(finished, timeout, f"report {report_id} to be done")
+    wait_for(finished, timeout, f"report {report_id} to be done")
     return Report.objects.get(pk=report_id)
 
 
@@ -118,7 +108,7 @@ def test_the_worker_rides_out_a_redis_outage_in_the_middle_of_a_report(service):
     response, _ = _request(api, web, "monthly")
     assert response.status_code == 202, response.text
     report_id = response.json()["id"]
-    _wait_for(
+    wait_for(
         lambda: Report.objects.filter(
             pk=report_id, status=ReportStatus.RUNNING, step__gte=2
         ).exists(),

@@ -18,26 +18,13 @@ from reports import services
 from reports.choices import ReportStatus
 from reports.storage import checksum
 from tests.celery_worker import Worker, database_url, new_queue
-from tests.private_postgres import PrivatePostgres, available
+from tests.private_postgres import PrivatePostgres
+from tests.processes import wait_for
 from tracker.demo import load_demo
 from tracker.models import Initiative
 
-pytestmark = pytest.mark.skipif(
-    not available(), reason="needs Debian's PostgreSQL 15 server binaries"
-)
-
 PAUSE = "1.5"  # seconds between steps: time to stop the database mid-report
 OUTAGE_SECONDS = 8
-
-
-def _wait_for(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.2)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 def _row(url: str, report_id: int) -> dict | None:
@@ -85,7 +72,7 @@ def test_a_report_interrupted_by_a_database_restart_finishes_by_itself(
             MEDIA_ROOT=str(media),
             REPORTS_STEP_PAUSE_SECONDS=PAUSE,
         ).start()
-        _wait_for(
+        wait_for(
             lambda: (
                 (row := _row(url, report.pk))
                 and row["status"] == ReportStatus.RUNNING
@@ -98,7 +85,7 @@ def test_a_report_interrupted_by_a_database_restart_finishes_by_itself(
         time.sleep(OUTAGE_SECONDS)  # the worker's first retries find no server
         server.start()
 
-        done = _wait_for(
+        done = wait_for(
             lambda: (
                 (row := _row(url, report.pk))
                 and row["status"] == ReportStatus.DONE

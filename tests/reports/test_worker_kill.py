@@ -3,7 +3,6 @@ report is finished exactly once, with whole files and no leftovers."""
 
 import datetime as dt
 import itertools
-import time
 from pathlib import Path
 
 import pytest
@@ -16,20 +15,11 @@ from reports.choices import ReportStatus
 from reports.models import Report, ReportFile
 from reports.storage import checksum
 from tests.celery_worker import Worker, new_queue
+from tests.processes import wait_for
 from tracker.demo import load_demo
 from tracker.models import Initiative
 
 PAUSE = "1.5"  # seconds between steps in the first worker: time to kill it
-
-
-def _wait_for(predicate, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 def _report() -> Report:
@@ -67,7 +57,7 @@ def test_a_killed_worker_leaves_a_report_finished_exactly_once(tmp_path, setting
     first.start()
     try:
         # Mid-report: the snapshot is taken, the worker is pausing between files.
-        _wait_for(
+        wait_for(
             lambda: _report().status == ReportStatus.RUNNING and _report().step >= 2,
             timeout=120,
             what="the first worker to be mid-report",
@@ -80,13 +70,13 @@ def test_a_killed_worker_leaves_a_report_finished_exactly_once(tmp_path, setting
     assert killed.status == ReportStatus.RUNNING and killed.step < killed.steps_total
     assert killed.attempts == 1
     # Its lock died with its connection: that is how the sweeper can tell.
-    _wait_for(lambda: not _lock_held(report.pk), 30, "the dead worker's lock to go")
+    wait_for(lambda: not _lock_held(report.pk), 30, "the dead worker's lock to go")
 
     second = Worker(queue, MEDIA_ROOT=str(media))
     second.start()
     try:
         # A starting worker sweeps: the orphaned report is queued again.
-        done = _wait_for(
+        done = wait_for(
             lambda: (r := _report()).status == ReportStatus.DONE and r,
             timeout=180,
             what="the report to be finished after the restart",
