@@ -2,6 +2,7 @@
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
 # A row id is a PostgreSQL bigint: anything outside it names no row, and a float
@@ -22,3 +23,19 @@ class IdFilter(django_filters.NumberFilter):
     400 with the parameter named, as the schema says."""
 
     field_class = IdField
+
+
+class StrictFilterSet(django_filters.FilterSet):
+    """A filter given with no value (``?status=``) is a 400 naming it, not a
+    silent "no filter": the schema offers a choice or a number there, and a
+    client that sent an empty one meant something it did not get."""
+
+    def is_valid(self):
+        form = self.form
+        if form.is_valid():
+            for name in self.filters:
+                if self.data.get(name) == "":
+                    form.add_error(
+                        name, _("Leave this filter out, or give it a value.")
+                    )
+        return form.is_valid()

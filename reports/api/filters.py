@@ -1,12 +1,12 @@
 import django_filters
 
-from config.api.filters import IdFilter
+from config.api.filters import IdFilter, StrictFilterSet
 
 from ..choices import ReportKind, ReportStatus, ScopeKind
 from ..models import Report
 
 
-class ReportFilter(django_filters.FilterSet):
+class ReportFilter(StrictFilterSet):
     kind = django_filters.ChoiceFilter(choices=ReportKind.choices)
     scope = django_filters.ChoiceFilter(choices=ScopeKind.choices)
     status = django_filters.ChoiceFilter(choices=ReportStatus.choices)

@@ -3,7 +3,7 @@ from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import AgencyKind
-from config.api.filters import IdFilter
+from config.api.filters import IdFilter, StrictFilterSet
 
 from ..choices import (
     ExtensionStatus,
@@ -16,7 +16,7 @@ from ..choices import (
 from ..models import Milestone, Task, TaskOwner
 
 
-class TaskFilter(django_filters.FilterSet):
+class TaskFilter(StrictFilterSet):
     party = IdFilter(method="filter_party", label=_("owner party"))
     agency = IdFilter(method="filter_agency", label=_("agency"))
     work_stream = IdFilter(field_name="work_stream_id")
@@ -44,7 +44,7 @@ class TaskFilter(django_filters.FilterSet):
         )
 
 
-class MilestoneFilter(django_filters.FilterSet):
+class MilestoneFilter(StrictFilterSet):
     task = IdFilter(field_name="task_id")
     party = IdFilter(field_name="party_id")
     status = django_filters.MultipleChoiceFilter(choices=MilestoneStatus.choices)
@@ -60,12 +60,12 @@ class MilestoneFilter(django_filters.FilterSet):
 # the caller may not see must answer exactly like one that does not exist.
 
 
-class IndicatorFilter(django_filters.FilterSet):
+class IndicatorFilter(StrictFilterSet):
     task = IdFilter(field_name="task_id")
     party = IdFilter(field_name="party_id")
 
 
-class ReadingFilter(django_filters.FilterSet):
+class ReadingFilter(StrictFilterSet):
     indicator = IdFilter(field_name="indicator_id")
     party = IdFilter(field_name="party_id")
     verification_status = django_filters.ChoiceFilter(
@@ -73,22 +73,22 @@ class ReadingFilter(django_filters.FilterSet):
     )
 
 
-class ProgressUpdateFilter(django_filters.FilterSet):
+class ProgressUpdateFilter(StrictFilterSet):
     task = IdFilter(field_name="task_id")
     party = IdFilter(field_name="party_id")
 
 
-class ExtensionRequestFilter(django_filters.FilterSet):
+class ExtensionRequestFilter(StrictFilterSet):
     task = IdFilter(field_name="task_id")
     party = IdFilter(field_name="party_id")
     status = django_filters.ChoiceFilter(choices=ExtensionStatus.choices)
 
 
-class WorkStreamFilter(django_filters.FilterSet):
+class WorkStreamFilter(StrictFilterSet):
     initiative = IdFilter(field_name="initiative_id")
 
 
-class AgencyFilter(django_filters.FilterSet):
+class AgencyFilter(StrictFilterSet):
     party = IdFilter(field_name="party_id")
     kind = django_filters.ChoiceFilter(choices=AgencyKind.choices)
     is_lead = django_filters.BooleanFilter()

@@ -327,6 +327,11 @@ def light_override_set(
     if light not in Light.values:
         raise InvalidInput(field_errors={"light": [_("Choose red, amber or green.")]})
     now = timezone.now()
+    if expires_at <= now:
+        # The table's check says the same; here the form can name the field.
+        raise InvalidInput(
+            field_errors={"expires_at": [_("The override must expire in the future.")]}
+        )
     task.light_overrides.filter(cleared_at__isnull=True).update(cleared_at=now)
     override = validated_save(
         LightOverride(
