@@ -102,6 +102,8 @@ STORED_DATA_RULES = {
     "POST /api/v1/indicators/{id}/readings/": {"period"},
     "POST /api/v1/tasks/{id}/request-extension/": {"requested_due_date"},
     "POST /api/v1/tasks/{id}/light-override/": {"expires_at"},
+    # An explanation is needed while some of the party's milestones are open.
+    "POST /api/v1/tasks/{id}/claim-completion/": {"explanation"},
     "POST /api/v1/reports/": {"period_start", "period_end", "party", "work_stream"},
     "POST /api/v1/report-subscriptions/": {"party", "work_stream"},
 }
