@@ -193,10 +193,11 @@ def build_world() -> World:
 
 
 def _reports(w: World, today: dt.date) -> None:
-    """A finished report of the Chengdu–Chongqing initiative (files and all), a
-    queued one of the other initiative, and the Sichuan leader's subscription."""
+    """A finished report of the Chengdu–Chongqing initiative (files and all,
+    its English files asked for), a queued one of the other initiative, and the Sichuan leader's subscription."""
     from reports import services as report_services
     from reports.models import Report
+    from reports.renditions import report_rendition_request
 
     report, _ = report_services.report_request(
         initiative=w.init_cy,
@@ -207,6 +208,8 @@ def _reports(w: World, today: dt.date) -> None:
     )
     report_services.report_generate(report_id=report.pk)
     w.report_cy = Report.objects.get(pk=report.pk)
+    # Its English files asked for (the request only; no worker renders here).
+    report_rendition_request(report=w.report_cy, language="en")
     w.report_other, _ = report_services.report_request(
         initiative=w.init_other,
         kind="on_demand",

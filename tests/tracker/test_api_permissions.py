@@ -460,6 +460,9 @@ MATRIX: dict[str, Op] = {
     "GET /api/v1/reports/{id}/download/{fmt}/": Op(
         cases=cases(("report_cy",)), path={"fmt": "pdf"}
     ),
+    "GET /api/v1/reports/{id}/renditions/{language}/": Op(
+        cases=cases(("report_cy",)), path={"language": "en"}
+    ),
     "GET /api/v1/report-subscriptions/": Op(),
     "POST /api/v1/report-subscriptions/": Op(
         cases=cases(("init_cy",)),
