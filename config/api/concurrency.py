@@ -12,14 +12,12 @@ from __future__ import annotations
 import re
 from typing import Any, Protocol, TypeVar
 
-from django.db.models import Model
 from django.http import HttpResponseBase
 from django.utils.translation import gettext_lazy as _
 
 from config.exceptions import PreconditionFailed, PreconditionRequired
 
 R = TypeVar("R", bound=HttpResponseBase)
-M = TypeVar("M", bound=Model)
 
 # A comma-separated list of entity tags (RFC 9110 §8.8.3), each optionally weak.
 _ETAG = r'(?:W/)?"[^"]*"'
@@ -95,21 +93,6 @@ def expected_version(request: Any, obj: Versioned) -> int:
     """The version a conditional write of `obj` must find: the one the client
     names in ``If-Match``. The service compares it under the row lock."""
     return parse_if_match(request, obj)
-
-
-def lock_at_expected_version(request: Any, model: type[M], pk: Any) -> M:
-    """Lock the row `pk` of `model` in the caller's transaction and check
-    ``If-Match`` against it.
-
-    For writes whose service does not take an expected version (it locks the
-    task itself): the caller opens the transaction, this locks the row first,
-    so the check and the service's write see the same version and a second
-    writer holding the same tag waits, then fails here.
-    """
-    obj = model.objects.select_for_update().get(pk=pk)
-    if parse_if_match(request, obj) != obj.version:
-        raise PreconditionFailed()
-    return obj
 
 
 def _tag_prefix(obj: Versioned) -> str:

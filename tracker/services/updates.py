@@ -77,11 +77,13 @@ def indicator_reading_record(
     evidence: UploadedFile | None = None,
     party: Party | None = None,
     reported_at: dt.datetime | None = None,
+    expected_version: int | None = None,
 ) -> IndicatorReading:
     """An owner party reports an indicator's value for a period: its own
-    indicator, or a joint one."""
+    indicator, or a joint one. A reading moves its task's version, so the
+    version a client read is the task's."""
     require(actor, "record_reading", indicator)
-    task = lock(Task, indicator.task_id)
+    task = lock(Task, indicator.task_id, expected_version)
     party = acting_party(actor, task, party or indicator.party)
     workflow.require_state("record_reading", status=task.status)
     reading = IndicatorReading(
@@ -170,10 +172,14 @@ OWNER_CONTACT_FIELDS = frozenset({"contact_name", "contact_phone", "contact_user
 
 
 @transaction.atomic
-def task_owner_update(*, owner: TaskOwner, actor: User, **fields) -> TaskOwner:
+def task_owner_update(
+    *, owner: TaskOwner, actor: User, expected_version: int | None = None, **fields
+) -> TaskOwner:
     """A party keeps its own contact person up to date; the joint office may
-    also reassign the responsible agency."""
+    also reassign the responsible agency. An owner row has no version of its
+    own: the change moves the task's, the version a client read."""
     owner = TaskOwner.objects.select_for_update().get(pk=owner.pk)
+    lock(Task, owner.task_id, expected_version)
     require(actor, "change_owner_contact", owner)
     contact = fields.get("contact_user")
     if (

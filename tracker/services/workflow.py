@@ -284,12 +284,17 @@ def task_request_extension(
 
 @transaction.atomic
 def extension_request_decide(
-    *, request: ExtensionRequest, actor: User, approve: bool, note: str = ""
+    *,
+    request: ExtensionRequest,
+    actor: User,
+    approve: bool,
+    note: str = "",
+    expected_version: int | None = None,
 ) -> ExtensionRequest:
     """The joint office approves (the due date moves; the original stays on
-    record) or refuses (with a note)."""
+    record) or refuses (with a note). Conditioned on the task's version."""
     request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
-    task = lock(Task, request.task_id)
+    task = lock(Task, request.task_id, expected_version)
     require(actor, "decide_extension", task)
     if request.status != ExtensionStatus.PENDING:
         raise TransitionNotAllowed(
