@@ -14,9 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import traceback
 
-from django.conf import settings
 from django.db import DatabaseError, IntegrityError, transaction
 from django.utils import timezone
 
@@ -27,9 +25,12 @@ from .models import Report, ReportRendition
 from .services import (
     FORMATS,
     ReportAttemptFailed,
-    ReportInterrupted,
+    _claim,
+    _fail,
     _pause,
     _render_step,
+    interruptible,
+    publish_queued,
 )
 
 log = logging.getLogger(__name__)
@@ -65,74 +66,24 @@ def report_rendition_request(*, report: Report, language: str) -> ReportRenditio
 
 
 def rendition_enqueue(*, rendition_id: int) -> bool:
-    """Hand a queued rendition to the broker, as `report_enqueue` does a report:
-    never raises, never waits long; one the broker did not take keeps no
-    `queued_at` and is published when the worker next connects to the broker."""
-    from config.celery import publish
-
+    """Hand a queued rendition to the broker, as `report_enqueue` does a report."""
     from .tasks import generate_rendition
 
-    queued = ReportRendition.objects.filter(pk=rendition_id, status=ReportStatus.QUEUED)
-    try:
-        publish(generate_rendition, args=[rendition_id], queue=settings.REPORTS_QUEUE)
-    except Exception:
-        queued.update(queued_at=None)
-        log.warning(
-            "report translation %s could not be queued; it is published when the "
-            "broker is back",
-            rendition_id,
-        )
-        return False
-    queued.update(queued_at=timezone.now())
-    return True
-
-
-def _claim(rendition_id: int) -> ReportRendition | None:
-    with transaction.atomic():
-        rendition = (
-            ReportRendition.objects.select_for_update(of=("self",))
-            .select_related("report")
-            .filter(pk=rendition_id)
-            .first()
-        )
-        if rendition is None or rendition.is_finished:
-            return None
-        rendition.status = ReportStatus.RUNNING
-        rendition.attempts += 1
-        rendition.started_at = timezone.now()
-        rendition.error = ""
-        rendition.save(update_fields=["status", "attempts", "started_at", "error"])
-    return rendition
-
-
-def _fail(rendition: ReportRendition, exc: BaseException) -> bool:
-    retry = rendition.attempts < settings.REPORTS_MAX_ATTEMPTS
-    detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-    ReportRendition.objects.filter(pk=rendition.pk).update(
-        status=ReportStatus.QUEUED if retry else ReportStatus.FAILED,
-        error=detail[:4000],
-        finished_at=None if retry else timezone.now(),
-    )
-    return retry
+    return publish_queued(ReportRendition, rendition_id, generate_rendition)
 
 
 def report_rendition_generate(*, rendition_id: int) -> ReportRendition | None:
     """Render a rendition's files, skipping those an earlier attempt stored.
     Returns None when there is nothing to do; raises ReportAttemptFailed or
     ReportInterrupted as report_generate does."""
-    try:
-        return _generate(rendition_id)
-    except DatabaseError as exc:
-        if database_lost():
-            raise ReportInterrupted(str(exc)) from exc
-        raise
+    return interruptible(_generate, rendition_id)
 
 
 def _generate(rendition_id: int) -> ReportRendition | None:
     with advisory_lock(RENDITION_LOCK, rendition_id) as acquired:
         if not acquired:
             return None
-        rendition = _claim(rendition_id)
+        rendition = _claim(ReportRendition, rendition_id, "report")
         if rendition is None:
             return None
         report = rendition.report

@@ -50,6 +50,7 @@ log = logging.getLogger(__name__)
 
 LOCK_CLASS = REPORT_LOCK
 MAX_ON_DEMAND_DAYS = 366
+REPORT_RELATED = ("initiative", "scope_party", "scope_work_stream")
 FORMATS = (ReportFormat.HTML, ReportFormat.PDF, ReportFormat.XLSX)
 
 
@@ -88,13 +89,9 @@ def _period(kind: str, start, end, today: dt.date) -> tuple[dt.date, dt.date]:
         start, end = last_complete_period(kind, today)
     else:
         day = start or end
-        if day > today:
-            # Refused before any arithmetic: the week of 9999-12-31 ends
-            # beyond the last day a date can hold.
-            raise InvalidInput(
-                field_errors={"period_start": [_("The period has not started yet.")]}
-            )
-        start, end = period_containing(kind, day)
+        # A day still to come is refused below before any calendar arithmetic:
+        # the week of 9999-12-31 ends beyond the last day a date can hold.
+        start, end = period_containing(kind, day) if day <= today else (day, day)
     if start > today:
         raise InvalidInput(
             field_errors={"period_start": [_("The period has not started yet.")]}
@@ -203,46 +200,53 @@ def report_enqueue(*, report_id: int) -> bool:
     the row is the request. A report the broker did not take is left with no
     `queued_at` (not yet published); the worker publishes those whenever it
     connects to the broker, and beat's sweep catches any left over."""
-    from config.celery import publish
-
     from .tasks import generate_report
 
+    return publish_queued(Report, report_id, generate_report)
+
+
+def publish_queued(model, pk: int, task) -> bool:
+    """Publish `task(pk)` for the queued report or rendition `pk` and say so in
+    its `queued_at`: the time it was handed over, or empty when the broker did
+    not take it (published again when the worker reconnects)."""
+    from config.celery import publish
+
+    queued = model.objects.filter(pk=pk, status=ReportStatus.QUEUED)
     try:
-        publish(generate_report, args=[report_id], queue=settings.REPORTS_QUEUE)
+        publish(task, args=[pk], queue=settings.REPORTS_QUEUE)
     except Exception:
-        Report.objects.filter(pk=report_id, status=ReportStatus.QUEUED).update(
-            queued_at=None
-        )
+        queued.update(queued_at=None)
         log.warning(
-            "report %s could not be queued; it is published when the broker is back",
-            report_id,
+            "%s %s could not be queued; it is published when the broker is back",
+            model._meta.model_name,
+            pk,
         )
         return False
-    Report.objects.filter(pk=report_id, status=ReportStatus.QUEUED).update(
-        queued_at=timezone.now()
-    )
+    queued.update(queued_at=timezone.now())
     return True
 
 
 # --- generating --------------------------------------------------------------------
 
 
-def _claim(report_id: int) -> Report | None:
+def _claim(model, pk: int, *related: str):
+    """Lock the report or rendition `pk` and mark it running for one more
+    attempt; None when it is gone or finished."""
     with transaction.atomic():
-        report = (
-            Report.objects.select_for_update(of=("self",))
-            .select_related("initiative", "scope_party", "scope_work_stream")
-            .filter(pk=report_id)
+        row = (
+            model.objects.select_for_update(of=("self",))
+            .select_related(*related)
+            .filter(pk=pk)
             .first()
         )
-        if report is None or report.is_finished:
+        if row is None or row.is_finished:
             return None
-        report.status = ReportStatus.RUNNING
-        report.attempts += 1
-        report.started_at = timezone.now()
-        report.error = ""
-        report.save(update_fields=["status", "attempts", "started_at", "error"])
-    return report
+        row.status = ReportStatus.RUNNING
+        row.attempts += 1
+        row.started_at = timezone.now()
+        row.error = ""
+        row.save(update_fields=["status", "attempts", "started_at", "error"])
+    return row
 
 
 def _pause() -> None:
@@ -292,11 +296,12 @@ def _finish(report: Report) -> None:
         transaction.on_commit(lambda: _queue_delivery(report_id))
 
 
-def _fail(report: Report, exc: BaseException) -> bool:
-    """Record the failure; True when another attempt should follow."""
-    retry = report.attempts < settings.REPORTS_MAX_ATTEMPTS
+def _fail(row, exc: BaseException) -> bool:
+    """Record the failure of a report's or rendition's attempt; True when
+    another attempt should follow."""
+    retry = row.attempts < settings.REPORTS_MAX_ATTEMPTS
     detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
-    Report.objects.filter(pk=report.pk).update(
+    type(row).objects.filter(pk=row.pk).update(
         status=ReportStatus.QUEUED if retry else ReportStatus.FAILED,
         error=detail[:4000],
         finished_at=None if retry else timezone.now(),
@@ -310,8 +315,14 @@ def report_generate(*, report_id: int) -> Report | None:
     another worker holds it); raises ReportAttemptFailed when the attempt
     failed and should be retried, ReportInterrupted when the database went
     away (the row still says running, and its lock is gone with the session)."""
+    return interruptible(_generate, report_id)
+
+
+def interruptible(generate, pk: int):
+    """Run `generate(pk)`; a database error because the session is gone becomes
+    ReportInterrupted (the row could not record it; the task tries again)."""
     try:
-        return _generate(report_id)
+        return generate(pk)
     except DatabaseError as exc:
         if database_lost():
             raise ReportInterrupted(str(exc)) from exc
@@ -322,7 +333,7 @@ def _generate(report_id: int) -> Report | None:
     with advisory_lock(LOCK_CLASS, report_id) as acquired:
         if not acquired:
             return None
-        report = _claim(report_id)
+        report = _claim(Report, report_id, *REPORT_RELATED)
         if report is None:
             return None
         try:
