@@ -86,6 +86,8 @@ TRANSITIONS: tuple[Transition, ...] = (
 BY_ACTION = {t.action: t for t in TRANSITIONS}
 # States from which the task is still being worked on (lights are computed).
 OPEN_STATES = frozenset({S.NOT_STARTED, S.IN_PROGRESS, S.COMPLETION_CLAIMED})
+# Closed: what only reopening leads out of.
+CLOSED_STATES = frozenset(BY_ACTION["reopen"].sources)
 
 
 @dataclass(frozen=True)

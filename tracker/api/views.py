@@ -13,10 +13,7 @@ from rest_framework.views import APIView
 from accounts import selectors as account_selectors
 from accounts.models import Agency, Party, User
 from accounts.serializers import MeSerializer
-from config.api.concurrency import (
-    ETagMixin,
-    expected_version,
-)
+from config.api.concurrency import ETagMixin, expected_version
 from config.api.idempotency import idempotent
 from config.api.schema import conditional, creating, etag
 from config.api.uploads import KINDS, evidence_response

@@ -23,7 +23,7 @@ from django.utils import timezone
 from accounts import services as account_services
 from accounts.models import Agency, Membership, Party, User
 
-from .. import services
+from .. import services, workflow
 from ..choices import EvaluationResult, MilestoneStatus, TaskStatus
 from ..models import (
     Indicator,
@@ -239,7 +239,7 @@ class _Loader:
         completed_on = spec.get("completed_on")
         # A closed task takes no reports or readings: it is loaded in progress,
         # given its history, then closed as the ledger has it.
-        closes = spec["status"] in services.structure.CLOSED_STATES
+        closes = spec["status"] in workflow.CLOSED_STATES
         if task is None:
             task = services.task_create(
                 initiative=initiative,

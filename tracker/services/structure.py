@@ -157,9 +157,6 @@ def task_create(
     return task
 
 
-CLOSED_STATES = frozenset({TaskStatus.COMPLETED, TaskStatus.CANCELLED})
-
-
 @transaction.atomic
 def task_record_closure(
     *, task: Task, status: str, completed_at: dt.datetime | None = None
@@ -168,7 +165,7 @@ def task_record_closure(
     after its reports and readings were recorded: a closed task takes none, so
     they come first. People close tasks through the workflow, never this."""
     task = Task.objects.select_for_update().get(pk=task.pk)
-    if status not in CLOSED_STATES or task.status not in workflow.OPEN_STATES:
+    if status not in workflow.CLOSED_STATES or task.status not in workflow.OPEN_STATES:
         raise TransitionNotAllowed()
     task.status = status
     task.completed_at = (
