@@ -12,8 +12,6 @@ import datetime as dt
 
 from .choices import ReportKind
 
-ONE_DAY = dt.timedelta(days=1)
-
 
 class PeriodOutOfRange(ValueError):
     """The period would begin before 0001-01-01 or end after 9999-12-31."""
