@@ -8,7 +8,6 @@ private redis-server: gunicorn, a Celery worker and PostgreSQL.
   interval to wait for.
 """
 
-import itertools
 import time
 
 import pytest
@@ -17,12 +16,12 @@ from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
 from accounts.models import User
-from audit.models import ReportEvent
 from reports.choices import ReportStatus
 from reports.models import Report, ReportFile
 from reports.storage import checksum
 from tests.celery_worker import Worker, new_queue
 from tests.processes import RedisServer, WebServer, wait_for
+from tests.reports.history import done_transitions, report_statuses
 from tracker.demo import DEMO_PASSWORD, load_demo
 from tracker.models import Initiative
 
@@ -44,18 +43,7 @@ def _done(report_id: int, worker: Worker, timeout: float = 180) -> Report:
 
 
 def _finished_once(report: Report) -> bool:
-    statuses = [
-        None,
-        *ReportEvent.objects.filter(pgh_obj_id=report.pk)
-        .order_by("pgh_id")
-        .values_list("status", flat=True),
-    ]
-    done = [
-        after
-        for before, after in itertools.pairwise(statuses)
-        if after == ReportStatus.DONE and before != ReportStatus.DONE
-    ]
-    return len(done) == 1
+    return done_transitions(report_statuses(report.pk)) == 1
 
 
 def _api(web: WebServer) -> requests.Session:

@@ -5,7 +5,6 @@ The worker reads and writes a private PostgreSQL on a spare loopback port (a
 copy of the test database), which this test stops and starts; the shared
 server is never touched."""
 
-import itertools
 import time
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from reports.storage import checksum
 from tests.celery_worker import Worker, database_url, new_queue
 from tests.private_postgres import PrivatePostgres
 from tests.processes import wait_for
+from tests.reports.history import done_transitions
 from tracker.demo import load_demo
 from tracker.models import Initiative
 
@@ -122,12 +122,7 @@ def test_a_report_interrupted_by_a_database_restart_finishes_by_itself(
     assert done["queued_at"] == before["queued_at"]
     assert done["step"] == 4 and done["error"] == ""
     assert done["attempts"] == 2  # the interrupted one and the one that finished
-    finished = [
-        after
-        for before_status, after in itertools.pairwise(statuses)
-        if after == ReportStatus.DONE and before_status != ReportStatus.DONE
-    ]
-    assert len(finished) == 1, statuses
+    assert done_transitions(statuses) == 1, statuses
     assert [f[0] for f in files] == ["html", "pdf", "xlsx"]
     settings.MEDIA_ROOT = str(media)
     for _format, name, digest in files:

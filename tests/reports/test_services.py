@@ -1,7 +1,6 @@
 """Requesting, generating, sweeping and delivering reports, against PostgreSQL."""
 
 import datetime as dt
-import itertools
 import threading
 from pathlib import Path
 
@@ -10,12 +9,12 @@ from django.core import mail
 from django.db import connections
 from django.test import override_settings
 
-from audit.models import ReportEvent
 from config.exceptions import InvalidInput, PermissionDenied
 from reports import services
 from reports.choices import ReportStatus, ScopeKind
 from reports.models import Report, ReportDelivery, ReportFile, ReportRendition
 from reports.storage import checksum, report_file_name
+from tests.reports.history import done_transitions, report_statuses
 
 TODAY = dt.date(2026, 11, 25)  # a Wednesday
 
@@ -151,16 +150,6 @@ def test_an_unreachable_broker_does_not_fail_the_request(initiative, monkeypatch
 # --- generating --------------------------------------------------------------------
 
 
-def _done_transitions(report) -> int:
-    events = ReportEvent.objects.filter(pgh_obj_id=report.pk).order_by("pgh_id")
-    statuses = [None, *(e.status for e in events)]
-    return sum(
-        1
-        for before, after in itertools.pairwise(statuses)
-        if after == ReportStatus.DONE and before != ReportStatus.DONE
-    )
-
-
 @pytest.mark.django_db
 def test_generation_writes_three_files_once(initiative, task):
     report, _ = _weekly(initiative)
@@ -181,7 +170,7 @@ def test_generation_writes_three_files_once(initiative, task):
 
     assert generate_report.run(report.pk) is None
     assert ReportFile.objects.filter(report=report).count() == 3
-    assert _done_transitions(report) == 1
+    assert done_transitions(report_statuses(report.pk)) == 1
 
 
 @pytest.mark.django_db

@@ -2,20 +2,19 @@
 report is finished exactly once, with whole files and no leftovers."""
 
 import datetime as dt
-import itertools
 from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 
-from audit.models import ReportEvent
 from reports import services
 from reports.choices import ReportStatus
 from reports.models import Report, ReportFile
 from reports.storage import checksum
 from tests.celery_worker import Worker, new_queue
 from tests.processes import wait_for
+from tests.reports.history import done_transitions, report_statuses
 from tracker.demo import load_demo
 from tracker.models import Initiative
 
@@ -103,16 +102,6 @@ def test_a_killed_worker_leaves_a_report_finished_exactly_once(tmp_path, setting
     assert not any(name.endswith(".part") for name in on_disk)
     assert Path(files[1].file.path).read_bytes().startswith(b"%PDF")
 
-    statuses = [
-        None,
-        *ReportEvent.objects.filter(pgh_obj_id=report.pk)
-        .order_by("pgh_id")
-        .values_list("status", flat=True),
-    ]
-    finished = [
-        after
-        for before, after in itertools.pairwise(statuses)
-        if after == ReportStatus.DONE and before != ReportStatus.DONE
-    ]
-    assert len(finished) == 1, statuses
+    statuses = report_statuses(report.pk)
+    assert done_transitions(statuses) == 1, statuses
     assert done.finished_at > done.started_at - dt.timedelta(seconds=1)
