@@ -7,4 +7,4 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit trail")
 
     def ready(self):
-        from . import security, signals  # noqa: F401  (receivers)
+        from . import context, security, signals  # noqa: F401  (receivers)

@@ -3,9 +3,12 @@
 Each tracked table gets an event table here, filled by pghistory's triggers on
 INSERT, UPDATE and DELETE, whatever path the write took (admin, API, bulk
 update, raw SQL). Event rows carry their context (actor, source, request id,
-method, path, reason) as JSON in the row itself, so a sealed event is complete
-on its own; and the event tables refuse UPDATE and DELETE (append-only
-triggers). Nothing here depends on Django signals.
+method, path, reason, signed by the application: audit/context.py) and the
+database session that wrote them (``pgh_session``, filled in by PostgreSQL
+itself) as JSON in the row, so a sealed event is complete on its own. The
+triggers run as the audit owner role (audit/triggers.py); the event tables
+refuse UPDATE and DELETE (append-only triggers). Nothing here depends on Django
+signals.
 """
 
 import pghistory
@@ -43,16 +46,44 @@ from tracker.models import (
     WorkStream,
 )
 
+from . import triggers
+
+
+class AuditSession(models.Func):
+    """``audit_session()``: the database session writing the row, as JSON
+    (migration 0006 defines it). Evaluated by PostgreSQL as the column's
+    default, so the application cannot choose what it says."""
+
+    function = "audit_session"
+    template = "public.audit_session()"
+    output_field = models.JSONField()
+
+
+class HistoryEvent(pghistory.models.Event):
+    """What every event table has besides the tracked row and pghistory's own
+    columns: who wrote it, as the database saw it."""
+
+    # The session user, the effective role, application_name, the client's
+    # address and port, the backend pid and start, and the transaction id.
+    # Null on events recorded before sessions were kept.
+    pgh_session = models.JSONField(
+        _("database session"), null=True, editable=False, db_default=AuditSession()
+    )
+
+    class Meta:
+        abstract = True
+
 
 def _events(model, name, **kwargs):
     return pghistory.create_event_model(
         model,
-        pghistory.InsertEvent(),
-        pghistory.UpdateEvent(),
-        pghistory.DeleteEvent(),
+        triggers.InsertEvent(),
+        triggers.UpdateEvent(),
+        triggers.DeleteEvent(),
         app_label="audit",
         model_name=name,
         abstract=False,
+        base_model=HistoryEvent,
         # The history outlives the row: no constraint, no cascade.
         obj_field=pghistory.ObjForeignKey(
             on_delete=models.DO_NOTHING,

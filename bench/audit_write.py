@@ -147,16 +147,25 @@ class Poster:
     def __init__(self, task_ids: list[int]):
         self.targets = itertools.cycle(task_ids)
         self.counter = itertools.count(1)
+        # Each task's ETag as the last answer gave it: a write names the
+        # version it read, as a client must.
+        self.etags: dict[int, str] = {}
 
     def post(self, client: Client) -> None:
         n = next(self.counter)
+        task_id = next(self.targets)
+        if task_id not in self.etags:
+            response = client.get(f"/api/v1/tasks/{task_id}/")
+            assert response.status_code == 200, response.content[:500]
+            self.etags[task_id] = response["ETag"]
         response = client.post(
-            f"/api/v1/tasks/{next(self.targets)}/progress-updates/",
+            f"/api/v1/tasks/{task_id}/progress-updates/",
             {"narrative": f"第{n}次进展报送：按计划推进。", "progress": 1 + n % 99},
             content_type="application/json",
-            HTTP_IF_MATCH="*",
+            HTTP_IF_MATCH=self.etags[task_id],
         )
         assert response.status_code == 201, response.content[:500]
+        self.etags[task_id] = response["ETag"]
 
 
 def events_written() -> int:

@@ -312,6 +312,17 @@ import pghistory  # noqa: E402
 
 PGHISTORY_CONTEXT_FIELD = pghistory.ContextJSONField()
 PGHISTORY_APPEND_ONLY = True
+# The context JSON carries the application's signature, bound to the database
+# session that writes it (audit/context.py).
+PGHISTORY_JSON_ENCODER = "audit.context.SigningEncoder"
+# An event's time is when its row was written, not when its transaction began:
+# the sealer refuses rows older than the last seal (audit/sealing.py), and a
+# long transaction may begin before a seal and write after it.
+PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"
+# The role the history trigger functions run as (SECURITY DEFINER): it may only
+# insert into the event tables. Nobody logs in as it; migrate creates it when
+# the migrating role may (see README, "The audit trail").
+AUDIT_OWNER_ROLE = env("AUDIT_OWNER_ROLE", default="tracker_audit")
 PGHISTORY_MIDDLEWARE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 # Triggers are installed (and kept in step) after every migrate rather than
 # written into migrations: some tracked tables belong to other apps (auth,
