@@ -16,7 +16,6 @@ import pghistory.models
 import pgtrigger
 from django.contrib.auth.models import Group
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_celery_beat.models import (
     ClockedSchedule,
@@ -57,6 +56,14 @@ class AuditSession(models.Func):
     function = "audit_session"
     template = "public.audit_session()"
     output_field = models.JSONField()
+
+
+class ClockTimestamp(models.Func):
+    """The time the row is written (not when its transaction began)."""
+
+    function = "clock_timestamp"
+    template = "clock_timestamp()"
+    output_field = models.DateTimeField()
 
 
 class HistoryEvent(pghistory.models.Event):
@@ -187,6 +194,91 @@ class AuditSeal(models.Model):
         return f"#{self.position} {self.event_table}:{self.event_pgh_id}"
 
 
+class SealRun(models.Model):
+    """One run of the sealer that sealed or refused something: which ledger
+    positions it appended and the database snapshot it saw.
+
+    Runs order the chain by commit: a run seals what had committed when it
+    began. The snapshot (``pg_current_snapshot()``: xmin, xmax, the
+    transactions then in progress) and its time let the next run tell a row
+    written since from one that claims an earlier time (audit/sealing/sealer.py).
+    The head digest of every run also leaves the system (the anchor file, the
+    reports, the daily mail)."""
+
+    number = models.BigIntegerField(_("run"), primary_key=True)
+    sealed_at = models.DateTimeField(_("sealed at"))
+    # Null on runs from before snapshots were kept (migration 0007).
+    snapshot = models.TextField(_("database snapshot"), blank=True)
+    sealer_xid = models.BigIntegerField(_("sealer's transaction"), null=True)
+    # Every transaction id given out before the snapshot is below this (the
+    # run's own id, when given out with the snapshot); null when unknown.
+    next_xid = models.BigIntegerField(_("next transaction id"), null=True)
+    first_position = models.BigIntegerField(_("first position"), null=True)
+    last_position = models.BigIntegerField(_("last position"), null=True)
+    chain_digest = models.CharField(_("chain digest"), max_length=64)
+    sealed = models.PositiveIntegerField(_("events sealed"), default=0)
+    refused = models.PositiveIntegerField(_("events refused"), default=0)
+
+    class Meta:
+        verbose_name = _("sealing run")
+        verbose_name_plural = _("sealing runs")
+        ordering = ["number"]
+        default_permissions = ("view",)
+        triggers = [
+            pgtrigger.Protect(
+                name="append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            ),
+        ]
+
+    def __str__(self):
+        return f"#{self.number} {self.first_position}–{self.last_position}"
+
+
+class RefusedEvent(models.Model):
+    """A history row the sealer would not seal: it claims a time before the
+    last seal although its transaction began after it, or its transaction had
+    committed before the last seal, which would have sealed it. Such a row was
+    put into history behind the triggers' back. Kept out of the chain, listed
+    by audit_verify, reported once as a security event."""
+
+    class Reason(models.TextChoices):
+        BACK_DATED = "back_dated", _("written after the last seal, dated before it")
+        ALREADY_VISIBLE = (
+            "already_visible",
+            _("committed before the last seal, yet not sealed by it"),
+        )
+        WRONG_TRANSACTION = (
+            "wrong_transaction",
+            _("inserted by another transaction than the one it names"),
+        )
+
+    event_table = models.CharField(_("event table"), max_length=100)
+    event_pgh_id = models.BigIntegerField(_("event id"))
+    event_time = models.DateTimeField(_("time it claims"), null=True)
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason)
+    run = models.BigIntegerField(_("run"))
+    refused_at = models.DateTimeField(_("refused at"))
+
+    class Meta:
+        verbose_name = _("refused history row")
+        verbose_name_plural = _("refused history rows")
+        ordering = ["run", "event_table", "event_pgh_id"]
+        default_permissions = ("view",)
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event_table", "event_pgh_id"], name="audit_refused_once"
+            ),
+        ]
+        triggers = [
+            pgtrigger.Protect(
+                name="append_only", operation=pgtrigger.Update | pgtrigger.Delete
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.event_table}:{self.event_pgh_id} ({self.reason})"
+
+
 class AuditLog(pghistory.models.Events):
     """Every event of every event table, as one list (pghistory's union view).
 
@@ -231,6 +323,7 @@ class SecurityEvent(models.Model):
         LOGIN_FAILED = "login_failed", _("failed sign-in")
         LOCKOUT = "lockout", _("locked out")
         WRITE_REFUSED = "write_refused", _("write refused")
+        HISTORY_REFUSED = "history_refused", _("history row refused by the sealer")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind)
     username = models.CharField(_("username tried"), max_length=150, blank=True)
@@ -250,7 +343,13 @@ class SecurityEvent(models.Model):
     path = models.CharField(_("path"), max_length=500, blank=True)
     request_id = models.CharField(_("request id"), max_length=64, blank=True)
     detail = models.TextField(_("detail"), blank=True)
-    created_at = models.DateTimeField(_("time"), default=timezone.now)
+    # The database session that wrote it, as on the history rows.
+    session = models.JSONField(
+        _("database session"), null=True, editable=False, db_default=AuditSession()
+    )
+    # When the row was written, by the database's clock: sealed like the
+    # history rows, so subject to the same check against back-dating.
+    created_at = models.DateTimeField(_("time"), db_default=ClockTimestamp())
 
     class Meta:
         verbose_name = _("security event")

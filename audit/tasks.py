@@ -11,6 +11,7 @@ def seal_events() -> dict:
     result = seal_new_events()
     return {
         "sealed": result.sealed,
+        "refused": result.refused,
         "position": result.position,
         "chain_digest": result.chain_digest,
     }

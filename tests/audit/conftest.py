@@ -2,13 +2,18 @@
 
 import datetime as dt
 
+import pghistory
+import psycopg
 import pytest
+from django.db import connection
 from django.test import Client
 
 from accounts import services as account_services
 from audit.security import auditor_group_sync
+from tests.audit.chain import FORGED_TITLE, event_count, seal
 from tests.factories import UserFactory
 from tracker import services
+from tracker.models import Task
 
 
 @pytest.fixture
@@ -39,3 +44,71 @@ def milestone(task, sichuan, sc_coord):
     return services.milestone_create(
         task=task, title="四川段投运", due_date=dt.date(2025, 6, 30), party=sichuan
     )
+
+
+@pytest.fixture
+def other_connection(db):
+    """A second session, as a concurrent writer or sealer would have. What it
+    commits outlives the test's transaction, so it is removed afterwards, with
+    the history triggers off for that session only."""
+    cfg = connection.settings_dict
+    with psycopg.connect(
+        host=cfg["HOST"] or None,
+        port=cfg["PORT"] or None,
+        dbname=cfg["NAME"],
+        user=cfg["USER"],
+        password=cfg["PASSWORD"] or None,
+    ) as other:
+        yield other
+        other.rollback()
+        other.execute("SET session_replication_role = replica")
+        other.execute(
+            "DELETE FROM audit_groupevent WHERE name = '迟到的权限组';"
+            "DELETE FROM auth_group WHERE name = '迟到的权限组';"
+            f"DELETE FROM audit_taskevent WHERE title = '{FORGED_TITLE}'"
+        )
+        other.commit()
+
+
+@pytest.fixture
+def anchor_file(settings, tmp_path):
+    """The anchor file, outside the database: each sealing run appends its
+    head there once it commits."""
+    settings.AUDIT_ANCHOR_PATH = str(tmp_path / "audit-anchors.log")
+    return tmp_path / "audit-anchors.log"
+
+
+@pytest.fixture
+def history(task, sichuan, sc_coord):
+    """Events in several tables (parties, agencies, users, memberships,
+    initiative, task, owners, milestones, progress updates), all sealed, in
+    two runs."""
+    services.task_start(task=task, actor=sc_coord)
+    milestone = services.milestone_create(
+        task=task, title="四川段投运", due_date=dt.date(2025, 6, 30), party=sichuan
+    )
+    for progress in (10, 20, 30):
+        # As the API would record it: who, from where, why.
+        with pghistory.context(source="api", user=sc_coord.pk, reason="季度报送"):
+            services.progress_update_post(
+                task=Task.objects.get(pk=task.pk),
+                actor=sc_coord,
+                narrative=f"完成{progress}%",
+                progress=progress,
+            )
+    Task.objects.filter(pk=task.pk).update(description="批量修改")
+    services.milestone_update(
+        milestone=milestone, actor=sc_coord, expected_version=None, status="done"
+    )
+    first = seal()
+    assert first.sealed == event_count() > 20
+    with pghistory.context(source="api", user=sc_coord.pk):
+        services.progress_update_post(
+            task=Task.objects.get(pk=task.pk),
+            actor=sc_coord,
+            narrative="完成40%",
+            progress=40,
+        )
+    result = seal()
+    assert result.sealed >= 2 and result.position == event_count()
+    return result

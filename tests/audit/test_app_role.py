@@ -15,6 +15,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
+from psycopg import sql
 
 from audit.context import is_signed_for, session_of
 from audit.management.commands.grant_app_role import audit_tables, event_tables
@@ -105,7 +106,8 @@ def test_a_session_setting_cannot_switch_history_off(granted, task):
     names = _history_triggers("tracker_task")
     assert len(names) == 3  # insert, update, delete
     with _connect_as(granted) as conn:
-        conn.execute("SET pgtrigger.ignore = '{%s}'" % ",".join(names))
+        ignore = "{" + ",".join(names) + "}"
+        conn.execute(sql.SQL("SET pgtrigger.ignore = {}").format(sql.Literal(ignore)))
         conn.execute(
             "UPDATE tracker_task SET description = 'unseen?' WHERE id = %s", [task.pk]
         )
@@ -171,18 +173,20 @@ def test_a_temporary_table_cannot_stand_in_for_an_event_table(granted, task):
 @pytest.mark.django_db(transaction=True)
 def test_a_raw_sql_change_by_the_owner_names_its_session(task):
     owner = connection.settings_dict["USER"]
-    with _connect_as(owner, application_name="psql-ops") as conn:
-        with conn.transaction():
-            conn.execute(
-                "UPDATE tracker_task SET description = 'by hand' WHERE id = %s",
-                [task.pk],
-            )
-            xid, pid, start, address, port = conn.execute(
-                "SELECT pg_current_xact_id()::text::bigint, pg_backend_pid(),"
-                " (SELECT (extract(epoch FROM backend_start) * 1000000)::bigint"
-                "  FROM pg_stat_activity WHERE pid = pg_backend_pid()),"
-                " host(inet_client_addr()), inet_client_port()"
-            ).fetchone()
+    with (
+        _connect_as(owner, application_name="psql-ops") as conn,
+        conn.transaction(),
+    ):
+        conn.execute(
+            "UPDATE tracker_task SET description = 'by hand' WHERE id = %s",
+            [task.pk],
+        )
+        xid, pid, start, address, port = conn.execute(
+            "SELECT pg_current_xact_id()::text::bigint, pg_backend_pid(),"
+            " (SELECT (extract(epoch FROM backend_start) * 1000000)::bigint"
+            "  FROM pg_stat_activity WHERE pid = pg_backend_pid()),"
+            " host(inet_client_addr()), inet_client_port()"
+        ).fetchone()
     event = _task_events(task)[-1]
     assert event.description == "by hand"
     assert event.pgh_context is None  # no application context: a direct change

@@ -11,6 +11,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, quiet, **options):
         result = seal_new_events()
+        if result.refused:
+            self.stderr.write(
+                f"Refused {result.refused} history rows that cannot be genuine; "
+                "run audit_verify to see them."
+            )
         if not quiet:
             self.stdout.write(
                 f"Sealed {result.sealed} events; the chain is at position "

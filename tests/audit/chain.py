@@ -1,0 +1,71 @@
+"""Helpers of the hash chain tests: counting, verifying, tampering as the
+tables' owner would."""
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import connection
+from django.test import TestCase
+
+from audit import sealing
+from audit.models import AuditSeal, TaskEvent
+
+FORGED_TITLE = "伪造的历史"
+
+
+def seal() -> sealing.SealResult:
+    """One sealing run, its after-commit work (the anchor file) done as a
+    committed run's would be."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return sealing.seal_new_events()
+
+
+def event_count() -> int:
+    return sum(model.objects.count() for model in sealing.sealed_models())
+
+
+def verify_output(*args) -> str:
+    out = io.StringIO()
+    call_command("audit_verify", *args, stdout=out)
+    return out.getvalue()
+
+
+def verify_error(*args) -> str:
+    with pytest.raises(CommandError) as failure:
+        call_command("audit_verify", *args, stdout=io.StringIO())
+    return str(failure.value)
+
+
+def execute(sql: str, params=()) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def tampering(table: str, sql: str, params=()) -> None:
+    """What someone who owns the tables can do: switch the protecting triggers
+    off, write, switch them on again (inside the test's transaction)."""
+    execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+    execute(sql, params)
+    execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
+
+
+def seal_of(event) -> AuditSeal:
+    return AuditSeal.objects.get(
+        event_table=event._meta.label_lower, event_pgh_id=event.pgh_id
+    )
+
+
+def middle_task_event() -> TaskEvent:
+    """A task event with sealed events on both sides of it."""
+    events = list(TaskEvent.objects.order_by("pgh_id"))
+    assert len(events) >= 3
+    event = events[len(events) // 2]
+    assert 1 < seal_of(event).position < AuditSeal.objects.count()
+    return event
+
+
+def named(result) -> list[tuple]:
+    """(position, table, id, kind) of each finding."""
+    return [(f.position, f.table, f.pgh_id, f.kind) for f in result.findings]
