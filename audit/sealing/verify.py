@@ -154,6 +154,9 @@ class _Walk:
         self.wanted = wanted
         self.position, self.chain = 0, GENESIS
         self.previous: tuple = (None, None)  # sealed_at and order key
+        # After a finding the previous entry is no reference: a reordered one
+        # breaks the next link too, a changed row's time is not its own.
+        self.previous_reordered = False
         self.previous_flagged = False
         self.findings: list[Finding] = []
         self.chain_at: dict[int, tuple[str, Any]] = {}
@@ -178,7 +181,7 @@ class _Walk:
                 )
             )
         elif (
-            not self.previous_flagged
+            not self.previous_reordered
             and chain_link(self.chain, stored_digest) != stored_chain
         ):
             problem = finding(
@@ -226,7 +229,8 @@ class _Walk:
                     )
         if problem is not None:
             self.findings.append(problem)
-        self.previous_flagged = problem is not None and problem.kind == REORDERED
+        self.previous_flagged = problem is not None
+        self.previous_reordered = problem is not None and problem.kind == REORDERED
         self.previous = (sealed_at, event[0] if event else self.previous[1])
         self.position, self.chain = position, stored_chain
         if position in self.wanted:
@@ -315,12 +319,14 @@ def _against_anchors(
             findings[key] = (finding, [])
         findings[key][1].append(source)
 
-    matching = sorted(
+    # A position is known good when every digest kept for it agrees.
+    disagreeing = {
         a.position
         for a in anchors
-        if a.position in chain_at and chain_at[a.position][0] == a.chain_digest
-    )
-    for anchor in anchors:
+        if a.position not in chain_at or chain_at[a.position][0] != a.chain_digest
+    }
+    matching = sorted({a.position for a in anchors} - disagreeing)
+    for anchor in sorted(anchors, key=lambda a: a.position):
         if anchor.position > end:
             add(
                 Finding(

@@ -3,6 +3,7 @@ tables' owner would."""
 
 import io
 
+import psycopg
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -53,7 +54,7 @@ def tampering(table: str, sql: str, params=()) -> None:
 
 def seal_of(event) -> AuditSeal:
     return AuditSeal.objects.get(
-        event_table=event._meta.label_lower, event_pgh_id=event.pgh_id
+        event_table=event._meta.label_lower, event_pgh_id=event.pk
     )
 
 
@@ -69,3 +70,15 @@ def middle_task_event() -> TaskEvent:
 def named(result) -> list[tuple]:
     """(position, table, id, kind) of each finding."""
     return [(f.position, f.table, f.pgh_id, f.kind) for f in result.findings]
+
+
+def connect_as(role, **kwargs):
+    cfg = connection.settings_dict
+    return psycopg.connect(
+        host=cfg["HOST"] or None,
+        port=cfg["PORT"] or None,
+        dbname=cfg["NAME"],
+        user=role,
+        autocommit=True,
+        **kwargs,
+    )

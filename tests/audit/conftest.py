@@ -1,10 +1,14 @@
-"""Fixtures of the auditors' admin tests."""
+"""Fixtures of the audit tests: auditors and their admin, a sealed history,
+the anchor file, a second session, the application's database role."""
 
 import datetime as dt
+import uuid
+from io import StringIO
 
 import pghistory
 import psycopg
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 
@@ -112,3 +116,20 @@ def history(task, sichuan, sc_coord):
     result = seal()
     assert result.sealed >= 2 and result.position == event_count()
     return result
+
+
+@pytest.fixture
+def app_role(db):
+    role = f"tracker_app_{uuid.uuid4().hex[:8]}"
+    with connection.cursor() as cursor:
+        cursor.execute(f'CREATE ROLE "{role}" LOGIN')
+    yield role
+    with connection.cursor() as cursor:
+        cursor.execute(f'DROP OWNED BY "{role}"')
+        cursor.execute(f'DROP ROLE "{role}"')
+
+
+@pytest.fixture
+def granted(app_role):
+    call_command("grant_app_role", app_role, stdout=StringIO())
+    return app_role

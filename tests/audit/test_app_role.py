@@ -5,8 +5,6 @@ import json
 import os
 import subprocess
 import sys
-import uuid
-from io import StringIO
 from pathlib import Path
 
 import pghistory
@@ -20,40 +18,12 @@ from psycopg import sql
 from audit.context import is_signed_for, session_of
 from audit.management.commands.grant_app_role import audit_tables, event_tables
 from audit.models import TaskEvent
+from tests.audit.chain import connect_as
 from tests.celery_worker import database_url
 from tracker.models import Task
 
 ROOT = Path(__file__).resolve().parents[2]
 REFUSED = (psycopg.errors.InsufficientPrivilege, psycopg.errors.UndefinedFunction)
-
-
-@pytest.fixture
-def app_role(db):
-    role = f"tracker_app_{uuid.uuid4().hex[:8]}"
-    with connection.cursor() as cursor:
-        cursor.execute(f'CREATE ROLE "{role}" LOGIN')
-    yield role
-    with connection.cursor() as cursor:
-        cursor.execute(f'DROP OWNED BY "{role}"')
-        cursor.execute(f'DROP ROLE "{role}"')
-
-
-@pytest.fixture
-def granted(app_role):
-    call_command("grant_app_role", app_role, stdout=StringIO())
-    return app_role
-
-
-def _connect_as(role, **kwargs):
-    cfg = connection.settings_dict
-    return psycopg.connect(
-        host=cfg["HOST"] or None,
-        port=cfg["PORT"] or None,
-        dbname=cfg["NAME"],
-        user=role,
-        autocommit=True,
-        **kwargs,
-    )
 
 
 def _task_events(task):
@@ -90,7 +60,7 @@ def test_grant_app_role_as_the_migrate_service_runs_it(app_role, task):
     assert f"read only on {len(event_tables())} event tables" in result.stdout
     assert "audit_taskevent" in event_tables()
     assert {"audit_auditseal", "audit_securityevent"} <= set(audit_tables())
-    with _connect_as(app_role) as conn:
+    with connect_as(app_role) as conn:
         conn.execute(
             "UPDATE tracker_task SET description = 'app wrote' WHERE id = %s", [task.pk]
         )
@@ -105,7 +75,7 @@ def test_grant_app_role_as_the_migrate_service_runs_it(app_role, task):
 def test_a_session_setting_cannot_switch_history_off(granted, task):
     names = _history_triggers("tracker_task")
     assert len(names) == 3  # insert, update, delete
-    with _connect_as(granted) as conn:
+    with connect_as(granted) as conn:
         ignore = "{" + ",".join(names) + "}"
         conn.execute(sql.SQL("SET pgtrigger.ignore = {}").format(sql.Literal(ignore)))
         conn.execute(
@@ -138,7 +108,7 @@ def test_the_app_role_cannot_write_or_unmake_history(granted, task):
         "CREATE TABLE public.audit_taskevent_copy (id int)",
         "SET session_replication_role = replica",
     ]
-    with _connect_as(granted) as conn:
+    with connect_as(granted) as conn:
         for statement in refused:
             with pytest.raises(REFUSED):
                 conn.execute(statement)
@@ -154,7 +124,7 @@ def test_the_app_role_cannot_write_or_unmake_history(granted, task):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_temporary_table_cannot_stand_in_for_an_event_table(granted, task):
-    with _connect_as(granted) as conn:
+    with connect_as(granted) as conn:
         conn.execute(
             "CREATE TEMPORARY TABLE audit_taskevent"
             " (LIKE public.audit_taskevent INCLUDING DEFAULTS)"
@@ -174,7 +144,7 @@ def test_a_temporary_table_cannot_stand_in_for_an_event_table(granted, task):
 def test_a_raw_sql_change_by_the_owner_names_its_session(task):
     owner = connection.settings_dict["USER"]
     with (
-        _connect_as(owner, application_name="psql-ops") as conn,
+        connect_as(owner, application_name="psql-ops") as conn,
         conn.transaction(),
     ):
         conn.execute(
@@ -205,7 +175,7 @@ def test_a_raw_sql_change_by_the_owner_names_its_session(task):
 @pytest.mark.django_db(transaction=True)
 def test_a_role_taken_with_set_role_is_recorded(granted, task):
     owner = connection.settings_dict["USER"]
-    with _connect_as(owner) as conn:
+    with connect_as(owner) as conn:
         conn.execute(f'SET ROLE "{granted}"')
         conn.execute(
             "UPDATE tracker_task SET description = 'as app' WHERE id = %s", [task.pk]
@@ -226,7 +196,7 @@ def test_context_set_by_hand_or_copied_is_not_the_applications(granted, task):
     # With the app role's password, naming user 1 by hand, or replaying the
     # genuine context (signature and all) from another session.
     forged = '{"user": 1, "source": "web"}'
-    with _connect_as(granted) as conn:
+    with connect_as(granted) as conn:
         for context in (forged, json.dumps(genuine.pgh_context)):
             with conn.transaction():
                 conn.execute(
