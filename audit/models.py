@@ -238,3 +238,11 @@ class SecurityEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.username or '-'} · {self.ip or '-'}"
+
+
+# The daily chain digest mail (audit/digest.py).
+from .digest_models import (  # noqa: E402, F401
+    DigestDelivery,
+    DigestSubscription,
+    DigestSubscriptionEvent,
+)
