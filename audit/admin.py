@@ -530,3 +530,7 @@ if hasattr(audit_models, "AuditSeal"):
         ]
         search_fields = ["event_table", "chain_digest", "event_digest"]
         actions = None
+
+
+# The auditors' page of the daily chain digest mail.
+from . import digest_admin  # noqa: E402, F401

@@ -81,7 +81,9 @@ class HistoryEvent(pghistory.models.Event):
         abstract = True
 
 
-def _events(model, name, **kwargs):
+def history_events(model, name, **kwargs):
+    """The event model of a tracked model: its rows written by the triggers of
+    audit/triggers.py, with the writing session recorded."""
     return pghistory.create_event_model(
         model,
         triggers.InsertEvent(),
@@ -104,43 +106,45 @@ def _events(model, name, **kwargs):
 
 
 # The joint task list
-InitiativeEvent = _events(Initiative, "InitiativeEvent")
-ParticipationEvent = _events(Participation, "ParticipationEvent")
-WorkStreamEvent = _events(WorkStream, "WorkStreamEvent")
-TaskEvent = _events(Task, "TaskEvent")
-TaskOwnerEvent = _events(TaskOwner, "TaskOwnerEvent")
-MilestoneEvent = _events(Milestone, "MilestoneEvent")
-IndicatorEvent = _events(Indicator, "IndicatorEvent")
-IndicatorReadingEvent = _events(IndicatorReading, "IndicatorReadingEvent")
-ProgressUpdateEvent = _events(ProgressUpdate, "ProgressUpdateEvent")
-CompletionClaimEvent = _events(CompletionClaim, "CompletionClaimEvent")
-ClaimDecisionEvent = _events(ClaimDecision, "ClaimDecisionEvent")
-ExtensionRequestEvent = _events(ExtensionRequest, "ExtensionRequestEvent")
-LightOverrideEvent = _events(LightOverride, "LightOverrideEvent")
-IndustrialParkEvent = _events(IndustrialPark, "IndustrialParkEvent")
-ParkPairEvent = _events(ParkPair, "ParkPairEvent")
-ParkEvaluationEvent = _events(ParkEvaluation, "ParkEvaluationEvent")
+InitiativeEvent = history_events(Initiative, "InitiativeEvent")
+ParticipationEvent = history_events(Participation, "ParticipationEvent")
+WorkStreamEvent = history_events(WorkStream, "WorkStreamEvent")
+TaskEvent = history_events(Task, "TaskEvent")
+TaskOwnerEvent = history_events(TaskOwner, "TaskOwnerEvent")
+MilestoneEvent = history_events(Milestone, "MilestoneEvent")
+IndicatorEvent = history_events(Indicator, "IndicatorEvent")
+IndicatorReadingEvent = history_events(IndicatorReading, "IndicatorReadingEvent")
+ProgressUpdateEvent = history_events(ProgressUpdate, "ProgressUpdateEvent")
+CompletionClaimEvent = history_events(CompletionClaim, "CompletionClaimEvent")
+ClaimDecisionEvent = history_events(ClaimDecision, "ClaimDecisionEvent")
+ExtensionRequestEvent = history_events(ExtensionRequest, "ExtensionRequestEvent")
+LightOverrideEvent = history_events(LightOverride, "LightOverrideEvent")
+IndustrialParkEvent = history_events(IndustrialPark, "IndustrialParkEvent")
+ParkPairEvent = history_events(ParkPair, "ParkPairEvent")
+ParkEvaluationEvent = history_events(ParkEvaluation, "ParkEvaluationEvent")
 
 # People and rights. Password hashes and login times are not history.
-UserEvent = _events(User, "UserEvent", exclude=["password", "last_login"])
-UserGroupEvent = _events(User.groups.through, "UserGroupEvent")
-UserPermissionEvent = _events(User.user_permissions.through, "UserPermissionEvent")
-PartyEvent = _events(Party, "PartyEvent")
-AgencyEvent = _events(Agency, "AgencyEvent")
-MembershipEvent = _events(Membership, "MembershipEvent")
-GroupEvent = _events(Group, "GroupEvent")
-GroupPermissionEvent = _events(Group.permissions.through, "GroupPermissionEvent")
+UserEvent = history_events(User, "UserEvent", exclude=["password", "last_login"])
+UserGroupEvent = history_events(User.groups.through, "UserGroupEvent")
+UserPermissionEvent = history_events(
+    User.user_permissions.through, "UserPermissionEvent"
+)
+PartyEvent = history_events(Party, "PartyEvent")
+AgencyEvent = history_events(Agency, "AgencyEvent")
+MembershipEvent = history_events(Membership, "MembershipEvent")
+GroupEvent = history_events(Group, "GroupEvent")
+GroupPermissionEvent = history_events(Group.permissions.through, "GroupPermissionEvent")
 
 # Report schedules
-PeriodicTaskEvent = _events(PeriodicTask, "PeriodicTaskEvent")
-CrontabScheduleEvent = _events(CrontabSchedule, "CrontabScheduleEvent")
-IntervalScheduleEvent = _events(IntervalSchedule, "IntervalScheduleEvent")
-ClockedScheduleEvent = _events(ClockedSchedule, "ClockedScheduleEvent")
+PeriodicTaskEvent = history_events(PeriodicTask, "PeriodicTaskEvent")
+CrontabScheduleEvent = history_events(CrontabSchedule, "CrontabScheduleEvent")
+IntervalScheduleEvent = history_events(IntervalSchedule, "IntervalScheduleEvent")
+ClockedScheduleEvent = history_events(ClockedSchedule, "ClockedScheduleEvent")
 
 # Reports: who asked for what, and each step of its generation. The snapshot is
 # frozen with the report and kept on it, not copied into every event.
-ReportEvent = _events(Report, "ReportEvent", exclude=["snapshot"])
-ReportSubscriptionEvent = _events(ReportSubscription, "ReportSubscriptionEvent")
+ReportEvent = history_events(Report, "ReportEvent", exclude=["snapshot"])
+ReportSubscriptionEvent = history_events(ReportSubscription, "ReportSubscriptionEvent")
 
 
 class AuditSeal(models.Model):
@@ -368,3 +372,11 @@ class SecurityEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.username or '-'} · {self.ip or '-'}"
+
+
+# The daily chain digest mail (audit/digest.py).
+from .digest_models import (  # noqa: E402, F401
+    DigestDelivery,
+    DigestSubscription,
+    DigestSubscriptionEvent,
+)

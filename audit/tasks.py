@@ -15,3 +15,23 @@ def seal_events() -> dict:
         "position": result.position,
         "chain_digest": result.chain_digest,
     }
+
+
+@shared_task(
+    name="audit.deliver_digest",
+    acks_late=True,
+    autoretry_for=(OSError,),
+    retry_backoff=60,
+    max_retries=5,
+)
+def deliver_digest(day: str | None = None) -> int:
+    """Mail the chain head to each subscribed auditor. Beat queues it daily at
+    08:30 Asia/Shanghai (migration 0007); `day` (ISO date) defaults to today
+    there. Safe to run twice: one delivery row per (user, day), each sent once
+    under its row lock. A mail server that refuses (OSError) is tried again;
+    the mails already sent are not."""
+    import datetime as dt
+
+    from .digest import digest_deliver
+
+    return digest_deliver(day=dt.date.fromisoformat(day) if day else None)

@@ -26,6 +26,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from audit.digest import seal_for_snapshot
 from tracker.choices import MilestoneStatus
 from tracker.models import (
     Milestone,
@@ -301,6 +302,9 @@ def report_snapshot(report, *, now: dt.datetime | None = None) -> dict:
         "parks_summary": parks_summary,
         "updates": updates,
         "updates_total": updates_total,
+        # The audit chain's head as the report is made, printed on it so that
+        # the digest leaves the system with the report (audit/digest.py).
+        "audit_seal": seal_for_snapshot(),
     }
 
 

@@ -135,6 +135,23 @@ def _listed(name: str, items: list | None, pdf: bool) -> dict:
     }
 
 
+def audit_seal(snapshot: dict) -> dict | None:
+    """The audit chain's head when the report was made, as the report prints
+    it: None for a snapshot older than the key (nothing is printed), else
+    ``sealed`` False before the first seal, or the entry, digest and time."""
+    if "audit_seal" not in snapshot:
+        return None
+    seal = snapshot["audit_seal"]
+    if not seal:
+        return {"sealed": False}
+    return {
+        "sealed": True,
+        "position": int(seal["position"]),
+        "chain_digest": seal["chain_digest"],
+        "sealed_at": seal["sealed_at"],
+    }
+
+
 def build_context(snapshot: dict, *, medium: str = "html") -> dict:
     """The template context of the report body; `medium` is "html" (the
     archived document and the site page) or "pdf" (summary tables only)."""
@@ -208,6 +225,7 @@ def build_context(snapshot: dict, *, medium: str = "html") -> dict:
         "updates_cut": len(updates_shown) < updates_total,
         "show_task_list": not pdf,
         "tasks": [] if pdf else snapshot.get("tasks") or [],
+        "audit_seal": audit_seal(snapshot),
         # The charts are built from escaped text only (see charts.py).
         "trend_chart": mark_safe(charts.trend(snapshot)) if svg else "",  # noqa: S308
     }

@@ -47,6 +47,7 @@ from .formatting import (
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
+DIGEST = Font(name="Consolas")
 HEAD_FILL = PatternFill("solid", fgColor="F0F4F8")
 WRAP = Alignment(wrap_text=True, vertical="top")
 PERCENT = "0.0%"
@@ -234,6 +235,7 @@ def _summary_sheet(writer: SheetWriter, context: dict, snapshot: dict):
     writer.line(_("Issued by"), context["issuer"])
     writer.line(_("Generated at"), Stamp(report.get("generated_at")))
     writer.line(_("Figures as of"), Day(report.get("as_of_date")))
+    _seal_lines(writer, context["audit_seal"])
     writer.gap()
 
     writer.line(_("Summary"), font=BOLD)
@@ -350,6 +352,28 @@ def _summary_sheet(writer: SheetWriter, context: dict, snapshot: dict):
     sheet.column_dimensions["B"].width = max(
         sheet.column_dimensions["B"].width or 0, 16
     )
+
+
+def _seal_lines(writer: SheetWriter, seal: dict | None):
+    """The audit chain's head when the report was made (nothing for a snapshot
+    older than the key). The digest is a text cell, whole, in a monospace font."""
+    if seal is None:
+        return
+    if not seal["sealed"]:
+        writer.line(
+            _("Audit seal"),
+            _("The audit trail had not been sealed yet when this report was made."),
+        )
+        return
+    row = writer.line(_("Audit seal: entry"), seal["position"])
+    writer.sheet.cell(row=row, column=2).number_format = "0"  # never 1.2E+10
+    writer.line(_("Audit seal: sealed at"), Stamp(seal["sealed_at"]))
+    # Not counted in the column's width: the cells to its right are empty, so
+    # the digest shows whole without widening the summary's value column.
+    width = writer.widths.get(2)
+    row = writer.line(_("Audit seal: chain digest"), seal["chain_digest"])
+    writer.widths[2] = width or 0
+    writer.sheet.cell(row=row, column=2).font = DIGEST
 
 
 def _chart_rows(rows: int) -> float:

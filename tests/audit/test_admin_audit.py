@@ -118,6 +118,9 @@ def world(
     ReportDelivery.objects.create(
         report=report, user=office, email="office@example.gov.cn"
     )
+    from audit.models import DigestSubscription
+
+    DigestSubscription.objects.create(user=office)
     # Third-party rows, made as their apps make them.
     Token.objects.create(user=sc_coord)
     interval = IntervalSchedule.objects.create(every=1, period="hours")
