@@ -323,6 +323,12 @@ PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"
 # insert into the event tables. Nobody logs in as it; migrate creates it when
 # the migrating role may (see README, "The audit trail").
 AUDIT_OWNER_ROLE = env("AUDIT_OWNER_ROLE", default="tracker_audit")
+# Each sealing run's head digest is appended to this file once the run commits
+# (audit/sealing/anchors.py), and audit_verify checks the ledger against every
+# line: keep it outside the database's reach (another disk or machine, made
+# append-only with `chattr +a`). Unset: no file (reports and mail still carry
+# the digests).
+AUDIT_ANCHOR_PATH = env("AUDIT_ANCHOR_PATH", default="") or None
 PGHISTORY_MIDDLEWARE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 # Triggers are installed (and kept in step) after every migrate rather than
 # written into migrations: some tracked tables belong to other apps (auth,

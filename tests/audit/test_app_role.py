@@ -123,6 +123,24 @@ def test_the_app_role_cannot_write_or_unmake_history(granted, task):
 
 
 @pytest.mark.django_db(transaction=True)
+def test_the_app_role_keeps_what_the_service_needs(granted):
+    """Appending to the ledger and the security events, reading history, and
+    the mutable rows of the audit app (digest subscriptions and deliveries)."""
+    with connect_as(granted) as conn:
+        conn.execute(
+            "INSERT INTO audit_securityevent (kind, username, method, path,"
+            " request_id, detail) VALUES ('login_failed', 'x', '', '', '', '')"
+        )
+        conn.execute("SELECT count(*) FROM audit_taskevent, audit_auditseal")
+        conn.execute("UPDATE audit_digestdelivery SET sent_at = now() WHERE false")
+        conn.execute("DELETE FROM audit_digestsubscription WHERE false")
+        (session,) = conn.execute(
+            "SELECT session FROM audit_securityevent WHERE username = 'x'"
+        ).fetchone()
+    assert session["session_user"] == granted
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_temporary_table_cannot_stand_in_for_an_event_table(granted, task):
     with connect_as(granted) as conn:
         conn.execute(

@@ -6,7 +6,8 @@ tables are written by the history triggers, which run as the audit owner role
 (audit/triggers.py), so the app role needs no INSERT there, and a session
 setting cannot switch them off. The seal ledger and the security events it may
 read and append to (the sealer and the sign-in guard run as it), never change,
-delete or truncate. It owns nothing, so it can neither disable a trigger nor
+delete or truncate; the same for every other append-only table of the audit
+app (the sealing runs, the refused rows). It owns nothing, so it can neither disable a trigger nor
 alter a table, and it may not create objects in the schema.
 """
 
@@ -21,9 +22,16 @@ def event_tables() -> list[str]:
     return sorted(model._meta.db_table for model in event_models())
 
 
+def _append_only(model) -> bool:
+    return any(
+        getattr(trigger, "name", None) == "append_only"
+        for trigger in getattr(model._meta, "triggers", ())
+    )
+
+
 def audit_tables() -> list[str]:
-    """The audit app's own tables that are not event tables (the ledger, the
-    security events and the like)."""
+    """The audit app's append-only tables that are not event tables: the
+    ledger, the sealing runs, the refused rows, the security events."""
     from django.apps import apps
 
     events = set(event_tables())
@@ -33,6 +41,7 @@ def audit_tables() -> list[str]:
         if not model._meta.proxy
         and model._meta.managed
         and model._meta.db_table not in events
+        and _append_only(model)
     )
 
 
