@@ -130,6 +130,41 @@ def from_reports() -> list[Anchor]:
     return found
 
 
+_HTML = re.compile(
+    r'data-audit-position="(?P<position>\d+)"\s+data-audit-chain="(?P<digest>[0-9a-f]{64})"'
+    r'\s+data-audit-sealed-at="(?P<sealed_at>[^"]*)"'
+)
+
+
+def from_report_files() -> list[Anchor]:
+    """The chain heads in the stored HTML renditions of the reports: files,
+    not rows, so they hold what was printed even if the database is edited."""
+    from reports.choices import ReportFormat
+    from reports.models import ReportFile
+
+    found = []
+    files = ReportFile.objects.filter(format=ReportFormat.HTML).order_by("pk")
+    for stored in files.iterator():
+        try:
+            with stored.file.open("rb") as f:
+                text = f.read().decode("utf-8", errors="replace")
+        except OSError:
+            logger.warning("Report file %s could not be read", stored.file.name)
+            continue
+        match = _HTML.search(text)
+        if match is None:
+            continue
+        found.append(
+            Anchor(
+                position=int(match["position"]),
+                chain_digest=match["digest"],
+                sealed_at=parse_datetime(match["sealed_at"]),
+                source=f"report file {stored.file.name}",
+            )
+        )
+    return found
+
+
 def from_runs() -> list[Anchor]:
     """The heads the sealing runs recorded in the database: no protection
     against someone who rewrites both, but they catch a ledger edited alone."""

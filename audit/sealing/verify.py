@@ -383,7 +383,8 @@ def gather_anchors(
     expect: tuple[int, str] | None = None,
 ) -> tuple[list[Anchor], list[str]]:
     found, unreadable = anchor_sources.from_file()
-    found += anchor_sources.from_reports() + anchor_sources.from_runs()
+    found += anchor_sources.from_reports() + anchor_sources.from_report_files()
+    found += anchor_sources.from_runs()
     if expect:
         found.append(Anchor(expect[0], expect[1].lower(), None, "--expect"))
     return found, unreadable

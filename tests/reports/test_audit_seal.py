@@ -172,3 +172,40 @@ def test_the_digest_fits_one_line_of_an_a4_pdf(tmp_path):
     html = render("html", week, language="zh-hans").decode()
     # Beijing time, as the rest of the report.
     assert "2026年11月23日 08:05" in html and "第 9876543210 条" in html
+
+
+@pytest.mark.django_db
+def test_audit_verify_finds_the_heads_reports_printed(initiative, task, sc_coord):
+    """In the snapshot row and in the stored HTML file: cutting the ledger back
+    to before the head a report printed is named from both, with no digest
+    passed by hand."""
+    from django.db import connection
+
+    from audit.sealing import verify_chain
+
+    tracker_services.task_start(task=task, actor=sc_coord)
+    first = seal_new_events()
+    report = _generate(initiative)
+    html = _stored(report, "html", "zh-hans").decode()
+    head = latest_seal()
+    assert (
+        f'data-audit-position="{head.position}" data-audit-chain="{head.chain_digest}"'
+        in html
+    )
+    assert verify_chain().ok
+
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER TABLE audit_auditseal DISABLE TRIGGER USER")
+        cursor.execute("ALTER TABLE audit_sealrun DISABLE TRIGGER USER")
+        cursor.execute("DELETE FROM audit_auditseal WHERE position > 1")
+        cursor.execute("DELETE FROM audit_sealrun")
+        cursor.execute("ALTER TABLE audit_auditseal ENABLE TRIGGER USER")
+        cursor.execute("ALTER TABLE audit_sealrun ENABLE TRIGGER USER")
+    (finding,) = verify_chain().findings
+    assert (finding.kind, finding.position, finding.last_position) == (
+        "ledger cut",
+        2,
+        first.position,
+    )
+    assert f"report #{report.pk}" in finding.detail
+    assert "report file reports/" in finding.detail
