@@ -68,8 +68,8 @@ class Finding:
         return f"position {self.position}"
 
     def __str__(self) -> str:
-        event = f"{self.table} #{self.pgh_id}" if self.table else "no event"
-        return f"{self.positions} ({event}): {self.kind}: {self.detail}"
+        event = f" ({self.table} #{self.pgh_id})" if self.table else ""
+        return f"{self.positions}{event}: {self.kind}: {self.detail}"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -308,75 +308,84 @@ def _inserted(tables_: dict[str, Table], end: int) -> tuple[list[Finding], int]:
     return findings, unsealed
 
 
+def _sources(anchors: list[Anchor]) -> str:
+    names = [a.source for a in anchors]
+    shown = ", ".join(names[:3])
+    return shown + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+
+
 def _against_anchors(
     anchors: list[Anchor], chain_at: dict[int, tuple[str, Any]], end: int
 ) -> list[Finding]:
-    findings: dict[tuple[str, int], tuple[Finding, list[str]]] = {}
-
-    def add(finding: Finding, source: str) -> None:
-        key = (finding.kind, finding.position)
-        if key not in findings:
-            findings[key] = (finding, [])
-        findings[key][1].append(source)
-
-    # A position is known good when every digest kept for it agrees.
-    disagreeing = {
-        a.position
-        for a in anchors
-        if a.position not in chain_at or chain_at[a.position][0] != a.chain_digest
-    }
-    matching = sorted({a.position for a in anchors} - disagreeing)
-    for anchor in sorted(anchors, key=lambda a: a.position):
-        if anchor.position > end:
-            add(
-                Finding(
-                    end + 1,
-                    None,
-                    None,
-                    LEDGER_CUT,
-                    f"the ledger ends at position {end}; a digest kept outside"
-                    f" names position {anchor.position}",
-                    last_position=anchor.position,
-                ),
-                anchor.source,
+    """The ledger against the heads kept outside. A head that disagrees is
+    named with the stretch of the ledger it covers: from just after the
+    previous head kept to its own position. A change there makes every later
+    head disagree too; they are counted, not listed again."""
+    findings = []
+    beyond = [a for a in anchors if a.position > end]
+    if beyond:
+        findings.append(
+            Finding(
+                end + 1,
+                None,
+                None,
+                LEDGER_CUT,
+                f"the ledger ends at position {end}; heads kept outside name"
+                f" positions up to {max(a.position for a in beyond)}"
+                f" (from {_sources(beyond)})",
+                last_position=max(a.position for a in beyond),
             )
+        )
+    within = sorted((a for a in anchors if a.position <= end), key=lambda a: a.position)
+    positions = sorted({a.position for a in within})
+    before = dict(zip(positions, [0, *positions], strict=False))
+    rewritten = [a for a in within if chain_at[a.position][0] != a.chain_digest]
+    resealed = [
+        a
+        for a in within
+        if a not in rewritten
+        and a.sealed_at is not None
+        and chain_at[a.position][1] != a.sealed_at
+    ]
+    for kind, disagreeing in ((REWRITTEN, rewritten), (RESEALED, resealed)):
+        if not disagreeing:
             continue
-        chain, sealed_at = chain_at[anchor.position]
-        if chain != anchor.chain_digest:
-            good = [p for p in matching if p < anchor.position]
-            add(
-                Finding(
-                    (good[-1] + 1) if good else 1,
-                    None,
-                    None,
-                    REWRITTEN,
-                    f"the chain digest at position {anchor.position} is {chain};"
-                    f" kept outside: {anchor.chain_digest}",
-                    last_position=anchor.position,
-                ),
-                anchor.source,
+        first = disagreeing[0].position
+        here = [a for a in disagreeing if a.position == first]
+        later = len({a.position for a in disagreeing} - {first})
+        chain, sealed_at = chain_at[first]
+        if kind == REWRITTEN:
+            what = (
+                f"the chain digest at position {first} is {chain};"
+                f" kept outside: {here[0].chain_digest}"
             )
-        elif anchor.sealed_at is not None and sealed_at != anchor.sealed_at:
-            add(
-                Finding(
-                    anchor.position,
-                    None,
-                    None,
-                    RESEALED,
-                    f"sealed at {sealed_at.isoformat()}; kept outside: sealed at"
-                    f" {anchor.sealed_at.isoformat()}",
-                ),
-                anchor.source,
+        else:
+            what = (
+                f"position {first} was sealed at {sealed_at.isoformat()};"
+                f" kept outside: sealed at {here[0].sealed_at.isoformat()}"
             )
-    result = []
-    for finding, sources in findings.values():
-        shown = ", ".join(sources[:3]) + (
-            f" and {len(sources) - 3} more" if len(sources) > 3 else ""
+        if later:
+            what += f"; {later} later heads disagree too"
+        findings.append(
+            Finding(
+                before[first] + 1,
+                None,
+                None,
+                kind,
+                f"{what} (from {_sources(here)})",
+                last_position=first,
+            )
         )
-        result.append(
-            dataclasses.replace(finding, detail=f"{finding.detail} (from {shown})")
-        )
-    return result
+    return findings
+
+
+def _intact(findings: list[Finding], end: int) -> int:
+    """The positions before the first finding about the ledger's own entries
+    (a row refused or awaiting refusal does not make sealed entries doubtful)."""
+    about_entries = [
+        f.position for f in findings if f.kind not in (INSERTED, UNREADABLE)
+    ]
+    return max(min(about_entries) - 1, 0) if about_entries else end
 
 
 def gather_anchors(
@@ -423,7 +432,7 @@ def verify_chain(
     findings.sort(key=lambda f: (f.position, f.table or "", f.pgh_id or 0, f.kind))
     return Verification(
         verified=walk.position,
-        intact=max(findings[0].position - 1, 0) if findings else walk.position,
+        intact=_intact(findings, walk.position),
         chain_digest=walk.chain,
         unsealed=unsealed,
         findings=findings,

@@ -13,8 +13,6 @@ STORAGES["staticfiles"] = {  # noqa: F405
 }
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise looks)
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
-# Tests that want the anchor file name one in their own temporary directory.
-AUDIT_ANCHOR_PATH = None
 # Tests make many requests per second from one user and one address; they must
 # never be throttled unless a test asks for it.
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {  # noqa: F405
