@@ -147,12 +147,22 @@ ReportEvent = history_events(Report, "ReportEvent", exclude=["snapshot"])
 ReportSubscriptionEvent = history_events(ReportSubscription, "ReportSubscriptionEvent")
 
 
+def append_only() -> pgtrigger.Protect:
+    """Refuses UPDATE and DELETE, even to the owner unless the trigger is
+    disabled. TRUNCATE is not refused by a trigger, which would also stop
+    Django's flush (transactional tests); the app role has no TRUNCATE right on
+    these tables (grant_app_role finds them by this trigger's name)."""
+    return pgtrigger.Protect(
+        name="append_only", operation=pgtrigger.Update | pgtrigger.Delete
+    )
+
+
 class AuditSeal(models.Model):
     """One link of the hash chain that seals every event table together.
 
     Entry n holds the SHA-256 of event n's canonical JSON and
     sha256(chain digest of n-1 + that digest), so changing, deleting or
-    reordering any sealed event breaks every later link (see audit/sealing.py,
+    reordering any sealed event breaks every later link (see audit/sealing/,
     which writes and verifies it). Like the event tables, the ledger only ever
     grows: UPDATE and DELETE are refused by a trigger, installed after migrate
     (PGTRIGGER_MIGRATIONS is off).
@@ -183,16 +193,9 @@ class AuditSeal(models.Model):
                 condition=models.Q(position__gte=1), name="audit_seal_position_gte_1"
             ),
         ]
-        triggers = [
-            # As on the event tables. TRUNCATE is not refused by a trigger, which
-            # would also stop Django's flush (transactional tests); the app role
-            # has no TRUNCATE right on audit tables (grant_app_role), and an
-            # emptied, re-sealed ledger fails `audit_verify --expect` with the
-            # digest the auditors keep.
-            pgtrigger.Protect(
-                name="append_only", operation=pgtrigger.Update | pgtrigger.Delete
-            ),
-        ]
+        # As on the event tables. A ledger emptied and sealed anew by the
+        # owner is caught by the heads kept outside (audit/sealing/anchors.py).
+        triggers = [append_only()]
 
     def __str__(self):
         return f"#{self.position} {self.event_table}:{self.event_pgh_id}"
@@ -228,11 +231,7 @@ class SealRun(models.Model):
         verbose_name_plural = _("sealing runs")
         ordering = ["number"]
         default_permissions = ("view",)
-        triggers = [
-            pgtrigger.Protect(
-                name="append_only", operation=pgtrigger.Update | pgtrigger.Delete
-            ),
-        ]
+        triggers = [append_only()]
 
     def __str__(self):
         return f"#{self.number} {self.first_position}–{self.last_position}"
@@ -273,11 +272,7 @@ class RefusedEvent(models.Model):
                 fields=["event_table", "event_pgh_id"], name="audit_refused_once"
             ),
         ]
-        triggers = [
-            pgtrigger.Protect(
-                name="append_only", operation=pgtrigger.Update | pgtrigger.Delete
-            ),
-        ]
+        triggers = [append_only()]
 
     def __str__(self):
         return f"{self.event_table}:{self.event_pgh_id} ({self.reason})"
@@ -364,11 +359,7 @@ class SecurityEvent(models.Model):
             models.Index(fields=["kind", "created_at"], name="security_kind_time"),
             models.Index(fields=["created_at"], name="security_time"),
         ]
-        triggers = [
-            pgtrigger.Protect(
-                name="append_only", operation=pgtrigger.Update | pgtrigger.Delete
-            ),
-        ]
+        triggers = [append_only()]
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.username or '-'} · {self.ip or '-'}"

@@ -316,7 +316,7 @@ PGHISTORY_APPEND_ONLY = True
 # session that writes it (audit/context.py).
 PGHISTORY_JSON_ENCODER = "audit.context.SigningEncoder"
 # An event's time is when its row was written, not when its transaction began:
-# the sealer refuses rows older than the last seal (audit/sealing.py), and a
+# the sealer refuses rows older than the last seal (audit/sealing/sealer.py), and a
 # long transaction may begin before a seal and write after it.
 PGHISTORY_CREATED_AT_FUNCTION = "clock_timestamp()"
 # The role the history trigger functions run as (SECURITY DEFINER): it may only

@@ -82,3 +82,19 @@ def connect_as(role, **kwargs):
         autocommit=True,
         **kwargs,
     )
+
+
+def cut_ledger(after: int, *, runs_too: bool = True) -> None:
+    """What the owner can do to the ledger: drop every entry after a
+    position (and the runs that sealed them, leaving no trace inside)."""
+    tables = ["audit_auditseal", *(["audit_sealrun"] if runs_too else [])]
+    for table in tables:
+        execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
+    execute("DELETE FROM audit_auditseal WHERE position > %s", [after])
+    if runs_too:
+        execute(
+            "DELETE FROM audit_sealrun WHERE first_position > %s OR last_position > %s",
+            [after, after],
+        )
+    for table in tables:
+        execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")

@@ -22,6 +22,7 @@ from reports.models import Report
 from tests.audit.chain import (
     FORGED_TITLE,
     connect_as,
+    cut_ledger,
     execute,
     middle_task_event,
     named,
@@ -178,12 +179,7 @@ def test_a_forged_event_is_refused_by_the_sealer_and_named(
 
 def test_a_cut_ledger_is_named(anchor_file, history):
     first = first_run()
-    execute("ALTER TABLE audit_auditseal DISABLE TRIGGER USER")
-    execute("ALTER TABLE audit_sealrun DISABLE TRIGGER USER")
-    execute("DELETE FROM audit_auditseal WHERE position > %s", [first.last_position])
-    execute("DELETE FROM audit_sealrun WHERE number > %s", [first.number])
-    execute("ALTER TABLE audit_auditseal ENABLE TRIGGER USER")
-    execute("ALTER TABLE audit_sealrun ENABLE TRIGGER USER")
+    cut_ledger(first.last_position)
     result = sealing.verify_chain()
     assert [(f.position, f.last_position, f.kind) for f in result.findings] == [
         (first.last_position + 1, history.position, "ledger cut")
@@ -283,9 +279,7 @@ def test_four_tamperings_at_once_are_all_listed(anchor_file, history):
         [deleted.pgh_id],
     )
     forged = forge_event(written_at=timezone.now() - dt.timedelta(days=30))
-    execute("ALTER TABLE audit_auditseal DISABLE TRIGGER USER")
-    execute("DELETE FROM audit_auditseal WHERE position > %s", [first.last_position])
-    execute("ALTER TABLE audit_auditseal ENABLE TRIGGER USER")
+    cut_ledger(first.last_position, runs_too=False)
 
     result = sealing.verify_chain()
     found = {(f.position, f.pgh_id, f.kind) for f in result.findings}
@@ -319,12 +313,7 @@ def test_the_digests_printed_in_reports_are_checked(history, initiative, setting
     assert "3 digests kept outside agree" in verify_output()  # report and runs
     # The owner cuts the ledger's last run, and the run itself.
     first = first_run()
-    execute("ALTER TABLE audit_auditseal DISABLE TRIGGER USER")
-    execute("ALTER TABLE audit_sealrun DISABLE TRIGGER USER")
-    execute("DELETE FROM audit_auditseal WHERE position > %s", [first.last_position])
-    execute("DELETE FROM audit_sealrun WHERE number > %s", [first.number])
-    execute("ALTER TABLE audit_auditseal ENABLE TRIGGER USER")
-    execute("ALTER TABLE audit_sealrun ENABLE TRIGGER USER")
+    cut_ledger(first.last_position)
     (finding,) = sealing.verify_chain().findings
     assert finding.kind == "ledger cut"
     assert f"report #{report.pk}" in finding.detail

@@ -179,9 +179,8 @@ def test_audit_verify_finds_the_heads_reports_printed(initiative, task, sc_coord
     """In the snapshot row and in the stored HTML file: cutting the ledger back
     to before the head a report printed is named from both, with no digest
     passed by hand."""
-    from django.db import connection
-
     from audit.sealing import verify_chain
+    from tests.audit.chain import cut_ledger
 
     tracker_services.task_start(task=task, actor=sc_coord)
     first = seal_new_events()
@@ -194,13 +193,7 @@ def test_audit_verify_finds_the_heads_reports_printed(initiative, task, sc_coord
     )
     assert verify_chain().ok
 
-    with connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE audit_auditseal DISABLE TRIGGER USER")
-        cursor.execute("ALTER TABLE audit_sealrun DISABLE TRIGGER USER")
-        cursor.execute("DELETE FROM audit_auditseal WHERE position > 1")
-        cursor.execute("DELETE FROM audit_sealrun")
-        cursor.execute("ALTER TABLE audit_auditseal ENABLE TRIGGER USER")
-        cursor.execute("ALTER TABLE audit_sealrun ENABLE TRIGGER USER")
+    cut_ledger(1)
     (finding,) = verify_chain().findings
     assert (finding.kind, finding.position, finding.last_position) == (
         "ledger cut",
