@@ -20,6 +20,7 @@ from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -223,6 +224,14 @@ class ReadOnlyAuditAdmin(admin.ModelAdmin):
     view_permission = "audit.view_auditlog"
     show_facets = admin.ShowFacets.NEVER
 
+    def changelist_view(self, request, extra_context=None):
+        # Its name, not "Select … to view": nothing here is for choosing.
+        extra_context = {
+            "title": capfirst(self.model._meta.verbose_name_plural),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
+
     def has_view_permission(self, request, obj=None):
         return can_read_audit(request.user, self.view_permission)
 
@@ -358,9 +367,10 @@ class AuditLogAdmin(ReadOnlyAuditAdmin):
         written = _attribution(obj)
         if written.session is None:
             return None
+        # Folded: the summary names the database user and the program; the
+        # event's entry in its history shows every field.
         return render_to_string(
-            "admin/audit/session.html",
-            {"session": written.session, "open": written.direct},
+            "admin/audit/session.html", {"session": written.session}
         )
 
     @admin.display(description=_("source"))
@@ -407,7 +417,6 @@ class AuditLogAdmin(ReadOnlyAuditAdmin):
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {
-            "title": AuditLog._meta.verbose_name_plural,
             **(extra_context or {}),
             "latest_seal": latest_seal(),
             "refused_count": RefusedEvent.objects.count(),

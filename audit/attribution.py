@@ -155,6 +155,15 @@ class Attribution:
         return self.kind in (SIGNED, UNSIGNED, UNCHECKED)
 
     @property
+    def flagged(self) -> str:
+        """What to say in an event's heading: a direct change, or a context
+        that names an actor the application did not vouch for ("" when the
+        event is the application's own, or nothing can be checked)."""
+        if self.kind == UNSIGNED:
+            return self.warning
+        return self.label
+
+    @property
     def label(self) -> str:
         """What stands for the actor when the application named nobody."""
         if self.kind == DIRECT:

@@ -24,6 +24,11 @@ def _time(value) -> str | None:
     return timezone.localtime(value).strftime(TIME_FORMAT) if value else None
 
 
+def _wrapped(text: str) -> str:
+    """Long text without spaces (digests, snapshots), broken where it must."""
+    return format_html('<code style="overflow-wrap: anywhere;">{}</code>', text)
+
+
 @admin.register(SealRun)
 class SealRunAdmin(ReadOnlyAuditAdmin):
     view_permission = "audit.view_sealrun"
@@ -43,8 +48,8 @@ class SealRunAdmin(ReadOnlyAuditAdmin):
         "last_position",
         "sealed",
         "refused_link",
-        "digest",
-        "snapshot",
+        "digest_whole",
+        "snapshot_text",
         "sealer_xid",
         "next_xid",
     ]
@@ -76,9 +81,18 @@ class SealRunAdmin(ReadOnlyAuditAdmin):
 
     @admin.display(description=_("chain digest"))
     def digest(self, obj):
+        # Whole and on one line: the list scrolls sideways on a phone.
         return format_html(
-            '<code style="overflow-wrap: anywhere;">{}</code>', obj.chain_digest
+            '<code style="white-space: nowrap;">{}</code>', obj.chain_digest
         )
+
+    @admin.display(description=_("chain digest"))
+    def digest_whole(self, obj):
+        return _wrapped(obj.chain_digest)
+
+    @admin.display(description=_("database snapshot"))
+    def snapshot_text(self, obj):
+        return _wrapped(obj.snapshot) if obj.snapshot else None
 
 
 class RefusedChangeList(ChangeList):
@@ -111,6 +125,32 @@ def mark_present(refusals) -> None:
         refusal.present = (refusal.event_table, refusal.event_pgh_id) in present
 
 
+class ReasonFilter(admin.ChoicesFieldListFilter):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.title = _("why refused")
+
+
+class RunFilter(admin.SimpleListFilter):
+    """The runs that refused something (the runs' list links here)."""
+
+    title = _("sealing run")
+    parameter_name = "run"
+
+    def lookups(self, request, model_admin):
+        runs = RefusedEvent.objects.order_by("-run").values_list("run", flat=True)
+        return [
+            (str(run), gettext("run %(number)s") % {"number": run})
+            for run in runs.distinct()
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(run=int(value))
+        return queryset
+
+
 @admin.register(RefusedEvent)
 class RefusedEventAdmin(ReadOnlyAuditAdmin):
     view_permission = "audit.view_refusedevent"
@@ -123,7 +163,7 @@ class RefusedEventAdmin(ReadOnlyAuditAdmin):
         "refused",
     ]
     list_display_links = ["why"]
-    list_filter = ["reason"]
+    list_filter = [("reason", ReasonFilter), RunFilter]
     fields = [
         "table",
         "event_link",
@@ -139,10 +179,6 @@ class RefusedEventAdmin(ReadOnlyAuditAdmin):
 
     def get_changelist(self, request, **kwargs):
         return RefusedChangeList
-
-    def lookup_allowed(self, lookup, value, request=None):
-        # The runs' list links to the rows each refused.
-        return lookup == "run" or super().lookup_allowed(lookup, value, request)
 
     def get_object(self, request, object_id, from_field=None):
         obj = super().get_object(request, object_id, from_field)

@@ -209,6 +209,8 @@ def test_a_context_set_or_replayed_by_hand_is_flagged_beside_its_actor(
         html = entry_html(body, event)
         assert sc_coord.full_name in html and UNSIGNED_TEXT in html
         assert DIRECT_TEXT not in html and APP_NAME in html
+        # Who really wrote it is open to read beside the claim.
+        assert '<details class="audit-session" open>' in html
     assert UNSIGNED_TEXT not in entry_html(body, genuine)
 
     listed = log_page(auditor_client, model="tracker.task", written="service")
