@@ -236,11 +236,11 @@ def audit_log_table(queryset):
         for event in events():
             model = history.model_from_label(event.pgh_obj_model)
             context = event.pgh_context or {}
-            written = attribute(event.pgh_context, event.pgh_session)
+            written = attribute(event.pgh_context, getattr(event, "pgh_session", None))
             session = written.session
             by_service = written.through_service
             user = event.user if by_service else None
-            refusal = event.refusal
+            refusal = getattr(event, "refusal", None)
             yield [
                 event.pgh_created_at,
                 user.username if user else "",
