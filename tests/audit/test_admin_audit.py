@@ -146,6 +146,18 @@ def world(
         from audit.sealing import seal_new_events
 
         seal_new_events()
+        # A row the sealer refused, as it records one (tests/audit/
+        # test_tampering.py has the sealer refuse real forgeries).
+        run = audit_models.SealRun.objects.get()
+        forged = TaskEvent.objects.order_by("pgh_id").last()
+        audit_models.RefusedEvent.objects.create(
+            event_table="audit.taskevent",
+            event_pgh_id=forged.pgh_id,
+            event_time=forged.pgh_created_at,
+            reason=audit_models.RefusedEvent.Reason.BACK_DATED,
+            run=run.number,
+            refused_at=run.sealed_at,
+        )
     return {"task": task, "milestone": milestone}
 
 
