@@ -174,11 +174,12 @@ class Attribution:
 
     @property
     def warning(self) -> str:
-        """What must be read beside the actor the context names."""
+        """What must be read beside the actor the context names. Events from
+        before sessions were kept (the whole history of an upgraded service)
+        carry no warning here: nothing about them is suspect, only unchecked,
+        which the exports' check column says."""
         if self.kind == UNSIGNED:
             return str(UNSIGNED_WARNING)
-        if self.kind == UNCHECKED:
-            return str(UNCHECKED_WARNING)
         return ""
 
     @property

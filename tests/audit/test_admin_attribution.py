@@ -239,7 +239,10 @@ def test_what_a_row_alone_can_say():
     assert attribute(None, None).kind == UNRECORDED
     # Recorded before sessions were kept: a claim nothing can check.
     unchecked = attribute({"user": 1, "sig": "0" * 64}, None)
-    assert unchecked.kind == UNCHECKED and unchecked.warning
+    # Nothing suspect, only unchecked: no warning beside the actor, the
+    # exports' check column says it.
+    assert unchecked.kind == UNCHECKED and not unchecked.warning
+    assert unchecked.check_label
     recorded = attribute(None, session).session
     assert recorded.role == "postgres（以 tracker_app 角色操作）"
     assert recorded.client == "数据库服务器本机套接字"
