@@ -13,16 +13,13 @@ from django.db.models import (
     Case,
     Count,
     Exists,
-    F,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import RowNumber
 
 from accounts.permissions import grants
 
@@ -40,7 +37,6 @@ from . import (
 )
 from .counts import finish, grouped_counts, overdue_q
 
-TREND_REPORTS = 8
 RECENT_UPDATES = 10
 MOST_OVERDUE = 10
 
@@ -201,8 +197,8 @@ def _finish(counts: dict) -> dict:
 
 def breakdown_for_user(*, user, today: dt.date | None = None) -> dict:
     """Task counts by status and light, per work stream and per owner party, and
-    in total, in the shape of a report snapshot's `by_work_stream`, `by_party`
-    and `summary` (so the report charts can draw them). Four queries."""
+    in total (each group with its `name`, `by_status` and `by_light`, as the
+    charts take them). Four queries."""
     initiatives = initiative_list_for_user(user=user)
     tasks = with_light(Task.objects.filter(initiative__in=initiatives), today=today)
     summary, by_stream, by_party = grouped_counts(tasks)
@@ -231,61 +227,6 @@ def breakdown_for_user(*, user, today: dt.date | None = None) -> dict:
             for p in parties
         ],
     }
-
-
-def weekly_trend_for_user(*, user, limit: int = TREND_REPORTS) -> list[dict]:
-    """Per visible initiative, the summaries of its latest `limit` finished
-    weekly reports of the whole initiative, oldest first. One query."""
-    from reports.choices import ReportKind, ReportStatus, ScopeKind
-    from reports.models import Report
-
-    ranked = (
-        Report.objects.filter(
-            initiative__in=initiative_list_for_user(user=user),
-            kind=ReportKind.WEEKLY,
-            scope=ScopeKind.INITIATIVE,
-            status=ReportStatus.DONE,
-        )
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("initiative_id")],
-                order_by=[F("period_end").desc(), F("id").desc()],
-            )
-        )
-        .filter(rank__lte=limit)
-        .order_by("initiative__code", "period_end", "id")
-        .values(
-            "id",
-            "initiative_id",
-            "initiative__name",
-            "period_start",
-            "period_end",
-            "snapshot__summary",
-        )
-    )
-    series: dict[int, dict] = {}
-    for row in ranked:
-        entry = series.setdefault(
-            row["initiative_id"],
-            {
-                "initiative_id": row["initiative_id"],
-                "initiative": row["initiative__name"],
-                "points": [],
-            },
-        )
-        summary = row["snapshot__summary"] or {}
-        entry["points"].append(
-            {
-                "report_id": row["id"],
-                "period_start": row["period_start"],
-                "period_end": row["period_end"],
-                "summary": summary,
-                "completion_rate": summary.get("completion_rate"),
-                "overdue": summary.get("overdue") or 0,
-            }
-        )
-    return list(series.values())
 
 
 def most_overdue_for_user(
