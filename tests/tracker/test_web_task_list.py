@@ -71,6 +71,7 @@ def world(initiative, sichuan, chongqing):
         due_date=today + dt.timedelta(days=100),
         owners=[_owner(chongqing)],
         progress=70,
+        task_list=TaskList.JOINT_APPLICATION,
     )
     return {"late": late, "fine": fine, "cq_only": cq_only, "digital": digital}
 

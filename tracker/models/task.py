@@ -32,9 +32,9 @@ class Task(models.Model):
         on_delete=models.PROTECT,
         related_name="tasks",
     )
-    task_list = models.CharField(
-        _("list"), max_length=24, choices=TaskList, default=TaskList.RECIPROCAL
-    )
+    # No default: which of the plan's three lists an item belongs to is decided
+    # with the item, never assumed.
+    task_list = models.CharField(_("list"), max_length=24, choices=TaskList)
     lead_party = models.ForeignKey(
         "accounts.Party",
         verbose_name=_("lead party"),
@@ -107,6 +107,11 @@ class Task(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["id", "initiative"], name="task_id_initiative_key"
+            ),
+            models.CheckConstraint(
+                condition=Q(task_list__in=TaskList.values),
+                name="task_on_a_list",
+                violation_error_message=_("A task belongs to one of the lists."),
             ),
         ]
         indexes = [
