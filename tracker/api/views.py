@@ -3,10 +3,12 @@ input, reads through a selector (404 for what the caller may not see), makes
 one service call and serialises the result."""
 
 from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -122,8 +124,10 @@ class WorkStreamViewSet(viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(retrieve=extend_schema(parameters=[etag("task")]))
 class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
+    # The search is the task list's filter's own (tracker/filters.py), as on
+    # the page, so DRF's search backend is not used here.
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = filters.TaskFilter
-    search_fields = ["title", "code", "description"]
     ordering_fields = [
         "code",
         "due_date",

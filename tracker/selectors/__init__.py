@@ -7,6 +7,7 @@ the same SQL statement as the rows."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.db.models import (
@@ -74,6 +75,15 @@ def work_streams_of(initiatives: QuerySet[Initiative]) -> QuerySet[WorkStream]:
         .select_related("initiative")
         .order_by("initiative", "sort_order")
     )
+
+
+def work_stream_label(streams: Iterable[WorkStream]) -> Callable[[WorkStream], str]:
+    """How to name each of `streams` where they are listed together: by its
+    name, or "initiative · name" once they span more than one initiative (two
+    initiatives may each have a stream of the same name)."""
+    if len({stream.initiative_id for stream in streams}) > 1:
+        return lambda stream: f"{stream.initiative} · {stream.name}"
+    return lambda stream: stream.name
 
 
 def get_visible(queryset: QuerySet, pk):

@@ -15,7 +15,6 @@ from django.db.models import (
     Exists,
     IntegerField,
     OuterRef,
-    Q,
     QuerySet,
     Value,
     When,
@@ -33,6 +32,7 @@ from . import (
     progress_update_list_for_user,
     task_list_for_user,
     with_light,
+    work_stream_label,
     work_streams_of,
 )
 from .counts import finish, grouped_counts, overdue_q
@@ -71,35 +71,14 @@ def _owned_by(party_ids) -> Exists:
     return Exists(TaskOwner.objects.filter(task=OuterRef("pk"), party_id__in=party_ids))
 
 
-def task_table_for_user(
-    *,
-    user,
-    today: dt.date | None = None,
-    work_stream_id: int | None = None,
-    task_list: str | None = None,
-    party_id: int | None = None,
-    status: str | None = None,
-    light: str | None = None,
-    search: str | None = None,
-    sort: str = DEFAULT_SORT,
-) -> QuerySet[Task]:
-    """The visible tasks, filtered and sorted for the task list page. Filters
-    are taken as already validated against what the user may see; an unknown
-    sort key falls back to the code."""
-    qs = task_list_for_user(user=user, today=today).annotate(light_rank=_light_rank())
-    if work_stream_id:
-        qs = qs.filter(work_stream_id=work_stream_id)
-    if task_list:
-        qs = qs.filter(task_list=task_list)
-    if party_id:
-        qs = qs.filter(_owned_by([party_id]))
-    if status:
-        qs = qs.filter(status=status)
-    if light:
-        qs = qs.filter(light=light)
-    if search:
-        qs = qs.filter(Q(code__icontains=search) | Q(title__icontains=search))
-    return qs.order_by(*TASK_SORTS.get(sort, TASK_SORTS[DEFAULT_SORT]))
+def task_table_for_user(*, user, today: dt.date | None = None) -> QuerySet[Task]:
+    """The visible tasks of the task list page, by code, ranked by light for
+    its sorts (tracker.forms_list filters and sorts them)."""
+    return (
+        task_list_for_user(user=user, today=today)
+        .annotate(light_rank=_light_rank())
+        .order_by(*TASK_SORTS[DEFAULT_SORT])
+    )
 
 
 def task_filter_choices_for_user(*, user) -> dict:
@@ -203,7 +182,7 @@ def breakdown_for_user(*, user, today: dt.date | None = None) -> dict:
     tasks = with_light(Task.objects.filter(initiative__in=initiatives), today=today)
     summary, by_stream, by_party = grouped_counts(tasks)
     streams = list(work_streams_of(initiatives))
-    several = len({s.initiative_id for s in streams}) > 1
+    label = work_stream_label(streams)
     parties = parties_of(initiatives).order_by("sort_order", "code")
     return {
         "summary": _finish(summary),
@@ -211,7 +190,7 @@ def breakdown_for_user(*, user, today: dt.date | None = None) -> dict:
             {
                 "id": s.pk,
                 "code": s.code,
-                "name": f"{s.initiative} · {s.name}" if several else s.name,
+                "name": label(s),
                 **_finish(by_stream[s.pk]),
             }
             for s in streams
