@@ -1,4 +1,5 @@
-"""Numbers, dates and the measure of text, as the charts write them.
+"""Numbers, dates and the measure of text, as the charts write them, and the
+reports and pages beside them.
 
 Chinese (the default) follows the conventions of official documents:
 2026年11月22日, 2026年11月16日—11月22日, 43.5%; English reads 22 Nov 2026,
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from decimal import Decimal
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -73,6 +75,16 @@ def to_datetime(value) -> dt.datetime | None:
 
 
 # --- numbers ----------------------------------------------------------------------
+
+
+def plain_number(value: Decimal | None) -> str | None:
+    """A decimal as the shortest exact text people write: 360.0000 → "360",
+    1.5000 → "1.5" (no trailing zeros, no exponent, no separators). The same
+    text on the task page and in a report's frozen snapshot."""
+    if value is None:
+        return None
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def format_int(value) -> str:

@@ -79,3 +79,21 @@ def test_the_tracker_does_not_draw_with_the_reports_renderers():
         if name.startswith(("reports.render", "reports.snapshot"))
     }
     assert reaching == set()
+
+
+def test_a_decimal_is_written_as_its_shortest_exact_text():
+    from decimal import Decimal
+
+    from charts.formatting import plain_number
+
+    cases = {
+        "360.0000": "360",
+        "1.5000": "1.5",
+        "0.2500": "0.25",
+        "1E+2": "100",
+        "0.0000": "0",
+        "-0.50": "-0.5",
+        "1200": "1200",
+    }
+    assert {k: plain_number(Decimal(k)) for k in cases} == cases
+    assert plain_number(None) is None

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from audit import history as audit_history
 from audit.attribution import attribute
+from charts.formatting import plain_number
 
 from ..choices import ExtensionStatus, MilestoneStatus
 from ..models import (
@@ -107,12 +108,6 @@ def _timeline(milestones: list[Milestone], today: dt.date) -> list[Milestone]:
     # A part whose joint milestone is missing still shows, on its own.
     top += [m for orphans in parts.values() for m in orphans]
     return sorted(top, key=lambda m: (m.due_date, m.sort_order, m.pk))
-
-
-def plain_number(value) -> str:
-    """A decimal as people write it: 12.5, 100, 0.25 (no trailing zeros, no
-    exponent)."""
-    return "" if value is None else format(value.normalize(), "f")
 
 
 def _meter(indicator: Indicator) -> None:
