@@ -55,3 +55,37 @@ def test_the_api_docs_are_under_the_same_policy():
     assert script["Content-Type"] == "application/javascript"
     assert script["Cross-Origin-Resource-Policy"] == "same-origin"
     assert "no-store" in script["Cache-Control"]
+
+
+POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+ADMIN_POLICY = POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+
+
+@pytest.mark.parametrize(
+    ("path", "policy"),
+    [
+        ("/accounts/login/", POLICY),
+        ("/no-such-page/", POLICY),
+        ("/api/v1/tasks/", POLICY),
+        ("/api/docs/", POLICY),
+        ("/api/docs/?script", POLICY),
+        ("/admin/login/", ADMIN_POLICY),
+    ],
+)
+def test_the_security_headers_are_the_agreed_ones_byte_for_byte(path, policy):
+    """Whoever writes them (our middleware, Django's, a library's), the bytes
+    stay these: a proxy, a scanner or a reviewer comparing them sees no drift."""
+    response = Client().get(path)
+    assert response["Content-Security-Policy"] == policy
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["Permissions-Policy"] == (
+        "camera=(), microphone=(), geolocation=()"
+    )
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
