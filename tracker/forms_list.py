@@ -81,14 +81,18 @@ class TaskListFilter(TaskFilter):
                 empty_value=None,
                 choices=[("", ALL[name]), *((o.pk, name_of(o)) for o in objects)],
             )
-        fields["task_list"].empty_label = ALL["task_list"]
-        for name in ("status", "light"):
-            choices = [("", ALL[name]), *fields[name].choices]
-            fields[name].widget = SelectOne(choices=choices)
+        # New widgets with their own choices: a filter's field may have been
+        # built before (the API's schema reads it), and the widget it would
+        # copy still reads the empty label of that first field.
+        for name in ("task_list", "status", "light"):
+            field = fields[name]
+            choices = [("", ALL[name]), *((v, t) for v, t in field.choices if v)]
+            several = isinstance(field, forms.MultipleChoiceField)
+            field.widget = (SelectOne if several else forms.Select)(choices=choices)
         fields["sort"].initial = DEFAULT_SORT
         return form_class
 
-    def _valid(self, name: str):
+    def _valid_value(self, name: str):
         if not self.is_bound or name in self.form.errors:
             return None
         return self.form.cleaned_data.get(name)
@@ -96,8 +100,8 @@ class TaskListFilter(TaskFilter):
     @property
     def sort_key(self) -> str:
         """The sort in effect, for the column headers."""
-        return self._valid("sort") or DEFAULT_SORT
+        return self._valid_value("sort") or DEFAULT_SORT
 
     @property
     def filtered(self) -> bool:
-        return any(self._valid(name) for name in self.filters if name != "sort")
+        return any(self._valid_value(name) for name in self.filters if name != "sort")

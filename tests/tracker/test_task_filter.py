@@ -249,3 +249,18 @@ def test_the_search_is_answered_from_its_index(world):
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Bitmap Index Scan on task_search" in plan, plan
+
+
+def test_the_page_offers_all_as_the_empty_choice_after_the_api_has_been_read(
+    clients, world
+):
+    """The API's schema builds the shared filter's fields first; the page's
+    selects still say "all", not the library's placeholder."""
+    client, api = clients
+    assert api.get("/api/schema/").status_code == 200
+    assert api.get("/api/v1/tasks/", {"task_list": "co_build"}).status_code == 200
+    for _ in range(2):
+        body = client.get("/tasks/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        assert "---------" not in body
+        for label in ("All lists", "All statuses", "All lights", "All parties"):
+            assert f'<option value="" selected>{label}</option>' in body
