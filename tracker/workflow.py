@@ -142,13 +142,6 @@ ACTIVITY = {a.action: a for a in ACTIVITIES}
 ACTIONS = (*BY_ACTION, *ACTIVITY)
 
 
-def allowed(from_status: str, to_status: str, actor: Actor) -> bool:
-    return any(
-        from_status in t.sources and t.target == to_status and actor in t.actors
-        for t in TRANSITIONS
-    )
-
-
 def check(action: str, *, status: str, actors: set[Actor]) -> Transition:
     """The transition for `action`, or the error the caller should see:
     403 when the user may not take this action at all, 409 when the task's
