@@ -4,8 +4,8 @@ Every status change of a task is one row of TRANSITIONS: the action's name,
 the states it may start from, the state it leads to, and who may take it.
 Everything else done on a task (reports, readings, milestones, extensions,
 light overrides) is one row of ACTIVITIES: the states that take it. The
-services, the pages and the API ask `accepts`/`require_state` here; tests walk
-every (state, action) pair.
+services ask `check`, `require_state` and `status_after_progress` here, the
+pages and the API ask `accepts`; tests walk every (state, action) pair.
 """
 
 from __future__ import annotations
@@ -38,11 +38,20 @@ class Transition:
     target: str
     actors: frozenset[Actor]
     reason_required: bool = False
+    # Taken while a completion claim is open, it withdraws the claim.
+    withdraws_claim: bool = False
 
 
-def _t(action, sources, target, actors, *, reason_required=False) -> Transition:
+def _t(
+    action, sources, target, actors, *, reason_required=False, withdraws_claim=False
+) -> Transition:
     return Transition(
-        action, frozenset(sources), target, frozenset(actors), reason_required
+        action,
+        frozenset(sources),
+        target,
+        frozenset(actors),
+        reason_required,
+        withdraws_claim,
     )
 
 
@@ -73,6 +82,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.CANCELLED,
         {Actor.ADMINISTRATOR},
         reason_required=True,
+        withdraws_claim=True,
     ),
     _t(
         "reopen",
@@ -84,6 +94,9 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 
 BY_ACTION = {t.action: t for t in TRANSITIONS}
+# What a confirmed claim (the last confirmation, or the claim of a task with a
+# single owner party) leads to.
+COMPLETED = BY_ACTION["confirm_completion"].target
 # States from which the task is still being worked on (lights are computed).
 OPEN_STATES = frozenset({S.NOT_STARTED, S.IN_PROGRESS, S.COMPLETION_CLAIMED})
 # Closed: what only reopening leads out of.
@@ -92,7 +105,8 @@ CLOSED_STATES = frozenset(BY_ACTION["reopen"].sources)
 
 @dataclass(frozen=True)
 class Activity:
-    """Work on a task that leaves its state as it is."""
+    """Work on a task that leaves its state as it is (but see
+    `status_after_progress`)."""
 
     action: str
     states: frozenset[str]
@@ -160,6 +174,19 @@ def accepts(action: str, status: str) -> bool:
     if action in BY_ACTION:
         return status in BY_ACTION[action].sources
     return status in ACTIVITY[action].states
+
+
+# Reporting progress on a task not yet started is starting it: the first
+# update with progress above zero takes the `start` transition with it, for
+# whoever may report.
+STARTED_BY_PROGRESS = BY_ACTION["start"]
+
+
+def status_after_progress(status: str, progress: int) -> str:
+    """The state a task in `status` is in once `progress` is reported on it."""
+    if progress > 0 and status in STARTED_BY_PROGRESS.sources:
+        return STARTED_BY_PROGRESS.target
+    return status
 
 
 def require_state(action: str, *, status: str) -> None:

@@ -17,7 +17,7 @@ from config.exceptions import InvalidInput, PermissionDenied
 from config.validation import validated_save
 
 from .. import workflow
-from ..choices import MilestoneStatus, TaskStatus
+from ..choices import MilestoneStatus
 from ..models import (
     Indicator,
     IndicatorReading,
@@ -41,7 +41,7 @@ def progress_update_post(
     expected_version: int | None = None,
 ) -> ProgressUpdate:
     """Record an owner party's progress update and carry its percentage onto the
-    task; the first update with progress starts a task not yet started."""
+    task; reporting may start the task (`workflow.status_after_progress`)."""
     task = lock(Task, task.pk, expected_version)
     require(actor, "post_progress_update", task)
     party = acting_party(actor, task, party)
@@ -60,8 +60,9 @@ def progress_update_post(
     changes = {}
     if latest.pk == update.pk:
         changes["progress"] = progress
-        if task.status == TaskStatus.NOT_STARTED and progress > 0:
-            changes["status"] = TaskStatus.IN_PROGRESS
+        status = workflow.status_after_progress(task.status, progress)
+        if status != task.status:
+            changes["status"] = status
     bump(task, **changes)
     return update
 
