@@ -21,6 +21,7 @@ from config.exceptions import DomainError
 
 from .choices import MilestoneStatus
 from .models import Indicator
+from .services import ReadingSpec
 
 TEXT_MAX = 4000
 
@@ -173,17 +174,17 @@ class ProgressUpdateForm(ActionForm):
                     self.add_error(name, _("Needed with a reading."))
         return data
 
-    def reading(self) -> dict | None:
-        """The reading to record with the update, as the service's arguments."""
+    def reading(self) -> ReadingSpec | None:
+        """The reading to record with the update."""
         indicator = self.cleaned_data.get("indicator")
         if indicator is None:
             return None
-        return {
-            "indicator": self.indicators[indicator],
-            "period": self.cleaned_data["period"],
-            "value": self.cleaned_data["value"],
-            "evidence": self.cleaned_data.get("evidence") or None,
-        }
+        return ReadingSpec(
+            indicator=self.indicators[indicator],
+            period=self.cleaned_data["period"],
+            value=self.cleaned_data["value"],
+            evidence=self.cleaned_data.get("evidence") or None,
+        )
 
 
 class ReadingForm(ActionForm):

@@ -306,6 +306,88 @@ def test_reading_with_evidence_is_downloadable_by_members_only(
     assert IndicatorReading.objects.filter(indicator=indicator).count() == 1
 
 
+def test_progress_update_with_a_reading_and_its_evidence_is_one_request(
+    sc, cq_coord, joint, sichuan, chongqing, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    own = services.indicator_create(
+        task=joint, name="铁塔组立", unit="基", target=100, party=sichuan
+    )
+    url = f"/api/v1/tasks/{joint.pk}/progress-updates/"
+    tag = etag(sc, f"/api/v1/tasks/{joint.pk}/")
+    upload = io.BytesIO(_png())
+    upload.name = "现场照片.png"
+    body = {
+        "narrative": "铁塔组立过半",
+        "progress": "55",
+        "indicator": str(own.pk),
+        "period": "2025-03-31",
+        "value": "42",
+        "evidence": upload,
+    }
+    first = sc.post(
+        url, body, format="multipart", HTTP_IF_MATCH=tag, HTTP_IDEMPOTENCY_KEY="u-1"
+    )
+    assert first.status_code == 201, first.content
+    posted = first.json()
+    [reading] = posted["readings"]
+    assert (reading["indicator"], reading["value"]) == (own.pk, "42.0000")
+    assert reading["reported_at"] == posted["reported_at"]
+    stored = IndicatorReading.objects.get(pk=reading["id"])
+    assert stored.evidence and stored.party == sichuan
+    download = client_for(cq_coord).get(reading["evidence_url"])
+    assert b"".join(download.streaming_content).startswith(b"\x89PNG")
+    # One write, one new version: the answer's tag is the task's as it is now.
+    assert first["ETag"] == etag(sc, f"/api/v1/tasks/{joint.pk}/")
+    assert first["ETag"] != tag
+    upload.seek(0)
+    replay = sc.post(
+        url, body, format="multipart", HTTP_IF_MATCH=tag, HTTP_IDEMPOTENCY_KEY="u-1"
+    )
+    assert replay.status_code == 201 and replay.json() == posted
+    assert IndicatorReading.objects.filter(indicator=own).count() == 1
+    assert ProgressUpdate.objects.filter(task=joint).count() == 1
+
+
+def test_a_refused_reading_refuses_its_progress_update(sc, joint, sichuan, chongqing):
+    own = services.indicator_create(
+        task=joint, name="四川段投资", unit="亿元", party=sichuan
+    )
+    theirs = services.indicator_create(
+        task=joint, name="重庆段投资", unit="亿元", party=chongqing
+    )
+    other_task = make_task(joint.initiative, code="NY-02")
+    elsewhere = services.indicator_create(task=other_task, name="别处", unit="个")
+    url = f"/api/v1/tasks/{joint.pk}/progress-updates/"
+    base = {"narrative": "进展", "progress": 40}
+
+    def post(**fields):
+        tag = etag(sc, f"/api/v1/tasks/{joint.pk}/")
+        return sc.post(url, {**base, **fields}, format="json", HTTP_IF_MATCH=tag)
+
+    reading = {"period": "2025-03-31", "value": "3"}
+    # An indicator of another task is refused like one that does not exist.
+    for pk in (elsewhere.pk, 999999):
+        response = post(indicator=pk, **reading)
+        assert response.status_code == 400, response.content
+        assert set(response.json()["errors"]) == {"indicator"}
+    missing = post(indicator=own.pk)
+    assert missing.status_code == 400
+    assert set(missing.json()["errors"]) == {"period", "value"}
+    orphan = post(**reading)
+    assert orphan.status_code == 400
+    assert set(orphan.json()["errors"]) == {"period", "value"}
+    # The other party's indicator: a reading Sichuan may not report.
+    assert post(indicator=theirs.pk, **reading).status_code == 403
+    assert not ProgressUpdate.objects.filter(task=joint).exists()
+    # A period already reported: the update is taken back with the reading.
+    assert post(indicator=own.pk, **reading).status_code == 201
+    again = post(indicator=own.pk, **reading)
+    assert again.status_code == 400, again.content
+    assert ProgressUpdate.objects.filter(task=joint).count() == 1
+    assert IndicatorReading.objects.filter(indicator=own).count() == 1
+
+
 def _race(user, url, tag, writers, label):
     """`writers` threads PATCH `url` with the same ETag at the same moment."""
     barrier = threading.Barrier(writers)

@@ -285,6 +285,16 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
         ]
 
 
+class PostedProgressUpdateSerializer(ProgressUpdateSerializer):
+    """A progress update as it was just posted, with the indicator value
+    reported with it (none or one)."""
+
+    readings = ReadingSerializer(source="reading_list", many=True, read_only=True)
+
+    class Meta(ProgressUpdateSerializer.Meta):
+        fields = [*ProgressUpdateSerializer.Meta.fields, "readings"]
+
+
 class ExtensionRequestSerializer(serializers.ModelSerializer):
     party = PartyRefSerializer(read_only=True)
     requested_by = UserRefSerializer(read_only=True)

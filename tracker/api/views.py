@@ -31,6 +31,7 @@ from .serializers import (
     MilestoneSerializer,
     OwnerSerializer,
     PartySerializer,
+    PostedProgressUpdateSerializer,
     ProgressUpdateSerializer,
     ReadingSerializer,
     TaskDetailSerializer,
@@ -39,8 +40,8 @@ from .serializers import (
 )
 
 
-def _valid(serializer_class, request):
-    serializer = serializer_class(data=request.data)
+def _valid(serializer_class, request, **context):
+    serializer = serializer_class(data=request.data, context=context)
     serializer.is_valid(raise_exception=True)
     data = dict(serializer.validated_data)
     # Ids of parties and users arrive as plain numbers and are resolved here, so
@@ -329,8 +330,11 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     )
     @extend_schema(
         methods=["post"],
-        request=inputs.ProgressUpdateInput,
-        responses={201: ProgressUpdateSerializer},
+        request={
+            "application/json": inputs.ProgressUpdateInput,
+            "multipart/form-data": inputs.ProgressUpdateInput,
+        },
+        responses={201: PostedProgressUpdateSerializer},
         parameters=creating("task", (201,)),
     )
     @action(
@@ -354,14 +358,17 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     @idempotent
     def _post_progress_update(self, request, pk):
         task = self.get_object()
-        data = _valid(inputs.ProgressUpdateInput, request)
+        data = _valid(inputs.ProgressUpdateInput, request, task=task)
         expected = expected_version(request, task)
         update = services.progress_update_post(
             task=task, actor=request.user, **data, expected_version=expected
         )
-        self.etag_object = selectors.task_get_for_user(user=request.user, pk=task.pk)
+        self.etag_object = selectors.task_visible_for_user(
+            user=request.user, pk=task.pk
+        )
         return Response(
-            ProgressUpdateSerializer(update).data, status=status.HTTP_201_CREATED
+            PostedProgressUpdateSerializer(update).data,
+            status=status.HTTP_201_CREATED,
         )
 
 

@@ -2,8 +2,7 @@
 
 Plumbing only. The detail is one selector; each action form posts to its own
 URL, which checks the permission (403 page when the user may see but not act),
-validates the form, and makes one service call (or, for an update with a
-reading, two in one transaction). Success redirects back with a message; bad
+validates the form, and makes one service call. Success redirects back with a message; bad
 input re-renders the page with the errors and the input; a concurrent change
 (the version moved) re-renders it with who changed what, the current values
 beside the user's, and the form ready to submit again over the new version."""
@@ -14,7 +13,6 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -199,25 +197,15 @@ def progress_update_post(request, pk):
     )
 
     def call(data):
-        # Both or neither: a refused reading (a period already reported, say)
-        # takes the update back with it.
-        with transaction.atomic():
-            update = services.progress_update_post(
-                task=task,
-                actor=user,
-                narrative=data["narrative"],
-                progress=data["progress"],
-                party=form.party(),
-                expected_version=data["version"],
-            )
-            reading = form.reading()
-            if reading is not None:
-                services.indicator_reading_record(
-                    actor=user,
-                    party=form.party(),
-                    reported_at=update.reported_at,
-                    **reading,
-                )
+        services.progress_update_post(
+            task=task,
+            actor=user,
+            narrative=data["narrative"],
+            progress=data["progress"],
+            party=form.party(),
+            reading=form.reading(),
+            expected_version=data["version"],
+        )
 
     return _submit(
         request,
