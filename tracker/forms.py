@@ -85,8 +85,11 @@ class ServiceErrorsMixin:
 
 class ActionForm(ServiceErrorsMixin, forms.Form):
     """A form on a versioned row. `parties` are the owner parties the user may
-    act for; the choice is shown only when there is more than one."""
+    act for; the choice is shown only when there is more than one.
+    `workflow_action` names the action of tracker.workflow it takes (the page
+    marks the form with it)."""
 
+    workflow_action = ""
     version = forms.IntegerField(
         label=_("version"), widget=forms.HiddenInput, min_value=1
     )
@@ -124,6 +127,7 @@ class ActionForm(ServiceErrorsMixin, forms.Form):
 
 
 class ProgressUpdateForm(ActionForm):
+    workflow_action = "post_progress_update"
     narrative = forms.CharField(
         label=_("Progress narrative"),
         max_length=TEXT_MAX,
@@ -192,6 +196,7 @@ class ReadingForm(ActionForm):
     reading for the same period, which the service refuses with a message. So
     it carries no version (one would refuse it for any change to the task)."""
 
+    workflow_action = "record_reading"
     version = None
     period = forms.DateField(
         label=_("End of the reporting period"),
@@ -219,6 +224,7 @@ class ReadingForm(ActionForm):
 
 
 class ClaimForm(ActionForm):
+    workflow_action = "claim_completion"
     explanation = forms.CharField(
         label=_("Explanation"),
         required=False,
@@ -229,10 +235,11 @@ class ClaimForm(ActionForm):
 
 
 class ConfirmForm(ActionForm):
-    pass
+    workflow_action = "confirm_completion"
 
 
 class RejectForm(ActionForm):
+    workflow_action = "reject_completion"
     reason = forms.CharField(
         label=_("Reason for rejecting"),
         max_length=TEXT_MAX,
@@ -241,6 +248,7 @@ class RejectForm(ActionForm):
 
 
 class ExtensionForm(ActionForm):
+    workflow_action = "request_extension"
     requested_due_date = forms.DateField(label=_("New due date"), widget=DateInput())
     reason = forms.CharField(
         label=_("Reason for the extension"),
@@ -254,6 +262,7 @@ class MilestoneForm(ActionForm):
     the joint office. `inline` renders the administrator's extra fields hidden
     (the quick status form of the detail page)."""
 
+    workflow_action = "change_milestone"
     status = forms.ChoiceField(label=_("Status"), choices=MilestoneStatus.choices)
 
     def __init__(self, *args, administrator: bool = False, inline: bool = False, **kw):

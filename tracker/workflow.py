@@ -3,9 +3,11 @@
 Every status change of a task is one row of TRANSITIONS: the action's name,
 the states it may start from, the state it leads to, and who may take it.
 Everything else done on a task (reports, readings, milestones, extensions,
-light overrides) is one row of ACTIVITIES: the states that take it. The
-services ask `check`, `require_state` and `status_after_progress` here, the
-pages and the API ask `accepts`; tests walk every (state, action) pair.
+light overrides) is one row of ACTIVITIES: the states that take it, and the
+row the permission of the same name judges. The services ask `check`,
+`require_state` and `status_after_progress` here; the pages and the API ask
+`tracker.permissions.available_actions`, which asks `accepts`; tests walk every
+(state, action, role).
 """
 
 from __future__ import annotations
@@ -106,11 +108,14 @@ CLOSED_STATES = frozenset(BY_ACTION["reopen"].sources)
 @dataclass(frozen=True)
 class Activity:
     """Work on a task that leaves its state as it is (but see
-    `status_after_progress`)."""
+    `status_after_progress`). The permission of the same name (accounts.
+    permissions) judges `on`: the task itself, or each of its indicators or
+    milestones."""
 
     action: str
     states: frozenset[str]
     refusal: Promise
+    on: str = "task"
 
 
 # A closed item (completed: 已销号, or cancelled) keeps the ledger it was closed
@@ -130,11 +135,13 @@ ACTIVITIES: tuple[Activity, ...] = (
         "record_reading",
         OPEN_STATES,
         _("The task is %(status)s; indicator values cannot be reported on it now."),
+        on="indicator",
     ),
     Activity(
         "change_milestone",
         OPEN_STATES,
         _("The task is %(status)s; its milestones cannot be changed now."),
+        on="milestone",
     ),
     Activity(
         "request_extension",

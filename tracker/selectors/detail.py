@@ -37,7 +37,6 @@ from ..models import (
     TaskOwner,
 )
 from . import (
-    _visible_tasks,
     extension_request_list_for_user,
     get_visible,
     indicator_list_for_user,
@@ -196,28 +195,6 @@ def completion_claims_of(task: Task) -> list[CompletionClaim]:
             )
         )
         .order_by("-claimed_at", "-id")
-    )
-
-
-def task_for_action_for_user(*, user, pk) -> Task:
-    """The task row with its owners and indicators (what the action forms and
-    the permission checks need); 404 when not visible."""
-    return get_visible(
-        _visible_tasks(user).prefetch_related(
-            Prefetch(
-                "owners",
-                queryset=TaskOwner.objects.select_related("party", "agency").order_by(
-                    "party__sort_order"
-                ),
-            ),
-            Prefetch(
-                "indicators",
-                queryset=Indicator.objects.select_related("party").order_by(
-                    "sort_order", "id"
-                ),
-            ),
-        ),
-        pk,
     )
 
 

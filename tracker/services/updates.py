@@ -175,8 +175,7 @@ def milestone_update(
         else COORDINATOR_MILESTONE_FIELDS,
         known=ADMIN_MILESTONE_FIELDS,
     )
-    if not grants(actor).administrator:
-        require(actor, "change_milestone_status", milestone)
+    require(actor, "change_milestone", milestone)
     workflow.require_state("change_milestone", status=milestone.task.status)
     if "status" in fields and fields["status"] != milestone.status:
         done = fields["status"] == MilestoneStatus.DONE
