@@ -161,6 +161,25 @@ ACTIVITIES: tuple[Activity, ...] = (
 )
 ACTIVITY = {a.action: a for a in ACTIVITIES}
 ACTIONS = (*BY_ACTION, *ACTIVITY)
+# What each action is, for those who read the API's `actions`: every action of
+# the table has its label (a new one without fails at import).
+LABELS = {
+    "start": _("mark the task as started"),
+    "claim_completion": _("claim that the task is complete"),
+    "confirm_completion": _("confirm the open completion claim"),
+    "reject_completion": _("reject the open completion claim"),
+    "suspend": _("suspend the task"),
+    "resume": _("resume the suspended task"),
+    "cancel": _("cancel the task"),
+    "reopen": _("reopen the closed task"),
+    "post_progress_update": _("post a progress update"),
+    "record_reading": _("report the value of an indicator"),
+    "change_milestone": _("change a milestone"),
+    "request_extension": _("request an extension of the due date"),
+    "decide_extension": _("decide the pending extension request"),
+    "override_light": _("override the light"),
+}
+ACTION_CHOICES = [(action, LABELS[action]) for action in ACTIONS]
 
 
 def check(action: str, *, status: str, actors: set[Actor]) -> Transition:

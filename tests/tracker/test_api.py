@@ -11,7 +11,7 @@ from django.db import connections
 from rest_framework.test import APIClient
 
 from tests.factories import make_task
-from tracker import services
+from tracker import services, workflow
 from tracker.choices import MilestoneStatus, TaskStatus
 from tracker.models import IndicatorReading, Milestone, ProgressUpdate, Task
 
@@ -132,6 +132,53 @@ def test_progress_update_is_idempotent(sc, joint):
     assert reused.status_code == 422
     feed = sc.get(url).json()
     assert [u["narrative"] for u in feed["results"]] == ["川渝段铁塔组立完成"]
+
+
+def test_task_detail_says_what_the_caller_may_do_now(sc, cq, joint, office):
+    """`actions`: what each caller may do on the task in its state, and the
+    answer of every write carries the new list."""
+    url = f"/api/v1/tasks/{joint.pk}/"
+    mine = [
+        "claim_completion",
+        "post_progress_update",
+        "change_milestone",
+        "request_extension",
+    ]
+    assert sc.get(url).json()["actions"] == mine
+    assert cq.get(url).json()["actions"] == mine
+    assert client_for(office).get(url).json()["actions"] == [
+        "suspend",
+        "cancel",
+        "change_milestone",
+        "override_light",
+    ]
+    claimed = sc.post(
+        url + "claim-completion/",
+        {"explanation": "两段均已投运"},
+        format="json",
+        HTTP_IF_MATCH=etag(sc, url),
+    )
+    assert claimed.status_code == 200, claimed.content
+    # The claimant waits; the counterpart decides.
+    assert claimed.json()["actions"] == [
+        "post_progress_update",
+        "change_milestone",
+        "request_extension",
+    ]
+    assert cq.get(url).json()["actions"][:2] == [
+        "confirm_completion",
+        "reject_completion",
+    ]
+
+
+def test_the_schema_lists_every_action_of_the_workflow(sc):
+    schema = sc.get("/api/schema/", {"format": "json"}).json()
+    components = schema["components"]["schemas"]
+    actions = components["TaskDetail"]["properties"]["actions"]
+    assert actions["readOnly"] and actions["items"] == {
+        "$ref": "#/components/schemas/TaskActionEnum"
+    }
+    assert components["TaskActionEnum"]["enum"] == list(workflow.ACTIONS)
 
 
 def test_dual_sign_off_through_the_api(sc, cq, joint):

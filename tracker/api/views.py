@@ -156,7 +156,8 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     def _respond(self, task_pk, status_code=status.HTTP_200_OK):
         task = selectors.task_get_for_user(user=self.request.user, pk=task_pk)
         self.etag_object = task
-        return Response(TaskDetailSerializer(task).data, status=status_code)
+        serializer = TaskDetailSerializer(task, context=self.get_serializer_context())
+        return Response(serializer.data, status=status_code)
 
     @extend_schema(
         request=inputs.TaskPatchInput,
