@@ -8,10 +8,12 @@ carries the version of the row it was read from, sent to the service as
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -19,7 +21,7 @@ from accounts.models import Party
 from config.api.uploads import validate_evidence
 from config.exceptions import DomainError
 
-from .choices import MilestoneStatus
+from .choices import Light, MilestoneStatus
 from .models import Indicator
 from .services import ReadingSpec
 
@@ -280,3 +282,89 @@ class MilestoneForm(ActionForm):
     def service_arguments(self) -> dict:
         names = ("status", "title", "due_date") if self.administrator else ("status",)
         return {name: self.cleaned_data[name] for name in names}
+
+
+class StartForm(ActionForm):
+    workflow_action = "start"
+
+
+class ResumeForm(ActionForm):
+    workflow_action = "resume"
+
+
+class ReasonForm(ActionForm):
+    """A transition of the joint office that keeps its reason on record."""
+
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class SuspendForm(ReasonForm):
+    workflow_action = "suspend"
+
+
+class CancelForm(ReasonForm):
+    workflow_action = "cancel"
+
+
+class ReopenForm(ReasonForm):
+    workflow_action = "reopen"
+
+
+class ExtensionDecisionForm(ActionForm):
+    workflow_action = "decide_extension"
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("approve", _("Approve: the due date moves to the requested one")),
+            ("refuse", _("Refuse: the due date stays")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when refusing."),
+    )
+    service_fields = {"approve": "decision"}
+
+    def service_arguments(self) -> dict:
+        return {
+            "approve": self.cleaned_data["decision"] == "approve",
+            "note": self.cleaned_data.get("note") or "",
+        }
+
+
+class LightOverrideForm(ActionForm):
+    """The joint office's light, with its reason, until the end of a day
+    (Beijing time); the computed light applies again after it."""
+
+    workflow_action = "override_light"
+    light = forms.ChoiceField(
+        label=_("Light"), choices=[c for c in Light.choices if c[0] != Light.NONE]
+    )
+    expires_on = forms.DateField(
+        label=_("In force until"),
+        widget=DateInput(),
+        help_text=_("To the end of this day; then the computed light applies again."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    service_fields = {"expires_at": "expires_on"}
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        end = dt.datetime.combine(data["expires_on"] + dt.timedelta(days=1), dt.time())
+        return {
+            "light": data["light"],
+            "reason": data["reason"],
+            "expires_at": timezone.make_aware(end),
+        }

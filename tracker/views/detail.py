@@ -29,7 +29,7 @@ from .. import services
 from ..forms import ActionForm, ReadingForm
 from ..permissions import acting_parties, available_actions
 from ..selectors import detail as selectors
-from ..selectors import task_for_action_for_user
+from ..selectors import extension_request_get_for_user, task_for_action_for_user
 from .detail_milestone import milestone_edit
 from .detail_support import (
     ConflictView,
@@ -228,6 +228,15 @@ def _post_update(*, task, actor, form, data):
     )
 
 
+def _override(*, task, actor, form, data):
+    services.light_override_set(
+        task=task,
+        actor=actor,
+        expected_version=data["version"],
+        **form.service_arguments(),
+    )
+
+
 def _request_extension(*, task, actor, form, data):
     services.task_request_extension(
         task=task,
@@ -244,6 +253,31 @@ progress_update_post = _task_action(
     call=_post_update,
     success=gettext_lazy("The progress update has been posted."),
     anchor="feed",
+)
+task_start = _task_action(
+    "start",
+    call=_transition(services.task_start),
+    success=gettext_lazy("The task is marked as started."),
+)
+task_suspend = _task_action(
+    "suspend",
+    call=_transition(services.task_suspend, "reason"),
+    success=gettext_lazy("The task is suspended."),
+)
+task_resume = _task_action(
+    "resume",
+    call=_transition(services.task_resume),
+    success=gettext_lazy("The task is in progress again."),
+)
+task_cancel = _task_action(
+    "cancel",
+    call=_transition(services.task_cancel, "reason"),
+    success=gettext_lazy("The task is cancelled."),
+)
+task_reopen = _task_action(
+    "reopen",
+    call=_transition(services.task_reopen, "reason"),
+    success=gettext_lazy("The task is reopened and in progress again."),
 )
 task_claim = _task_action(
     "claim",
@@ -269,6 +303,11 @@ task_extension = _task_action(
     call=_request_extension,
     success=gettext_lazy("The extension request has been sent to the joint office."),
     anchor="extensions",
+)
+task_light_override = _task_action(
+    "override",
+    call=_override,
+    success=gettext_lazy("The light is set until the day you chose."),
 )
 
 
@@ -306,13 +345,56 @@ def reading_record(request, pk):
     )
 
 
+@page
+@post_only
+def extension_decide(request, pk):
+    """The joint office decides the extension request `pk`."""
+    user = request.user
+    extension = extension_request_get_for_user(user=user, pk=pk)
+    task = task_for_action_for_user(user=user, pk=extension.task_id)
+    form = action_form("decision", available_actions(user, task), request.POST)
+
+    def call(data):
+        services.extension_request_decide(
+            request=extension,
+            actor=user,
+            expected_version=data["version"],
+            **form.service_arguments(),
+        )
+
+    return _submit(
+        request,
+        task_pk=task.pk,
+        name="decision",
+        form=form,
+        call=call,
+        success=_("The decision on the extension request has been recorded."),
+        anchor="extensions",
+    )
+
+
 urlpatterns = [
     path("tasks/<int:pk>/", task_detail, name="task_detail"),
     path("tasks/<int:pk>/updates/", progress_update_post, name="progress_update_post"),
     path("indicators/<int:pk>/readings/", reading_record, name="reading_record"),
+    path("tasks/<int:pk>/start/", task_start, name="task_start"),
+    path("tasks/<int:pk>/suspend/", task_suspend, name="task_suspend"),
+    path("tasks/<int:pk>/resume/", task_resume, name="task_resume"),
+    path("tasks/<int:pk>/cancel/", task_cancel, name="task_cancel"),
+    path("tasks/<int:pk>/reopen/", task_reopen, name="task_reopen"),
     path("tasks/<int:pk>/claim/", task_claim, name="task_claim"),
     path("tasks/<int:pk>/confirm/", task_confirm, name="task_confirm"),
     path("tasks/<int:pk>/reject/", task_reject, name="task_reject"),
     path("tasks/<int:pk>/extension/", task_extension, name="task_extension"),
+    path(
+        "tasks/<int:pk>/light-override/",
+        task_light_override,
+        name="task_light_override",
+    ),
+    path(
+        "extension-requests/<int:pk>/decide/",
+        extension_decide,
+        name="extension_decide",
+    ),
     path("milestones/<int:pk>/edit/", milestone_edit, name="milestone_edit"),
 ]

@@ -20,12 +20,19 @@ from config.exceptions import PermissionDenied as DomainPermissionDenied
 
 from ..forms import (
     ActionForm,
+    CancelForm,
     ClaimForm,
     ConfirmForm,
+    ExtensionDecisionForm,
     ExtensionForm,
+    LightOverrideForm,
     MilestoneForm,
     ProgressUpdateForm,
     RejectForm,
+    ReopenForm,
+    ResumeForm,
+    StartForm,
+    SuspendForm,
 )
 from ..permissions import TaskActions
 from ..selectors.detail import ChangesSince
@@ -82,13 +89,25 @@ def _deciders(actions: TaskActions) -> tuple:
     return actions.deciding_parties or actions.acting_parties
 
 
-# name (the form's prefix) → its form.
+def _nobody(actions: TaskActions) -> tuple:
+    return ()
+
+
+# name (the form's prefix) → its form. The joint office's transitions and
+# decisions take no acting party.
 PAGE_FORMS: dict[str, PageForm] = {
+    "start": PageForm(StartForm),
+    "resume": PageForm(ResumeForm, _nobody),
+    "suspend": PageForm(SuspendForm, _nobody),
+    "cancel": PageForm(CancelForm, _nobody),
+    "reopen": PageForm(ReopenForm, _nobody),
+    "override": PageForm(LightOverrideForm, _nobody),
     "claim": PageForm(ClaimForm),
     "confirm": PageForm(ConfirmForm, _deciders),
     "reject": PageForm(RejectForm, _deciders),
     "update": PageForm(ProgressUpdateForm),
     "extension": PageForm(ExtensionForm),
+    "decision": PageForm(ExtensionDecisionForm, _nobody),
 }
 
 
