@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from audit import history as audit_history
 
-from ..choices import ExtensionStatus, MilestoneStatus
+from ..choices import ClaimStatus, ExtensionStatus, MilestoneStatus
 from ..models import (
     ClaimDecision,
     CompletionClaim,
@@ -68,7 +68,7 @@ class TaskDetail:
 
     @property
     def open_claim(self) -> CompletionClaim | None:
-        return next((c for c in self.claims if c.status == "open"), None)
+        return next((c for c in self.claims if c.status == ClaimStatus.OPEN), None)
 
     @property
     def pending_extension(self) -> ExtensionRequest | None:
