@@ -240,23 +240,29 @@ class ConfirmForm(ActionForm):
     workflow_action = "confirm_completion"
 
 
-class RejectForm(ActionForm):
+class ReasonForm(ActionForm):
+    """An action that keeps its reason on record."""
+
+    reason_label = _("Reason")
+    reason = forms.CharField(
+        max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = self.reason_label
+
+
+class RejectForm(ReasonForm):
     workflow_action = "reject_completion"
-    reason = forms.CharField(
-        label=_("Reason for rejecting"),
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    reason_label = _("Reason for rejecting")
 
 
-class ExtensionForm(ActionForm):
+class ExtensionForm(ReasonForm):
     workflow_action = "request_extension"
+    reason_label = _("Reason for the extension")
+    field_order = ["requested_due_date", "reason"]
     requested_due_date = forms.DateField(label=_("New due date"), widget=DateInput())
-    reason = forms.CharField(
-        label=_("Reason for the extension"),
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
 
 
 class MilestoneForm(ActionForm):
@@ -290,16 +296,6 @@ class StartForm(ActionForm):
 
 class ResumeForm(ActionForm):
     workflow_action = "resume"
-
-
-class ReasonForm(ActionForm):
-    """A transition of the joint office that keeps its reason on record."""
-
-    reason = forms.CharField(
-        label=_("Reason"),
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
 
 
 class SuspendForm(ReasonForm):

@@ -254,50 +254,66 @@ progress_update_post = _task_action(
     success=gettext_lazy("The progress update has been posted."),
     anchor="feed",
 )
-task_start = _task_action(
-    "start",
-    call=_transition(services.task_start),
-    success=gettext_lazy("The task is marked as started."),
-)
-task_suspend = _task_action(
-    "suspend",
-    call=_transition(services.task_suspend, "reason"),
-    success=gettext_lazy("The task is suspended."),
-)
-task_resume = _task_action(
-    "resume",
-    call=_transition(services.task_resume),
-    success=gettext_lazy("The task is in progress again."),
-)
-task_cancel = _task_action(
-    "cancel",
-    call=_transition(services.task_cancel, "reason"),
-    success=gettext_lazy("The task is cancelled."),
-)
-task_reopen = _task_action(
-    "reopen",
-    call=_transition(services.task_reopen, "reason"),
-    success=gettext_lazy("The task is reopened and in progress again."),
-)
-task_claim = _task_action(
-    "claim",
-    call=_transition(services.task_claim_completion, "explanation"),
-    success=gettext_lazy(
-        "Completion has been claimed; the other parties are asked to confirm it."
-    ),
-)
-task_confirm = _task_action(
-    "confirm",
-    call=_transition(services.task_confirm_completion),
-    success=gettext_lazy("You have confirmed that the task is complete."),
-)
-task_reject = _task_action(
-    "reject",
-    call=_transition(services.task_reject_completion, "reason"),
-    success=gettext_lazy(
-        "The completion claim has been rejected; the task is in progress again."
-    ),
-)
+# The transitions' forms, each posting to tasks/<pk>/<name>/: the service, the
+# fields of the form it takes, and what the user is told when it is done.
+TRANSITION_VIEWS = {
+    name: _task_action(name, call=_transition(service, *fields), success=success)
+    for name, service, fields, success in (
+        (
+            "start",
+            services.task_start,
+            (),
+            gettext_lazy("The task is marked as started."),
+        ),
+        (
+            "suspend",
+            services.task_suspend,
+            ("reason",),
+            gettext_lazy("The task is suspended."),
+        ),
+        (
+            "resume",
+            services.task_resume,
+            (),
+            gettext_lazy("The task is in progress again."),
+        ),
+        (
+            "cancel",
+            services.task_cancel,
+            ("reason",),
+            gettext_lazy("The task is cancelled."),
+        ),
+        (
+            "reopen",
+            services.task_reopen,
+            ("reason",),
+            gettext_lazy("The task is reopened and in progress again."),
+        ),
+        (
+            "claim",
+            services.task_claim_completion,
+            ("explanation",),
+            gettext_lazy(
+                "Completion has been claimed; the other parties are asked to "
+                "confirm it."
+            ),
+        ),
+        (
+            "confirm",
+            services.task_confirm_completion,
+            (),
+            gettext_lazy("You have confirmed that the task is complete."),
+        ),
+        (
+            "reject",
+            services.task_reject_completion,
+            ("reason",),
+            gettext_lazy(
+                "The completion claim has been rejected; the task is in progress again."
+            ),
+        ),
+    )
+}
 task_extension = _task_action(
     "extension",
     call=_request_extension,
@@ -377,14 +393,10 @@ urlpatterns = [
     path("tasks/<int:pk>/", task_detail, name="task_detail"),
     path("tasks/<int:pk>/updates/", progress_update_post, name="progress_update_post"),
     path("indicators/<int:pk>/readings/", reading_record, name="reading_record"),
-    path("tasks/<int:pk>/start/", task_start, name="task_start"),
-    path("tasks/<int:pk>/suspend/", task_suspend, name="task_suspend"),
-    path("tasks/<int:pk>/resume/", task_resume, name="task_resume"),
-    path("tasks/<int:pk>/cancel/", task_cancel, name="task_cancel"),
-    path("tasks/<int:pk>/reopen/", task_reopen, name="task_reopen"),
-    path("tasks/<int:pk>/claim/", task_claim, name="task_claim"),
-    path("tasks/<int:pk>/confirm/", task_confirm, name="task_confirm"),
-    path("tasks/<int:pk>/reject/", task_reject, name="task_reject"),
+    *(
+        path(f"tasks/<int:pk>/{name}/", view, name=f"task_{name}")
+        for name, view in TRANSITION_VIEWS.items()
+    ),
     path("tasks/<int:pk>/extension/", task_extension, name="task_extension"),
     path(
         "tasks/<int:pk>/light-override/",
