@@ -119,12 +119,13 @@ def leads_a_participant(user, initiative) -> bool:
 
 ruleset.add_rule("view_initiative", is_member)
 ruleset.add_rule("generate_report", is_administrator | leads_a_participant)
+# One rule per activity of tracker.workflow.ACTIVITIES, named after it; who may
+# take a status transition is the transition table's `actors`.
 ruleset.add_rule("post_progress_update", coordinates_an_owner)
-ruleset.add_rule("start_task", coordinates_an_owner | is_administrator)
-ruleset.add_rule("claim_completion", coordinates_an_owner)
-ruleset.add_rule("decide_completion", coordinates_an_owner)
 ruleset.add_rule("request_extension", coordinates_an_owner)
-ruleset.add_rule("change_milestone_status", coordinates_objects_party)
+# The milestone's coordinators change its status (and notes); the joint office
+# changes all of it (tracker.services.updates.milestone_update says which fields).
+ruleset.add_rule("change_milestone", coordinates_objects_party | is_administrator)
 ruleset.add_rule("record_reading", coordinates_objects_party)
 ruleset.add_rule("change_owner_contact", coordinates_objects_party | is_administrator)
 ruleset.add_rule("manage_task", is_administrator)

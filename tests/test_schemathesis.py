@@ -92,14 +92,23 @@ RESOURCES = {
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 # Rules between a field and what is stored, which no schema can state: a row
 # the id must name, a date that must follow the current due date or fall in the
-# reporting window. A schema-valid request refused with 400 is a conformance
-# failure unless every field the problem names is one of these for the
-# operation (its type, format and presence are still checked by the schema).
+# reporting window; and fields that only come together (OpenAPI 3.0 has no
+# `dependentRequired`). A schema-valid request refused with 400 is a
+# conformance failure unless every field the problem names is one of these for
+# the operation (its type, format and presence are still checked by the schema).
 STORED_DATA_RULES = {
     "PATCH /api/v1/tasks/{id}/": {"work_stream", "lead_party", "planned_start"},
     "PATCH /api/v1/milestones/{id}/": {"due_date"},
     "PATCH /api/v1/owners/{id}/": {"agency", "contact_user"},
     "POST /api/v1/indicators/{id}/readings/": {"period"},
+    # An indicator of this task; a reading's period, value and evidence only
+    # with its indicator, and period and value both.
+    "POST /api/v1/tasks/{id}/progress-updates/": {
+        "indicator",
+        "period",
+        "value",
+        "evidence",
+    },
     "POST /api/v1/tasks/{id}/request-extension/": {"requested_due_date"},
     "POST /api/v1/tasks/{id}/light-override/": {"expires_at"},
     # An explanation is needed while some of the party's milestones are open.

@@ -8,10 +8,12 @@ carries the version of the row it was read from, sent to the service as
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -19,8 +21,9 @@ from accounts.models import Party
 from config.api.uploads import validate_evidence
 from config.exceptions import DomainError
 
-from .choices import MilestoneStatus
+from .choices import Light, MilestoneStatus
 from .models import Indicator
+from .services import ReadingSpec
 
 TEXT_MAX = 4000
 
@@ -84,8 +87,11 @@ class ServiceErrorsMixin:
 
 class ActionForm(ServiceErrorsMixin, forms.Form):
     """A form on a versioned row. `parties` are the owner parties the user may
-    act for; the choice is shown only when there is more than one."""
+    act for; the choice is shown only when there is more than one.
+    `workflow_action` names the action of tracker.workflow it takes (the page
+    marks the form with it)."""
 
+    workflow_action = ""
     version = forms.IntegerField(
         label=_("version"), widget=forms.HiddenInput, min_value=1
     )
@@ -123,6 +129,7 @@ class ActionForm(ServiceErrorsMixin, forms.Form):
 
 
 class ProgressUpdateForm(ActionForm):
+    workflow_action = "post_progress_update"
     narrative = forms.CharField(
         label=_("Progress narrative"),
         max_length=TEXT_MAX,
@@ -173,17 +180,17 @@ class ProgressUpdateForm(ActionForm):
                     self.add_error(name, _("Needed with a reading."))
         return data
 
-    def reading(self) -> dict | None:
-        """The reading to record with the update, as the service's arguments."""
+    def reading(self) -> ReadingSpec | None:
+        """The reading to record with the update."""
         indicator = self.cleaned_data.get("indicator")
         if indicator is None:
             return None
-        return {
-            "indicator": self.indicators[indicator],
-            "period": self.cleaned_data["period"],
-            "value": self.cleaned_data["value"],
-            "evidence": self.cleaned_data.get("evidence") or None,
-        }
+        return ReadingSpec(
+            indicator=self.indicators[indicator],
+            period=self.cleaned_data["period"],
+            value=self.cleaned_data["value"],
+            evidence=self.cleaned_data.get("evidence") or None,
+        )
 
 
 class ReadingForm(ActionForm):
@@ -191,6 +198,7 @@ class ReadingForm(ActionForm):
     reading for the same period, which the service refuses with a message. So
     it carries no version (one would refuse it for any change to the task)."""
 
+    workflow_action = "record_reading"
     version = None
     period = forms.DateField(
         label=_("End of the reporting period"),
@@ -218,6 +226,7 @@ class ReadingForm(ActionForm):
 
 
 class ClaimForm(ActionForm):
+    workflow_action = "claim_completion"
     explanation = forms.CharField(
         label=_("Explanation"),
         required=False,
@@ -228,24 +237,32 @@ class ClaimForm(ActionForm):
 
 
 class ConfirmForm(ActionForm):
-    pass
+    workflow_action = "confirm_completion"
 
 
-class RejectForm(ActionForm):
+class ReasonForm(ActionForm):
+    """An action that keeps its reason on record."""
+
+    reason_label = _("Reason")
     reason = forms.CharField(
-        label=_("Reason for rejecting"),
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_MAX, widget=forms.Textarea(attrs={"rows": 3})
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].label = self.reason_label
 
-class ExtensionForm(ActionForm):
+
+class RejectForm(ReasonForm):
+    workflow_action = "reject_completion"
+    reason_label = _("Reason for rejecting")
+
+
+class ExtensionForm(ReasonForm):
+    workflow_action = "request_extension"
+    reason_label = _("Reason for the extension")
+    field_order = ["requested_due_date", "reason"]
     requested_due_date = forms.DateField(label=_("New due date"), widget=DateInput())
-    reason = forms.CharField(
-        label=_("Reason for the extension"),
-        max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
 
 
 class MilestoneForm(ActionForm):
@@ -253,6 +270,7 @@ class MilestoneForm(ActionForm):
     the joint office. `inline` renders the administrator's extra fields hidden
     (the quick status form of the detail page)."""
 
+    workflow_action = "change_milestone"
     status = forms.ChoiceField(label=_("Status"), choices=MilestoneStatus.choices)
 
     def __init__(self, *args, administrator: bool = False, inline: bool = False, **kw):
@@ -270,3 +288,79 @@ class MilestoneForm(ActionForm):
     def service_arguments(self) -> dict:
         names = ("status", "title", "due_date") if self.administrator else ("status",)
         return {name: self.cleaned_data[name] for name in names}
+
+
+class StartForm(ActionForm):
+    workflow_action = "start"
+
+
+class ResumeForm(ActionForm):
+    workflow_action = "resume"
+
+
+class SuspendForm(ReasonForm):
+    workflow_action = "suspend"
+
+
+class CancelForm(ReasonForm):
+    workflow_action = "cancel"
+
+
+class ReopenForm(ReasonForm):
+    workflow_action = "reopen"
+
+
+class ExtensionDecisionForm(ActionForm):
+    workflow_action = "decide_extension"
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        choices=[
+            ("approve", _("Approve: the due date moves to the requested one")),
+            ("refuse", _("Refuse: the due date stays")),
+        ],
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Required when refusing."),
+    )
+    service_fields = {"approve": "decision"}
+
+    def service_arguments(self) -> dict:
+        return {
+            "approve": self.cleaned_data["decision"] == "approve",
+            "note": self.cleaned_data.get("note") or "",
+        }
+
+
+class LightOverrideForm(ActionForm):
+    """The joint office's light, with its reason, until the end of a day
+    (Beijing time); the computed light applies again after it."""
+
+    workflow_action = "override_light"
+    light = forms.ChoiceField(
+        label=_("Light"), choices=[c for c in Light.choices if c[0] != Light.NONE]
+    )
+    expires_on = forms.DateField(
+        label=_("In force until"),
+        widget=DateInput(),
+        help_text=_("To the end of this day; then the computed light applies again."),
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    service_fields = {"expires_at": "expires_on"}
+
+    def service_arguments(self) -> dict:
+        data = self.cleaned_data
+        end = dt.datetime.combine(data["expires_on"] + dt.timedelta(days=1), dt.time())
+        return {
+            "light": data["light"],
+            "reason": data["reason"],
+            "expires_at": timezone.make_aware(end),
+        }

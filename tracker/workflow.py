@@ -3,9 +3,11 @@
 Every status change of a task is one row of TRANSITIONS: the action's name,
 the states it may start from, the state it leads to, and who may take it.
 Everything else done on a task (reports, readings, milestones, extensions,
-light overrides) is one row of ACTIVITIES: the states that take it. The
-services, the pages and the API ask `accepts`/`require_state` here; tests walk
-every (state, action) pair.
+light overrides) is one row of ACTIVITIES: the states that take it, and the
+row the permission of the same name judges. The services ask `check`,
+`require_state` and `status_after_progress` here; the pages and the API ask
+`tracker.permissions.available_actions`, which asks `accepts`; tests walk every
+(state, action, role).
 """
 
 from __future__ import annotations
@@ -38,11 +40,20 @@ class Transition:
     target: str
     actors: frozenset[Actor]
     reason_required: bool = False
+    # Taken while a completion claim is open, it withdraws the claim.
+    withdraws_claim: bool = False
 
 
-def _t(action, sources, target, actors, *, reason_required=False) -> Transition:
+def _t(
+    action, sources, target, actors, *, reason_required=False, withdraws_claim=False
+) -> Transition:
     return Transition(
-        action, frozenset(sources), target, frozenset(actors), reason_required
+        action,
+        frozenset(sources),
+        target,
+        frozenset(actors),
+        reason_required,
+        withdraws_claim,
     )
 
 
@@ -73,6 +84,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.CANCELLED,
         {Actor.ADMINISTRATOR},
         reason_required=True,
+        withdraws_claim=True,
     ),
     _t(
         "reopen",
@@ -84,6 +96,9 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 
 BY_ACTION = {t.action: t for t in TRANSITIONS}
+# What a confirmed claim (the last confirmation, or the claim of a task with a
+# single owner party) leads to.
+COMPLETED = BY_ACTION["confirm_completion"].target
 # States from which the task is still being worked on (lights are computed).
 OPEN_STATES = frozenset({S.NOT_STARTED, S.IN_PROGRESS, S.COMPLETION_CLAIMED})
 # Closed: what only reopening leads out of.
@@ -92,11 +107,15 @@ CLOSED_STATES = frozenset(BY_ACTION["reopen"].sources)
 
 @dataclass(frozen=True)
 class Activity:
-    """Work on a task that leaves its state as it is."""
+    """Work on a task that leaves its state as it is (but see
+    `status_after_progress`). The permission of the same name (accounts.
+    permissions) judges `on`: the task itself, or each of its indicators or
+    milestones."""
 
     action: str
     states: frozenset[str]
     refusal: Promise
+    on: str = "task"
 
 
 # A closed item (completed: 已销号, or cancelled) keeps the ledger it was closed
@@ -116,11 +135,13 @@ ACTIVITIES: tuple[Activity, ...] = (
         "record_reading",
         OPEN_STATES,
         _("The task is %(status)s; indicator values cannot be reported on it now."),
+        on="indicator",
     ),
     Activity(
         "change_milestone",
         OPEN_STATES,
         _("The task is %(status)s; its milestones cannot be changed now."),
+        on="milestone",
     ),
     Activity(
         "request_extension",
@@ -140,13 +161,25 @@ ACTIVITIES: tuple[Activity, ...] = (
 )
 ACTIVITY = {a.action: a for a in ACTIVITIES}
 ACTIONS = (*BY_ACTION, *ACTIVITY)
-
-
-def allowed(from_status: str, to_status: str, actor: Actor) -> bool:
-    return any(
-        from_status in t.sources and t.target == to_status and actor in t.actors
-        for t in TRANSITIONS
-    )
+# What each action is, for those who read the API's `actions`: every action of
+# the table has its label (a new one without fails at import).
+LABELS = {
+    "start": _("mark the task as started"),
+    "claim_completion": _("claim that the task is complete"),
+    "confirm_completion": _("confirm the open completion claim"),
+    "reject_completion": _("reject the open completion claim"),
+    "suspend": _("suspend the task"),
+    "resume": _("resume the suspended task"),
+    "cancel": _("cancel the task"),
+    "reopen": _("reopen the closed task"),
+    "post_progress_update": _("post a progress update"),
+    "record_reading": _("report the value of an indicator"),
+    "change_milestone": _("change a milestone"),
+    "request_extension": _("request an extension of the due date"),
+    "decide_extension": _("decide the pending extension request"),
+    "override_light": _("override the light"),
+}
+ACTION_CHOICES = [(action, LABELS[action]) for action in ACTIONS]
 
 
 def check(action: str, *, status: str, actors: set[Actor]) -> Transition:
@@ -167,6 +200,19 @@ def accepts(action: str, status: str) -> bool:
     if action in BY_ACTION:
         return status in BY_ACTION[action].sources
     return status in ACTIVITY[action].states
+
+
+# Reporting progress on a task not yet started is starting it: the first
+# update with progress above zero takes the `start` transition with it, for
+# whoever may report.
+STARTED_BY_PROGRESS = BY_ACTION["start"]
+
+
+def status_after_progress(status: str, progress: int) -> str:
+    """The state a task in `status` is in once `progress` is reported on it."""
+    if progress > 0 and status in STARTED_BY_PROGRESS.sources:
+        return STARTED_BY_PROGRESS.target
+    return status
 
 
 def require_state(action: str, *, status: str) -> None:

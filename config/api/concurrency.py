@@ -2,9 +2,12 @@
 
 A representation carries ``ETag: "<app.model>-<pk>-v<version>"``; a write sends
 it back in ``If-Match``. These helpers turn the header into the version the
-client last read; the domain service then writes with ``UPDATE … WHERE version =
-expected`` and raises PreconditionFailed when nothing matched, so the check and
-the write are one statement and two racing writers cannot both win.
+client last read. The domain service then locks the row (``SELECT … FOR
+UPDATE``, tracker.services._common.lock), raises PreconditionFailed when the
+version it finds is not the expected one, and writes the next version before
+its transaction commits. Of two writers holding the same ETag the second waits
+on the lock until the first commits, then finds the version moved on: two
+racing writers cannot both win.
 """
 
 from __future__ import annotations

@@ -29,10 +29,14 @@ class StrictSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
-def validated(serializer_class: type[serializers.Serializer], request) -> dict:
-    """The request's body as `serializer_class` reads it; a 400 naming each
-    field it refuses."""
-    serializer = serializer_class(data=request.data, context={"request": request})
+def validated(
+    serializer_class: type[serializers.Serializer], request, **context
+) -> dict:
+    """The request's body as `serializer_class` reads it (with `context`, e.g.
+    the task the body is about); a 400 naming each field it refuses."""
+    serializer = serializer_class(
+        data=request.data, context={"request": request, **context}
+    )
     serializer.is_valid(raise_exception=True)
     return dict(serializer.validated_data)
 

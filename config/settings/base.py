@@ -222,6 +222,7 @@ SPECTACULAR_SETTINGS = {
         "MilestoneStatusEnum": "tracker.choices.MilestoneStatus",
         "ExtensionStatusEnum": "tracker.choices.ExtensionStatus",
         "LightEnum": "tracker.choices.Light",
+        "TaskActionEnum": "tracker.workflow.ACTION_CHOICES",
         "VerificationStatusEnum": "tracker.choices.VerificationStatus",
         "ReportKindEnum": "reports.choices.ReportKind",
         "ReportScopeEnum": "reports.choices.ScopeKind",

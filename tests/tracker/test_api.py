@@ -11,7 +11,7 @@ from django.db import connections
 from rest_framework.test import APIClient
 
 from tests.factories import make_task
-from tracker import services
+from tracker import services, workflow
 from tracker.choices import MilestoneStatus, TaskStatus
 from tracker.models import IndicatorReading, Milestone, ProgressUpdate, Task
 
@@ -132,6 +132,53 @@ def test_progress_update_is_idempotent(sc, joint):
     assert reused.status_code == 422
     feed = sc.get(url).json()
     assert [u["narrative"] for u in feed["results"]] == ["川渝段铁塔组立完成"]
+
+
+def test_task_detail_says_what_the_caller_may_do_now(sc, cq, joint, office):
+    """`actions`: what each caller may do on the task in its state, and the
+    answer of every write carries the new list."""
+    url = f"/api/v1/tasks/{joint.pk}/"
+    mine = [
+        "claim_completion",
+        "post_progress_update",
+        "change_milestone",
+        "request_extension",
+    ]
+    assert sc.get(url).json()["actions"] == mine
+    assert cq.get(url).json()["actions"] == mine
+    assert client_for(office).get(url).json()["actions"] == [
+        "suspend",
+        "cancel",
+        "change_milestone",
+        "override_light",
+    ]
+    claimed = sc.post(
+        url + "claim-completion/",
+        {"explanation": "两段均已投运"},
+        format="json",
+        HTTP_IF_MATCH=etag(sc, url),
+    )
+    assert claimed.status_code == 200, claimed.content
+    # The claimant waits; the counterpart decides.
+    assert claimed.json()["actions"] == [
+        "post_progress_update",
+        "change_milestone",
+        "request_extension",
+    ]
+    assert cq.get(url).json()["actions"][:2] == [
+        "confirm_completion",
+        "reject_completion",
+    ]
+
+
+def test_the_schema_lists_every_action_of_the_workflow(sc):
+    schema = sc.get("/api/schema/", {"format": "json"}).json()
+    components = schema["components"]["schemas"]
+    actions = components["TaskDetail"]["properties"]["actions"]
+    assert actions["readOnly"] and actions["items"] == {
+        "$ref": "#/components/schemas/TaskActionEnum"
+    }
+    assert components["TaskActionEnum"]["enum"] == list(workflow.ACTIONS)
 
 
 def test_dual_sign_off_through_the_api(sc, cq, joint):
@@ -304,6 +351,88 @@ def test_reading_with_evidence_is_downloadable_by_members_only(
     )
     assert refused.status_code == 400
     assert IndicatorReading.objects.filter(indicator=indicator).count() == 1
+
+
+def test_progress_update_with_a_reading_and_its_evidence_is_one_request(
+    sc, cq_coord, joint, sichuan, chongqing, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    own = services.indicator_create(
+        task=joint, name="铁塔组立", unit="基", target=100, party=sichuan
+    )
+    url = f"/api/v1/tasks/{joint.pk}/progress-updates/"
+    tag = etag(sc, f"/api/v1/tasks/{joint.pk}/")
+    upload = io.BytesIO(_png())
+    upload.name = "现场照片.png"
+    body = {
+        "narrative": "铁塔组立过半",
+        "progress": "55",
+        "indicator": str(own.pk),
+        "period": "2025-03-31",
+        "value": "42",
+        "evidence": upload,
+    }
+    first = sc.post(
+        url, body, format="multipart", HTTP_IF_MATCH=tag, HTTP_IDEMPOTENCY_KEY="u-1"
+    )
+    assert first.status_code == 201, first.content
+    posted = first.json()
+    [reading] = posted["readings"]
+    assert (reading["indicator"], reading["value"]) == (own.pk, "42.0000")
+    assert reading["reported_at"] == posted["reported_at"]
+    stored = IndicatorReading.objects.get(pk=reading["id"])
+    assert stored.evidence and stored.party == sichuan
+    download = client_for(cq_coord).get(reading["evidence_url"])
+    assert b"".join(download.streaming_content).startswith(b"\x89PNG")
+    # One write, one new version: the answer's tag is the task's as it is now.
+    assert first["ETag"] == etag(sc, f"/api/v1/tasks/{joint.pk}/")
+    assert first["ETag"] != tag
+    upload.seek(0)
+    replay = sc.post(
+        url, body, format="multipart", HTTP_IF_MATCH=tag, HTTP_IDEMPOTENCY_KEY="u-1"
+    )
+    assert replay.status_code == 201 and replay.json() == posted
+    assert IndicatorReading.objects.filter(indicator=own).count() == 1
+    assert ProgressUpdate.objects.filter(task=joint).count() == 1
+
+
+def test_a_refused_reading_refuses_its_progress_update(sc, joint, sichuan, chongqing):
+    own = services.indicator_create(
+        task=joint, name="四川段投资", unit="亿元", party=sichuan
+    )
+    theirs = services.indicator_create(
+        task=joint, name="重庆段投资", unit="亿元", party=chongqing
+    )
+    other_task = make_task(joint.initiative, code="NY-02")
+    elsewhere = services.indicator_create(task=other_task, name="别处", unit="个")
+    url = f"/api/v1/tasks/{joint.pk}/progress-updates/"
+    base = {"narrative": "进展", "progress": 40}
+
+    def post(**fields):
+        tag = etag(sc, f"/api/v1/tasks/{joint.pk}/")
+        return sc.post(url, {**base, **fields}, format="json", HTTP_IF_MATCH=tag)
+
+    reading = {"period": "2025-03-31", "value": "3"}
+    # An indicator of another task is refused like one that does not exist.
+    for pk in (elsewhere.pk, 999999):
+        response = post(indicator=pk, **reading)
+        assert response.status_code == 400, response.content
+        assert set(response.json()["errors"]) == {"indicator"}
+    missing = post(indicator=own.pk)
+    assert missing.status_code == 400
+    assert set(missing.json()["errors"]) == {"period", "value"}
+    orphan = post(**reading)
+    assert orphan.status_code == 400
+    assert set(orphan.json()["errors"]) == {"period", "value"}
+    # The other party's indicator: a reading Sichuan may not report.
+    assert post(indicator=theirs.pk, **reading).status_code == 403
+    assert not ProgressUpdate.objects.filter(task=joint).exists()
+    # A period already reported: the update is taken back with the reading.
+    assert post(indicator=own.pk, **reading).status_code == 201
+    again = post(indicator=own.pk, **reading)
+    assert again.status_code == 400, again.content
+    assert ProgressUpdate.objects.filter(task=joint).count() == 1
+    assert IndicatorReading.objects.filter(indicator=own).count() == 1
 
 
 def _race(user, url, tag, writers, label):

@@ -12,7 +12,8 @@ from config.exceptions import PermissionDenied
 
 from .. import selectors
 from ..choices import Light, MilestoneStatus, Priority, TaskList
-from ..models import WorkStream
+from ..models import Indicator, WorkStream
+from ..services import ReadingSpec
 
 
 class ActingPartyField(ScopedIdField):
@@ -78,9 +79,71 @@ class OwnerPatchInput(StrictSerializer):
     agency = ScopedIdField(Agency, scope=selectors.agency_list_for_user, required=False)
 
 
+class TaskIndicatorField(serializers.PrimaryKeyRelatedField):
+    """An indicator of the task the request is about (`context["task"]`): the
+    id of any other is refused like one that does not exist."""
+
+    def __init__(self, **kwargs):
+        super().__init__(queryset=Indicator.objects.all(), **kwargs)
+
+    def get_queryset(self):
+        task = self.context.get("task")
+        return Indicator.objects.none() if task is None else task.indicators.all()
+
+
+READING_FIELDS = ("period", "value", "evidence")
+
+
 class ProgressUpdateInput(StrictSerializer, ActingPartyMixin):
+    """A progress update, and with it (optionally) one indicator's value for a
+    period with its evidence file: recorded both or neither. The file needs a
+    multipart/form-data body."""
+
     narrative = serializers.CharField(max_length=4000)
     progress = serializers.IntegerField(min_value=0, max_value=100)
+    indicator = TaskIndicatorField(
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "An indicator of this task whose value you report with the update."
+        ),
+    )
+    period = serializers.DateField(
+        required=False, help_text=_("With `indicator`: the end of the period.")
+    )
+    value = serializers.DecimalField(
+        max_digits=20,
+        decimal_places=4,
+        required=False,
+        help_text=_("With `indicator`: its value for the period."),
+    )
+    evidence = EvidenceFileField(
+        required=False,
+        allow_null=True,
+        help_text=_("With `indicator`: the evidence file (multipart/form-data)."),
+    )
+
+    def validate(self, data):
+        indicator = data.pop("indicator", None)
+        given = {name: data.pop(name, None) for name in READING_FIELDS}
+        if indicator is None:
+            errors = {
+                name: [_("Choose the indicator the value and file are for.")]
+                for name, value in given.items()
+                if value is not None
+            }
+            if errors:
+                raise serializers.ValidationError(errors)
+            return data
+        missing = {
+            name: [_("Needed with a reading.")]
+            for name in ("period", "value")
+            if given[name] is None
+        }
+        if missing:
+            raise serializers.ValidationError(missing)
+        data["reading"] = ReadingSpec(indicator=indicator, **given)
+        return data
 
 
 class ReadingInput(StrictSerializer, ActingPartyMixin):

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from accounts.models import Agency, Party
 from accounts.serializers import PartyRefSerializer, UserRefSerializer
 
+from .. import workflow
 from ..choices import Light
 from ..models import (
     ExtensionRequest,
@@ -21,6 +22,7 @@ from ..models import (
     TaskOwner,
     WorkStream,
 )
+from ..permissions import available_actions
 
 
 class AgencyRefSerializer(serializers.ModelSerializer):
@@ -285,6 +287,16 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
         ]
 
 
+class PostedProgressUpdateSerializer(ProgressUpdateSerializer):
+    """A progress update as it was just posted, with the indicator value
+    reported with it (none or one)."""
+
+    readings = ReadingSerializer(source="reading_list", many=True, read_only=True)
+
+    class Meta(ProgressUpdateSerializer.Meta):
+        fields = [*ProgressUpdateSerializer.Meta.fields, "readings"]
+
+
 class ExtensionRequestSerializer(serializers.ModelSerializer):
     party = PartyRefSerializer(read_only=True)
     requested_by = UserRefSerializer(read_only=True)
@@ -312,9 +324,21 @@ class ExtensionRequestSerializer(serializers.ModelSerializer):
 class TaskDetailSerializer(TaskSerializer):
     milestones = MilestoneSerializer(many=True, read_only=True)
     indicators = IndicatorSerializer(many=True, read_only=True)
+    actions = serializers.ListField(
+        child=serializers.ChoiceField(choices=workflow.ACTION_CHOICES),
+        read_only=True,
+        help_text=_(
+            "What the caller may do on the task now, in its current state and "
+            "with its role and party: the task workflow's status transitions and "
+            "other actions. The task's web page offers the forms of these."
+        ),
+    )
 
     def to_representation(self, task):
         data = super().to_representation(task)
+        data["actions"] = list(
+            available_actions(self.context["request"].user, task).names
+        )
         data["description"] = task.description
         data["milestones"] = self.fields["milestones"].to_representation(
             task.milestones.all()
@@ -330,6 +354,7 @@ class TaskDetailSerializer(TaskSerializer):
             "description",
             "milestones",
             "indicators",
+            "actions",
         ]
 
 

@@ -33,6 +33,7 @@ from .serializers import (
     MilestoneSerializer,
     OwnerSerializer,
     PartySerializer,
+    PostedProgressUpdateSerializer,
     ProgressUpdateSerializer,
     ReadingSerializer,
     TaskDetailSerializer,
@@ -131,7 +132,8 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     def _respond(self, task_pk, status_code=status.HTTP_200_OK):
         task = selectors.task_get_for_user(user=self.request.user, pk=task_pk)
         self.etag_object = task
-        return Response(TaskDetailSerializer(task).data, status=status_code)
+        serializer = TaskDetailSerializer(task, context=self.get_serializer_context())
+        return Response(serializer.data, status=status_code)
 
     @extend_schema(
         request=inputs.TaskPatchInput,
@@ -305,8 +307,11 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     )
     @extend_schema(
         methods=["post"],
-        request=inputs.ProgressUpdateInput,
-        responses={201: ProgressUpdateSerializer},
+        request={
+            "application/json": inputs.ProgressUpdateInput,
+            "multipart/form-data": inputs.ProgressUpdateInput,
+        },
+        responses={201: PostedProgressUpdateSerializer},
         parameters=creating("task", (201,)),
     )
     @action(
@@ -330,14 +335,17 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     @idempotent
     def _post_progress_update(self, request, pk):
         task = self.get_object()
-        data = validated(inputs.ProgressUpdateInput, request)
+        data = validated(inputs.ProgressUpdateInput, request, task=task)
         expected = expected_version(request, task)
         update = services.progress_update_post(
             task=task, actor=request.user, **data, expected_version=expected
         )
-        self.etag_object = selectors.task_get_for_user(user=request.user, pk=task.pk)
+        self.etag_object = selectors.task_visible_for_user(
+            user=request.user, pk=task.pk
+        )
         return Response(
-            ProgressUpdateSerializer(update).data, status=status.HTTP_201_CREATED
+            PostedProgressUpdateSerializer(update).data,
+            status=status.HTTP_201_CREATED,
         )
 
 

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable
 
 from django.conf import settings
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     Case,
     Count,
@@ -34,8 +35,10 @@ from accounts.models import Agency, Membership, Party, User
 from accounts.permissions import grants
 from config.exceptions import NotFound
 
-from ..choices import ExtensionStatus, Light, MilestoneStatus, TaskStatus
+from ..choices import ClaimStatus, ExtensionStatus, Light, MilestoneStatus, TaskStatus
 from ..models import (
+    ClaimDecision,
+    CompletionClaim,
     ExtensionRequest,
     Indicator,
     IndicatorReading,
@@ -301,23 +304,66 @@ def task_list_for_user(*, user, today: dt.date | None = None) -> QuerySet[Task]:
     )
 
 
+def with_action_facts(qs: QuerySet[Task]) -> QuerySet[Task]:
+    """Annotate what `tracker.permissions.available_actions` needs besides the
+    task's owners, indicators and milestones: the open completion claim's party
+    (`open_claim_party_id`) and the parties that decided on it
+    (`open_claim_decided`), and the pending extension request
+    (`pending_extension_id`). In the row's own statement: no query more."""
+    open_claims = CompletionClaim.objects.filter(
+        task=OuterRef("pk"), status=ClaimStatus.OPEN
+    )
+    return qs.annotate(
+        open_claim_party_id=Subquery(open_claims.values("party_id")[:1]),
+        open_claim_decided=ArraySubquery(
+            ClaimDecision.objects.filter(
+                claim__task=OuterRef("pk"), claim__status=ClaimStatus.OPEN
+            ).values("party_id")
+        ),
+        pending_extension_id=Subquery(
+            ExtensionRequest.objects.filter(
+                task=OuterRef("pk"), status=ExtensionStatus.PENDING
+            ).values("pk")[:1]
+        ),
+    )
+
+
+def _rows_prefetch(*, latest_reading: bool) -> tuple[Prefetch, Prefetch]:
+    indicators = Indicator.objects.select_related("party")
+    if latest_reading:
+        indicators = _with_latest_reading(indicators)
+    return (
+        Prefetch(
+            "milestones",
+            queryset=Milestone.objects.select_related("party").order_by(
+                "due_date", "sort_order", "id"
+            ),
+        ),
+        Prefetch("indicators", queryset=indicators.order_by("sort_order", "id")),
+    )
+
+
 def task_get_for_user(*, user, pk, today: dt.date | None = None) -> Task:
-    """One task with everything its detail shows; 404 when not visible."""
+    """One task with everything its detail shows, and what the user may do on
+    it (`with_action_facts`); 404 when not visible."""
     return get_visible(
-        (
+        with_action_facts(
             task_list_for_user(user=user, today=today).prefetch_related(
-                Prefetch(
-                    "milestones",
-                    queryset=Milestone.objects.select_related("party").order_by(
-                        "due_date", "sort_order", "id"
-                    ),
-                ),
-                Prefetch(
-                    "indicators",
-                    queryset=_with_latest_reading(
-                        Indicator.objects.select_related("party")
-                    ).order_by("sort_order", "id"),
-                ),
+                *_rows_prefetch(latest_reading=True)
+            )
+        ),
+        pk,
+    )
+
+
+def task_for_action_for_user(*, user, pk) -> Task:
+    """The task row with its owners, milestones and indicators and the facts
+    of `with_action_facts`: what the action forms and `available_actions`
+    need; 404 when not visible."""
+    return get_visible(
+        with_action_facts(
+            _visible_tasks(user).prefetch_related(
+                _owners_prefetch(), *_rows_prefetch(latest_reading=False)
             )
         ),
         pk,
@@ -448,8 +494,6 @@ def attention_for_user(*, user, today: dt.date) -> list[dict]:
     items: list[dict] = []
     tasks = _visible_tasks(user)
     if g.coordinator_of:
-        from ..models import CompletionClaim
-
         decided = CompletionClaim.objects.filter(
             pk=OuterRef("pk"), decisions__party__in=g.coordinator_of
         )

@@ -25,7 +25,7 @@ from audit import history as audit_history
 from audit.attribution import attribute
 from charts.formatting import plain_number
 
-from ..choices import ExtensionStatus, MilestoneStatus
+from ..choices import ClaimStatus, ExtensionStatus, MilestoneStatus
 from ..models import (
     ClaimDecision,
     CompletionClaim,
@@ -39,7 +39,6 @@ from ..models import (
     TaskOwner,
 )
 from . import (
-    _visible_tasks,
     extension_request_list_for_user,
     get_visible,
     indicator_list_for_user,
@@ -71,7 +70,7 @@ class TaskDetail:
 
     @property
     def open_claim(self) -> CompletionClaim | None:
-        return next((c for c in self.claims if c.status == "open"), None)
+        return next((c for c in self.claims if c.status == ClaimStatus.OPEN), None)
 
     @property
     def pending_extension(self) -> ExtensionRequest | None:
@@ -192,28 +191,6 @@ def completion_claims_of(task: Task) -> list[CompletionClaim]:
             )
         )
         .order_by("-claimed_at", "-id")
-    )
-
-
-def task_for_action_for_user(*, user, pk) -> Task:
-    """The task row with its owners and indicators (what the action forms and
-    the permission checks need); 404 when not visible."""
-    return get_visible(
-        _visible_tasks(user).prefetch_related(
-            Prefetch(
-                "owners",
-                queryset=TaskOwner.objects.select_related("party", "agency").order_by(
-                    "party__sort_order"
-                ),
-            ),
-            Prefetch(
-                "indicators",
-                queryset=Indicator.objects.select_related("party").order_by(
-                    "sort_order", "id"
-                ),
-            ),
-        ),
-        pk,
     )
 
 

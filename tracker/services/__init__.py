@@ -17,6 +17,7 @@ from .structure import (
     work_stream_create,
 )
 from .updates import (
+    ReadingSpec,
     indicator_reading_record,
     milestone_update,
     progress_update_post,
@@ -40,6 +41,7 @@ from .workflow import (
 
 __all__ = [
     "OwnerSpec",
+    "ReadingSpec",
     "extension_request_decide",
     "indicator_create",
     "indicator_reading_record",

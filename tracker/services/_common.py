@@ -10,11 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Party, User
-from accounts.permissions import can, coordinator_parties_for, grants
+from accounts.permissions import can, coordinator_parties_for
 from config.exceptions import InvalidInput, PermissionDenied, PreconditionFailed
 
 from ..choices import ClaimStatus
 from ..models import CompletionClaim, Task
+from ..permissions import standing
 from ..workflow import Actor
 
 M = TypeVar("M", bound=Model)
@@ -43,15 +44,13 @@ def acting_party(actor: User, task: Task, party: Party | None = None) -> Party |
 
 
 def actor_kinds(actor: User, task: Task, party: Party | None) -> set[Actor]:
-    kinds: set[Actor] = set()
-    if grants(actor).administrator:
-        kinds.add(Actor.ADMINISTRATOR)
-    if party is not None:
-        kinds.add(Actor.OWNER)
-        claim = open_claim(task)
-        if claim is None or claim.party_id != party.pk:
-            kinds.add(Actor.COUNTERPART)
-    return kinds
+    """How `actor`, acting for `party`, stands towards the locked `task`."""
+    claim = open_claim(task) if party is not None else None
+    return standing(
+        actor,
+        parties=[party.pk] if party is not None else [],
+        claimant=claim.party_id if claim is not None else None,
+    )
 
 
 def open_claim(task: Task) -> CompletionClaim | None:

@@ -4,6 +4,7 @@ milestone status, owner contacts; and the joint office's edits of a task."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.files.uploadedfile import UploadedFile
@@ -17,7 +18,7 @@ from config.exceptions import InvalidInput, PermissionDenied
 from config.validation import validated_save
 
 from .. import workflow
-from ..choices import MilestoneStatus, TaskStatus
+from ..choices import MilestoneStatus
 from ..models import (
     Indicator,
     IndicatorReading,
@@ -29,6 +30,17 @@ from ..models import (
 from ._common import acting_party, bump, lock, require
 
 
+@dataclass(frozen=True)
+class ReadingSpec:
+    """An indicator's value reported with a progress update."""
+
+    indicator: Indicator
+    period: dt.date
+    value: Decimal
+    note: str = ""
+    evidence: UploadedFile | None = None
+
+
 @transaction.atomic
 def progress_update_post(
     *,
@@ -37,11 +49,14 @@ def progress_update_post(
     narrative: str,
     progress: int,
     party: Party | None = None,
+    reading: ReadingSpec | None = None,
     reported_at: dt.datetime | None = None,
     expected_version: int | None = None,
 ) -> ProgressUpdate:
-    """Record an owner party's progress update and carry its percentage onto the
-    task; the first update with progress starts a task not yet started."""
+    """Record an owner party's progress update, with an indicator's value (and
+    its evidence) when one is given, and carry its percentage onto the task:
+    both or neither. Reporting may start the task (`workflow.
+    status_after_progress`). The update comes back with `reading_list`."""
     task = lock(Task, task.pk, expected_version)
     require(actor, "post_progress_update", task)
     party = acting_party(actor, task, party)
@@ -56,12 +71,28 @@ def progress_update_post(
             reported_at=reported_at or timezone.now(),
         )
     )
+    update.reading_list = []
+    if reading is not None:
+        if reading.indicator.task_id != task.pk:
+            raise InvalidInput(
+                field_errors={"indicator": [_("Choose an indicator of this task.")]}
+            )
+        update.reading_list.append(
+            _record_reading(
+                task=task,
+                actor=actor,
+                spec=reading,
+                party=reading.indicator.party or party,
+                reported_at=update.reported_at,
+            )
+        )
     latest = task.progress_updates.order_by("-reported_at", "-id").first()
     changes = {}
     if latest.pk == update.pk:
         changes["progress"] = progress
-        if task.status == TaskStatus.NOT_STARTED and progress > 0:
-            changes["status"] = TaskStatus.IN_PROGRESS
+        status = workflow.status_after_progress(task.status, progress)
+        if status != task.status:
+            changes["status"] = status
     bump(task, **changes)
     return update
 
@@ -82,24 +113,43 @@ def indicator_reading_record(
     """An owner party reports an indicator's value for a period: its own
     indicator, or a joint one. A reading moves its task's version, so the
     version a client read is the task's."""
-    require(actor, "record_reading", indicator)
     task = lock(Task, indicator.task_id, expected_version)
-    party = acting_party(actor, task, party or indicator.party)
-    workflow.require_state("record_reading", status=task.status)
-    reading = IndicatorReading(
-        indicator=indicator,
-        period=period,
-        value=value,
-        party=party,
-        reported_by=actor,
-        note=note,
+    reading = _record_reading(
+        task=task,
+        actor=actor,
+        spec=ReadingSpec(indicator, period, value, note, evidence),
+        party=party or indicator.party,
         reported_at=reported_at or timezone.now(),
     )
-    if evidence is not None:
-        reading.evidence = evidence
-    validated_save(reading)
     bump(task)
     return reading
+
+
+def _record_reading(
+    *,
+    task: Task,
+    actor: User,
+    spec: ReadingSpec,
+    party: Party | None,
+    reported_at: dt.datetime,
+) -> IndicatorReading:
+    """A reading of an indicator of the locked `task`; the caller moves the
+    task's version."""
+    require(actor, "record_reading", spec.indicator)
+    party = acting_party(actor, task, party)
+    workflow.require_state("record_reading", status=task.status)
+    reading = IndicatorReading(
+        indicator=spec.indicator,
+        period=spec.period,
+        value=spec.value,
+        party=party,
+        reported_by=actor,
+        note=spec.note,
+        reported_at=reported_at,
+    )
+    if spec.evidence is not None:
+        reading.evidence = spec.evidence
+    return validated_save(reading)
 
 
 COORDINATOR_MILESTONE_FIELDS = frozenset({"status", "description"})
@@ -125,8 +175,7 @@ def milestone_update(
         else COORDINATOR_MILESTONE_FIELDS,
         known=ADMIN_MILESTONE_FIELDS,
     )
-    if not grants(actor).administrator:
-        require(actor, "change_milestone_status", milestone)
+    require(actor, "change_milestone", milestone)
     workflow.require_state("change_milestone", status=milestone.task.status)
     if "status" in fields and fields["status"] != milestone.status:
         done = fields["status"] == MilestoneStatus.DONE

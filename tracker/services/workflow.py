@@ -91,7 +91,7 @@ def _admin_action(action: str):
             reason=reason,
             expected_version=expected_version,
         )
-        if action == "cancel" and (claim := open_claim(task)):
+        if t.withdraws_claim and (claim := open_claim(task)):
             _close_claim(claim, ClaimStatus.WITHDRAWN)
         return _move(task, t.target)
 
@@ -163,7 +163,7 @@ def _complete_if_all_confirmed(task: Task, claim: CompletionClaim) -> None:
     )
     if _other_owner_parties(task, claim) <= confirmed:
         _close_claim(claim, ClaimStatus.CONFIRMED)
-        _move(task, TaskStatus.COMPLETED)
+        _move(task, workflow.COMPLETED)
 
 
 def _decide(

@@ -1,20 +1,20 @@
 """Web pages: one task's detail and the forms of what the user may do on it.
 
-Plumbing only. The detail is one selector; each action form posts to its own
-URL, which checks the permission (403 page when the user may see but not act),
-validates the form, and makes one service call (or, for an update with a
-reading, two in one transaction). Success redirects back with a message; bad
-input re-renders the page with the errors and the input; a concurrent change
-(the version moved) re-renders it with who changed what, the current values
-beside the user's, and the form ready to submit again over the new version."""
+Plumbing only. The detail is one selector, and the forms it offers are those of
+`tracker.permissions.available_actions`, which the API's `actions` field reads
+too. Each action form posts to its own URL, which validates the form and makes
+one service call; the service decides whether the user may (403 page when they
+may see but not act). Success redirects back with a message; bad input
+re-renders the page with the errors and the input; a concurrent change (the
+version moved) re-renders it with who changed what, the current values beside
+the user's, and the form ready to submit again over the new version."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
@@ -22,33 +22,22 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.permissions import can
 from config.exceptions import DomainError, NotFound, PreconditionFailed
 from config.exceptions import PermissionDenied as DomainPermissionDenied
 
 from .. import services
-from ..forms import (
-    ActionForm,
-    ClaimForm,
-    ConfirmForm,
-    ExtensionForm,
-    ProgressUpdateForm,
-    ReadingForm,
-    RejectForm,
-)
+from ..forms import ActionForm, ReadingForm
+from ..permissions import acting_parties, available_actions
 from ..selectors import detail as selectors
-from ..workflow import accepts
+from ..selectors import extension_request_get_for_user, task_for_action_for_user
 from .detail_milestone import milestone_edit
 from .detail_support import (
     ConflictView,
-    acting_parties,
+    action_form,
     back,
-    deciding_parties,
-    may_edit_milestone,
     milestone_form,
     page,
     post_only,
-    reportable,
     show,
     task_forms,
 )
@@ -97,22 +86,22 @@ def _detail_page(
         )
     detail = selectors.task_detail_for_user(user=user, pk=pk)
     task = detail.task
+    actions = available_actions(user, task)
     context = {"detail": detail, "task": task, "tab": "overview"}
-    action_forms = task_forms(user, detail, bound)
+    action_forms = task_forms(task, actions, bound)
     for milestone in detail.milestones:
-        milestone.editable = may_edit_milestone(user, milestone, task)
+        milestone.editable = milestone.pk in actions.milestones
         if milestone.editable:
             milestone.form = milestone_form(user, milestone, inline=True)
+    reportable = set(actions.indicators)
     for indicator in detail.indicators:
         key = indicator.form_name = f"reading-{indicator.pk}"
         if key in bound:
             indicator.form = bound[key]
-        elif can(user, "record_reading", indicator) and accepts(
-            "record_reading", task.status
-        ):
+        elif indicator in reportable:
             indicator.form = ReadingForm(
                 prefix=key,
-                parties=[] if indicator.party_id else acting_parties(user, task),
+                parties=[] if indicator.party_id else actions.acting_parties,
             )
     failed = next(iter(bound.items()), None)
     conflict_view = None
@@ -126,6 +115,7 @@ def _detail_page(
     context.update(
         reload_url=reverse("tracker:task_detail", args=[task.pk]),
         action_forms=action_forms,
+        actions=actions,
         failed_name=failed[0] if failed else None,
         failed_form=failed[1] if failed and failed[1].errors else None,
         conflict=conflict_view,
@@ -183,51 +173,158 @@ def _submit(
 # --- the actions ---------------------------------------------------------------------
 
 
-@page
-@post_only
-def progress_update_post(request, pk):
-    user = request.user
-    task = selectors.task_for_action_for_user(user=user, pk=pk)
-    if not can(user, "post_progress_update", task):
-        raise PermissionDenied
-    form = ProgressUpdateForm(
-        request.POST,
-        request.FILES,
-        prefix="update",
-        parties=acting_parties(user, task),
-        indicators=reportable(user, task),
+def _task_action(name: str, *, call: Callable, success, anchor: str = "status"):
+    """The view of the task-level form `name`: bind it for what the user may
+    do, and make its one service call, `call(task=…, actor=…, form=…, data=…)`.
+    Whether the user may is the service's to decide."""
+
+    @page
+    @post_only
+    def view(request, pk):
+        user = request.user
+        task = task_for_action_for_user(user=user, pk=pk)
+        actions = available_actions(user, task)
+        form = action_form(name, actions, request.POST, request.FILES)
+        return _submit(
+            request,
+            task_pk=task.pk,
+            name=name,
+            form=form,
+            call=lambda data: call(task=task, actor=user, form=form, data=data),
+            success=str(success),
+            anchor=anchor,
+        )
+
+    view.__name__ = f"task_{name}"
+    return view
+
+
+def _transition(service, *fields: str):
+    """Call a transition's service with the form's acting party (when the
+    form offers a choice) and `fields`."""
+
+    def call(*, task, actor, form, data):
+        extra = {"party": form.party()} if "party" in form.fields else {}
+        service(
+            task=task,
+            actor=actor,
+            expected_version=data["version"],
+            **extra,
+            **{f: data[f] for f in fields},
+        )
+
+    return call
+
+
+def _post_update(*, task, actor, form, data):
+    services.progress_update_post(
+        task=task,
+        actor=actor,
+        narrative=data["narrative"],
+        progress=data["progress"],
+        party=form.party(),
+        reading=form.reading(),
+        expected_version=data["version"],
     )
 
-    def call(data):
-        # Both or neither: a refused reading (a period already reported, say)
-        # takes the update back with it.
-        with transaction.atomic():
-            update = services.progress_update_post(
-                task=task,
-                actor=user,
-                narrative=data["narrative"],
-                progress=data["progress"],
-                party=form.party(),
-                expected_version=data["version"],
-            )
-            reading = form.reading()
-            if reading is not None:
-                services.indicator_reading_record(
-                    actor=user,
-                    party=form.party(),
-                    reported_at=update.reported_at,
-                    **reading,
-                )
 
-    return _submit(
-        request,
-        task_pk=task.pk,
-        name="update",
-        form=form,
-        call=call,
-        success=_("The progress update has been posted."),
-        anchor="feed",
+def _override(*, task, actor, form, data):
+    services.light_override_set(
+        task=task,
+        actor=actor,
+        expected_version=data["version"],
+        **form.service_arguments(),
     )
+
+
+def _request_extension(*, task, actor, form, data):
+    services.task_request_extension(
+        task=task,
+        actor=actor,
+        party=form.party(),
+        requested_due_date=data["requested_due_date"],
+        reason=data["reason"],
+        expected_version=data["version"],
+    )
+
+
+progress_update_post = _task_action(
+    "update",
+    call=_post_update,
+    success=gettext_lazy("The progress update has been posted."),
+    anchor="feed",
+)
+# The transitions' forms, each posting to tasks/<pk>/<name>/: the service, the
+# fields of the form it takes, and what the user is told when it is done.
+TRANSITION_VIEWS = {
+    name: _task_action(name, call=_transition(service, *fields), success=success)
+    for name, service, fields, success in (
+        (
+            "start",
+            services.task_start,
+            (),
+            gettext_lazy("The task is marked as started."),
+        ),
+        (
+            "suspend",
+            services.task_suspend,
+            ("reason",),
+            gettext_lazy("The task is suspended."),
+        ),
+        (
+            "resume",
+            services.task_resume,
+            (),
+            gettext_lazy("The task is in progress again."),
+        ),
+        (
+            "cancel",
+            services.task_cancel,
+            ("reason",),
+            gettext_lazy("The task is cancelled."),
+        ),
+        (
+            "reopen",
+            services.task_reopen,
+            ("reason",),
+            gettext_lazy("The task is reopened and in progress again."),
+        ),
+        (
+            "claim",
+            services.task_claim_completion,
+            ("explanation",),
+            gettext_lazy(
+                "Completion has been claimed; the other parties are asked to "
+                "confirm it."
+            ),
+        ),
+        (
+            "confirm",
+            services.task_confirm_completion,
+            (),
+            gettext_lazy("You have confirmed that the task is complete."),
+        ),
+        (
+            "reject",
+            services.task_reject_completion,
+            ("reason",),
+            gettext_lazy(
+                "The completion claim has been rejected; the task is in progress again."
+            ),
+        ),
+    )
+}
+task_extension = _task_action(
+    "extension",
+    call=_request_extension,
+    success=gettext_lazy("The extension request has been sent to the joint office."),
+    anchor="extensions",
+)
+task_light_override = _task_action(
+    "override",
+    call=_override,
+    success=gettext_lazy("The light is set until the day you chose."),
+)
 
 
 @page
@@ -238,8 +335,6 @@ def reading_record(request, pk):
     task_pk = indicator.task_id
     if request.method != "POST":
         return back(task_pk, f"indicator-{pk}")
-    if not can(user, "record_reading", indicator):
-        raise PermissionDenied
     form = ReadingForm(
         request.POST,
         request.FILES,
@@ -266,105 +361,30 @@ def reading_record(request, pk):
     )
 
 
-def _transition_view(
-    *, name: str, rule: str, form_class, service, fields: tuple, success: str
-):
-    @page
-    @post_only
-    def view(request, pk):
-        user = request.user
-        task = selectors.task_for_action_for_user(user=user, pk=pk)
-        if not can(user, rule, task):
-            raise PermissionDenied
-        if name in ("confirm", "reject"):
-            claims = selectors.completion_claims_of(task)
-            claim = next((c for c in claims if c.status == "open"), None)
-            parties = deciding_parties(user, task, claim) or acting_parties(user, task)
-        else:
-            parties = acting_parties(user, task)
-        form = form_class(request.POST, prefix=name, parties=parties)
-
-        def call(data):
-            service(
-                task=task,
-                actor=user,
-                party=form.party(),
-                expected_version=data["version"],
-                **{f: data[f] for f in fields},
-            )
-
-        return _submit(
-            request,
-            task_pk=task.pk,
-            name=name,
-            form=form,
-            call=call,
-            success=success,
-            anchor="status",
-        )
-
-    view.__name__ = f"task_{name}"
-    return view
-
-
-task_claim = _transition_view(
-    name="claim",
-    rule="claim_completion",
-    form_class=ClaimForm,
-    service=services.task_claim_completion,
-    fields=("explanation",),
-    success=gettext_lazy(
-        "Completion has been claimed; the other parties are asked to confirm it."
-    ),
-)
-task_confirm = _transition_view(
-    name="confirm",
-    rule="decide_completion",
-    form_class=ConfirmForm,
-    service=services.task_confirm_completion,
-    fields=(),
-    success=gettext_lazy("You have confirmed that the task is complete."),
-)
-task_reject = _transition_view(
-    name="reject",
-    rule="decide_completion",
-    form_class=RejectForm,
-    service=services.task_reject_completion,
-    fields=("reason",),
-    success=gettext_lazy(
-        "The completion claim has been rejected; the task is in progress again."
-    ),
-)
-
-
 @page
 @post_only
-def task_extension(request, pk):
+def extension_decide(request, pk):
+    """The joint office decides the extension request `pk`."""
     user = request.user
-    task = selectors.task_for_action_for_user(user=user, pk=pk)
-    if not can(user, "request_extension", task):
-        raise PermissionDenied
-    form = ExtensionForm(
-        request.POST, prefix="extension", parties=acting_parties(user, task)
-    )
+    extension = extension_request_get_for_user(user=user, pk=pk)
+    task = task_for_action_for_user(user=user, pk=extension.task_id)
+    form = action_form("decision", available_actions(user, task), request.POST)
 
     def call(data):
-        services.task_request_extension(
-            task=task,
+        services.extension_request_decide(
+            request=extension,
             actor=user,
-            party=form.party(),
-            requested_due_date=data["requested_due_date"],
-            reason=data["reason"],
             expected_version=data["version"],
+            **form.service_arguments(),
         )
 
     return _submit(
         request,
         task_pk=task.pk,
-        name="extension",
+        name="decision",
         form=form,
         call=call,
-        success=_("The extension request has been sent to the joint office."),
+        success=_("The decision on the extension request has been recorded."),
         anchor="extensions",
     )
 
@@ -373,9 +393,20 @@ urlpatterns = [
     path("tasks/<int:pk>/", task_detail, name="task_detail"),
     path("tasks/<int:pk>/updates/", progress_update_post, name="progress_update_post"),
     path("indicators/<int:pk>/readings/", reading_record, name="reading_record"),
-    path("tasks/<int:pk>/claim/", task_claim, name="task_claim"),
-    path("tasks/<int:pk>/confirm/", task_confirm, name="task_confirm"),
-    path("tasks/<int:pk>/reject/", task_reject, name="task_reject"),
+    *(
+        path(f"tasks/<int:pk>/{name}/", view, name=f"task_{name}")
+        for name, view in TRANSITION_VIEWS.items()
+    ),
     path("tasks/<int:pk>/extension/", task_extension, name="task_extension"),
+    path(
+        "tasks/<int:pk>/light-override/",
+        task_light_override,
+        name="task_light_override",
+    ),
+    path(
+        "extension-requests/<int:pk>/decide/",
+        extension_decide,
+        name="extension_decide",
+    ),
     path("milestones/<int:pk>/edit/", milestone_edit, name="milestone_edit"),
 ]

@@ -11,15 +11,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from accounts.permissions import can, grants
+from accounts.permissions import can
 from config.exceptions import DomainError, NotFound, PreconditionFailed
 from config.exceptions import PermissionDenied as DomainPermissionDenied
 
 from .. import services
 from ..choices import MilestoneStatus
 from ..forms import MilestoneForm
+from ..permissions import allows
 from ..selectors import detail as selectors
-from ..workflow import accepts
 from .detail_support import ConflictView, back, milestone_form, page, show
 
 
@@ -47,7 +47,8 @@ def _milestone_page(request, milestone, form, *, conflict=None, status=200):
         "milestone": milestone,
         "task": task,
         "form": form
-        if accepts("change_milestone", task.status) or form.is_bound
+        if allows(request.user, "change_milestone", milestone, task=task)
+        or form.is_bound
         else None,
         "failed_name": "milestone",
         "failed_form": form if form.is_bound and form.errors else None,
@@ -68,11 +69,12 @@ def _milestone_page(request, milestone, form, *, conflict=None, status=200):
 def milestone_edit(request, pk):
     user = request.user
     milestone = selectors.milestone_for_action_for_user(user=user, pk=pk)
-    if not (
-        grants(user).administrator or can(user, "change_milestone_status", milestone)
-    ):
-        raise PermissionDenied
     if request.method != "POST":
+        # What the user may see but not change is the 403 page; whether they
+        # may change it now is asked again when the page offers the form, and
+        # decided by the service when they send it.
+        if not can(user, "change_milestone", milestone):
+            raise PermissionDenied
         return _milestone_page(request, milestone, milestone_form(user, milestone))
     form = milestone_form(user, milestone, data=request.POST)
     status = 400

@@ -1,6 +1,7 @@
 """What the task detail page and its action views share: the page decorator
-(login, 404, the 403 page), which actions the user may take on a task now, the
-action forms built for them, and the concurrent-change panel's content."""
+(login, 404, the 403 page), the action forms of what the user may do on a task
+now (tracker.permissions.available_actions decides which), and the
+concurrent-change panel's content."""
 
 from __future__ import annotations
 
@@ -14,20 +15,27 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from accounts.permissions import can, coordinator_parties_for, grants
+from accounts.permissions import grants
 from config.exceptions import PermissionDenied as DomainPermissionDenied
 
 from ..forms import (
     ActionForm,
+    CancelForm,
     ClaimForm,
     ConfirmForm,
+    ExtensionDecisionForm,
     ExtensionForm,
+    LightOverrideForm,
     MilestoneForm,
     ProgressUpdateForm,
     RejectForm,
+    ReopenForm,
+    ResumeForm,
+    StartForm,
+    SuspendForm,
 )
+from ..permissions import TaskActions
 from ..selectors.detail import ChangesSince
-from ..workflow import accepts
 
 
 def page(view: Callable) -> Callable:
@@ -63,86 +71,71 @@ def post_only(view: Callable) -> Callable:
     return require_http_methods(["GET", "POST"])(wrapper)
 
 
-# --- who may do what, now --------------------------------------------------------
+# --- the forms of what the user may do, now ----------------------------------------
 
 
-def acting_parties(user, task) -> list:
-    ids = coordinator_parties_for(user, task)
-    return [owner.party for owner in task.owners.all() if owner.party_id in ids]
+@dataclass(frozen=True)
+class PageForm:
+    """An action form of the detail page: its class, and the owner parties it
+    lets the user choose from."""
+
+    form_class: type[ActionForm]
+    parties: Callable[[TaskActions], tuple] = lambda actions: actions.acting_parties
 
 
-def deciding_parties(user, task, claim) -> list:
-    """The user's owner parties that may still confirm or reject `claim`."""
-    if claim is None:
-        return []
-    decided = {d.party_id for d in claim.decisions.all()}
-    return [
-        p
-        for p in acting_parties(user, task)
-        if p.pk != claim.party_id and p.pk not in decided
-    ]
+def _deciders(actions: TaskActions) -> tuple:
+    # A user who may not decide still gets a form that validates, so that the
+    # service is the one to refuse it.
+    return actions.deciding_parties or actions.acting_parties
 
 
-def reportable(user, task) -> list:
-    """The indicators the user may report a value for now."""
-    if not accepts("record_reading", task.status):
-        return []
-    return [i for i in task.indicators.all() if can(user, "record_reading", i)]
+def _nobody(actions: TaskActions) -> tuple:
+    return ()
 
 
-def may_edit_milestone(user, milestone, task) -> bool:
-    return accepts("change_milestone", task.status) and (
-        grants(user).administrator or can(user, "change_milestone_status", milestone)
+# name (the form's prefix) → its form. The joint office's transitions and
+# decisions take no acting party.
+PAGE_FORMS: dict[str, PageForm] = {
+    "start": PageForm(StartForm),
+    "resume": PageForm(ResumeForm, _nobody),
+    "suspend": PageForm(SuspendForm, _nobody),
+    "cancel": PageForm(CancelForm, _nobody),
+    "reopen": PageForm(ReopenForm, _nobody),
+    "override": PageForm(LightOverrideForm, _nobody),
+    "claim": PageForm(ClaimForm),
+    "confirm": PageForm(ConfirmForm, _deciders),
+    "reject": PageForm(RejectForm, _deciders),
+    "update": PageForm(ProgressUpdateForm),
+    "extension": PageForm(ExtensionForm),
+    "decision": PageForm(ExtensionDecisionForm, _nobody),
+}
+
+
+def action_form(name: str, actions: TaskActions, *args, **kwargs) -> ActionForm:
+    """The form `name` for a user with `actions`, bound when given data."""
+    spec = PAGE_FORMS[name]
+    if spec.form_class is ProgressUpdateForm:
+        kwargs["indicators"] = actions.indicators
+    return spec.form_class(
+        *args, prefix=name, parties=list(spec.parties(actions)), **kwargs
     )
 
 
-def task_forms(user, detail, bound: dict) -> dict[str, ActionForm]:
-    """The forms of the actions the user may take on the task in its current
-    state (a form being re-shown with the user's input takes its place)."""
-    task = detail.task
-    claim = detail.open_claim
-    acting = acting_parties(user, task)
-    deciders = deciding_parties(user, task, claim)
-    decides = (
-        accepts("confirm_completion", task.status)
-        and bool(deciders)
-        and can(user, "decide_completion", task)
-    )
-    available = {
-        "update": accepts("post_progress_update", task.status)
-        and can(user, "post_progress_update", task),
-        "claim": accepts("claim_completion", task.status)
-        and can(user, "claim_completion", task),
-        "confirm": decides,
-        "reject": decides,
-        "extension": accepts("request_extension", task.status)
-        and detail.pending_extension is None
-        and can(user, "request_extension", task),
-    }
-    initial = {"version": task.version}
-    built = {
-        "update": lambda: ProgressUpdateForm(
-            prefix="update",
-            initial={**initial, "progress": task.progress},
-            parties=acting,
-            indicators=reportable(user, task),
-        ),
-        "claim": lambda: ClaimForm(prefix="claim", initial=initial, parties=acting),
-        "confirm": lambda: ConfirmForm(
-            prefix="confirm", initial=initial, parties=deciders
-        ),
-        "reject": lambda: RejectForm(
-            prefix="reject", initial=initial, parties=deciders
-        ),
-        "extension": lambda: ExtensionForm(
-            prefix="extension", initial=initial, parties=acting
-        ),
-    }
-    return {
-        name: bound.get(name) or make()
-        for name, make in built.items()
-        if name in bound or available[name]
-    }
+def task_forms(
+    task, actions: TaskActions, bound: dict[str, ActionForm]
+) -> dict[str, ActionForm]:
+    """The forms of the actions the user may take on the task now (a form
+    being shown again with the user's input takes its place)."""
+    forms = {}
+    for name, spec in PAGE_FORMS.items():
+        if name in bound:
+            forms[name] = bound[name]
+        elif spec.form_class.workflow_action in actions:
+            initial = {"version": task.version}
+            if name == "update":
+                initial["progress"] = task.progress
+            forms[name] = action_form(name, actions, initial=initial)
+    return forms
 
 
 def milestone_form(user, milestone, *, data=None, inline=False) -> MilestoneForm:
