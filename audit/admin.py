@@ -15,18 +15,20 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch, Q
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Party, User
 
-from . import exports, history
+from . import attribution, exports, history
 from . import models as audit_models
-from .models import AuditLog, SecurityEvent
+from .models import AuditLog, RefusedEvent, SecurityEvent
 from .security import can_read_audit, install_admin_guards
 
 install_admin_guards(admin.site)
@@ -116,7 +118,8 @@ class ActorFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         value = self.value()
         if value == self.NONE:
-            return queryset.filter(user__isnull=True)
+            # The application's own work (jobs, commands), not direct changes.
+            return queryset.filter(user__isnull=True, pgh_context__isnull=False)
         if value and value.isdigit():
             return queryset.filter(user_id=int(value))
         return queryset
@@ -177,6 +180,28 @@ class ActionFilter(admin.SimpleListFilter):
         return queryset
 
 
+class WrittenFilter(admin.SimpleListFilter):
+    """Direct database changes (no application context) or the rest. A
+    condition on a column of the union, so as cheap as the other filters."""
+
+    title = _("how it was written")
+    parameter_name = "written"
+    DIRECT, SERVICE = "direct", "service"
+
+    def lookups(self, request, model_admin):
+        return [
+            (self.DIRECT, attribution.DIRECT_LABEL),
+            (self.SERVICE, _("through the service (context recorded)")),
+        ]
+
+    def queryset(self, request, queryset):
+        if self.value() == self.DIRECT:
+            return queryset.filter(pgh_context__isnull=True)
+        if self.value() == self.SERVICE:
+            return queryset.filter(pgh_context__isnull=False)
+        return queryset
+
+
 class SourceFilter(admin.SimpleListFilter):
     title = _("source")
     parameter_name = "source"
@@ -198,6 +223,14 @@ class ReadOnlyAuditAdmin(admin.ModelAdmin):
 
     view_permission = "audit.view_auditlog"
     show_facets = admin.ShowFacets.NEVER
+
+    def changelist_view(self, request, extra_context=None):
+        # Its name, not "Select … to view": nothing here is for choosing.
+        extra_context = {
+            "title": capfirst(self.model._meta.verbose_name_plural),
+            **(extra_context or {}),
+        }
+        return super().changelist_view(request, extra_context)
 
     def has_view_permission(self, request, obj=None):
         return can_read_audit(request.user, self.view_permission)
@@ -224,6 +257,7 @@ class AuditLogAdmin(ReadOnlyAuditAdmin):
         "time",
         "actor",
         "actor_party",
+        "session",
         "source_label",
         "action_label",
         "model_label",
@@ -240,6 +274,7 @@ class AuditLogAdmin(ReadOnlyAuditAdmin):
         ModelFilter,
         ActionFilter,
         SourceFilter,
+        WrittenFilter,
     ]
     # The search itself is get_search_results; this only shows the box.
     search_fields = ["pgh_data"]
@@ -293,13 +328,50 @@ class AuditLogAdmin(ReadOnlyAuditAdmin):
 
     @admin.display(description=_("actor"))
     def actor(self, obj):
+        written = _attribution(obj)
+        if not written.through_service:
+            return format_html(
+                '<strong class="audit-direct">{}</strong>', written.label
+            )
         if obj.user_id is None:
-            return None
-        return str(obj.user) if obj.user else f"#{obj.user_id}"
+            name = gettext("nobody (system)")
+        else:
+            name = str(obj.user) if obj.user else f"#{obj.user_id}"
+        return format_html("{}{}", name, _warning(written.warning))
+
+    @admin.display(description=_("object"))
+    def object_link(self, obj):
+        model = history.model_from_label(obj.pgh_obj_model)
+        name = history.object_label(model, obj.pgh_data, obj.pgh_obj_id)
+        refusal = getattr(obj, "refusal", None)
+        refused = ""
+        if refusal is not None:
+            refused = _warning(
+                gettext("refused by the sealer: %(reason)s")
+                % {"reason": refusal.get_reason_display()}
+            )
+        if model is None or obj.pgh_obj_id is None:
+            return format_html("{}{}", name, refused)
+        owner = history.link_owner(model, obj.pgh_data)
+        url = history_url(*owner) if owner else history_url(model, obj.pgh_obj_id)
+        return format_html('<a href="{}#{}">{}</a>{}', url, obj.pgh_slug, name, refused)
 
     @admin.display(description=_("party"))
     def actor_party(self, obj):
+        if not _attribution(obj).through_service:
+            return None
         return history.party_names(obj.user) or None
+
+    @admin.display(description=_("database session"))
+    def session(self, obj):
+        written = _attribution(obj)
+        if written.session is None:
+            return None
+        # Folded: the summary names the database user and the program; the
+        # event's entry in its history shows every field.
+        return render_to_string(
+            "admin/audit/session.html", {"session": written.session}
+        )
 
     @admin.display(description=_("source"))
     def source_label(self, obj):
@@ -313,16 +385,6 @@ class AuditLogAdmin(ReadOnlyAuditAdmin):
     def model_label(self, obj):
         model = history.model_from_label(obj.pgh_obj_model)
         return history.model_label(model) if model else obj.pgh_obj_model
-
-    @admin.display(description=_("object"))
-    def object_link(self, obj):
-        model = history.model_from_label(obj.pgh_obj_model)
-        name = history.object_label(model, obj.pgh_data, obj.pgh_obj_id)
-        if model is None or obj.pgh_obj_id is None:
-            return name
-        owner = history.link_owner(model, obj.pgh_data)
-        url = history_url(*owner) if owner else history_url(model, obj.pgh_obj_id)
-        return format_html('<a href="{}#{}">{}</a>', url, obj.pgh_slug, name)
 
     @admin.display(description=_("changed fields"))
     def changed_fields(self, obj):
@@ -355,9 +417,10 @@ class AuditLogAdmin(ReadOnlyAuditAdmin):
 
     def changelist_view(self, request, extra_context=None):
         extra_context = {
-            "title": AuditLog._meta.verbose_name_plural,
             **(extra_context or {}),
             "latest_seal": latest_seal(),
+            "refused_count": RefusedEvent.objects.count(),
+            "refused_url": reverse("admin:audit_refusedevent_changelist"),
             "lookup_models": model_choices(),
         }
         return super().changelist_view(request, extra_context)
@@ -375,7 +438,19 @@ class AuditLogAdmin(ReadOnlyAuditAdmin):
         if event is None or event.pgh_obj_id is None:
             raise Http404
         url = history_url(tracked, event.pgh_obj_id)
-        return HttpResponseRedirect(f"{url}#{label}:{pgh_id}")
+        anchor = f"{event_model._meta.label}:{event.pgh_id}"
+        # The history opens at its latest page: name the event's own.
+        entries = history.object_history(tracked, event.pgh_obj_id)
+        slugs = [entry.anchor for entry in entries]
+        if anchor in slugs:
+            paginator = _history_paginator(entries)
+            # Orphans only ever join the last page.
+            number = min(
+                slugs.index(anchor) // HISTORY_PAGE_SIZE + 1, paginator.num_pages
+            )
+            if number != paginator.num_pages:
+                url = f"{url}?page={number}"
+        return HttpResponseRedirect(f"{url}#{anchor}")
 
     def history_lookup_view(self, request):
         """The history of an object given by type and id (also when deleted)."""
@@ -410,11 +485,10 @@ class AuditLogAdmin(ReadOnlyAuditAdmin):
         if current is None and not entries:
             raise Http404
         # In time order; a long history opens at its latest page.
-        paginator = Paginator(
-            entries, HISTORY_PAGE_SIZE, orphans=HISTORY_PAGE_SIZE // 2
-        )
+        paginator = _history_paginator(entries)
         page = paginator.get_page(request.GET.get("page") or paginator.num_pages)
         history.describe(page.object_list)
+        history.mark_refused(page.object_list)
         if current is not None and not model._meta.auto_created:
             name = str(current)
         else:
@@ -463,6 +537,27 @@ class LogChangeList(ChangeList):
     def get_results(self, request):
         super().get_results(request)
         history.load_details(self.result_list)
+
+
+def _history_paginator(entries) -> Paginator:
+    return Paginator(entries, HISTORY_PAGE_SIZE, orphans=HISTORY_PAGE_SIZE // 2)
+
+
+def _attribution(event) -> attribution.Attribution:
+    """How a row of the log was written (read from the row, once)."""
+    found = getattr(event, "_attribution", None)
+    if found is None:
+        found = attribution.attribute(
+            event.pgh_context, getattr(event, "pgh_session", None)
+        )
+        event._attribution = found
+    return found
+
+
+def _warning(text) -> str:
+    if not text:
+        return ""
+    return format_html('<br><span class="audit-warning">⚠ {}</span>', text)
 
 
 def history_url(model, object_id) -> str:
@@ -532,5 +627,5 @@ if hasattr(audit_models, "AuditSeal"):
         actions = None
 
 
-# The auditors' page of the daily chain digest mail.
-from . import digest_admin  # noqa: E402, F401
+# The sealer's runs and refusals; the auditors' page of the daily chain digest mail.
+from . import digest_admin, sealing_admin  # noqa: E402, F401

@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Membership
 
 from . import history
+from .attribution import attribute
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 # Full-width forms too: some spreadsheet imports fold them to ASCII.
@@ -180,11 +181,16 @@ def audit_log_table(queryset):
     """Header and rows of an export of the audit log (a filtered AuditLog
     queryset with its snapshots deferred): one query for the parties of all
     actors, then per batch of events one for the events and their actors and
-    one for their snapshots and diffs."""
+    one for their snapshots, diffs and sessions.
+
+    A direct database change names no actor: the actor column says so, and the
+    session columns say who it was to the database. Beside the actor, whether
+    the application signed the context that names them."""
     headers = [
         _("time"),
         _("username"),
         _("actor"),
+        _("context check"),
         _("party"),
         _("source"),
         _("action"),
@@ -197,6 +203,15 @@ def audit_log_table(queryset):
         _("request id"),
         _("method"),
         _("path"),
+        _("why the sealer refused it"),
+        _("database user"),
+        _("database role"),
+        _("application name"),
+        _("client address"),
+        _("client port"),
+        _("backend process id"),
+        _("transaction id"),
+        _("session started"),
         _("event"),
     ]
     parties: dict[int, list[str]] = {}
@@ -221,11 +236,17 @@ def audit_log_table(queryset):
         for event in events():
             model = history.model_from_label(event.pgh_obj_model)
             context = event.pgh_context or {}
+            written = attribute(event.pgh_context, getattr(event, "pgh_session", None))
+            session = written.session
+            by_service = written.through_service
+            user = event.user if by_service else None
+            refusal = getattr(event, "refusal", None)
             yield [
                 event.pgh_created_at,
-                event.user.username if event.user else "",
-                str(event.user) if event.user else "",
-                "、".join(parties.get(event.user_id, [])),
+                user.username if user else "",
+                str(user) if user else ("" if by_service else written.label),
+                written.check_label,
+                "、".join(parties.get(event.user_id, [])) if by_service else "",
                 str(history.SOURCE_LABELS.get(event.source, event.source or "")),
                 str(history.ACTION_LABELS.get(event.pgh_label, event.pgh_label)),
                 history.model_label(model) if model else event.pgh_obj_model,
@@ -239,6 +260,15 @@ def audit_log_table(queryset):
                 event.request_id or "",
                 context.get("method", ""),
                 context.get("path", ""),
+                refusal.get_reason_display() if refusal else "",
+                session.session_user if session else "",
+                session.current_user if session else "",
+                session.application_name if session else "",
+                session.client_addr if session else "",
+                session.client_port if session else None,
+                session.pid if session else None,
+                session.xid if session else None,
+                session.started_at if session else None,
                 event.pgh_slug,
             ]
 

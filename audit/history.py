@@ -31,6 +31,9 @@ from pghistory import core
 
 from accounts.models import Membership, User
 
+from .attribution import Attribution, attribute
+from .models import RefusedEvent
+
 SOURCE_LABELS = {
     "web": _("web pages"),
     "api": _("API"),
@@ -298,6 +301,8 @@ class HistoryEntry:
     actor: User | None = None
     # The row's columns as this event recorded them.
     values: dict[str, Any] = field(default_factory=dict)
+    # Set when the sealer refused this row as one that cannot be genuine.
+    refusal: RefusedEvent | None = None
 
     @property
     def anchor(self) -> str:
@@ -306,6 +311,13 @@ class HistoryEntry:
     @property
     def context(self) -> dict:
         return self.event.pgh_context or {}
+
+    @property
+    def attribution(self) -> Attribution:
+        """The context's claim weighed against the session that wrote it."""
+        return attribute(
+            self.event.pgh_context, getattr(self.event, "pgh_session", None)
+        )
 
     @property
     def action_label(self) -> str:
@@ -471,13 +483,19 @@ _DETAILS_SQL = (
     " SELECT to_jsonb(prev) FROM {table} prev"
     " WHERE prev.pgh_obj_id = cur.pgh_obj_id AND prev.pgh_id < cur.pgh_id"
     " ORDER BY prev.pgh_id DESC LIMIT 1"
-    ") FROM {table} cur WHERE cur.pgh_id = ANY(%s)"
+    "), refused.reason, refused.run FROM {table} cur"
+    " LEFT JOIN {refused} refused"
+    " ON refused.event_table = %s AND refused.event_pgh_id = cur.pgh_id"
+    " WHERE cur.pgh_id = ANY(%s)"
 )
 
 
 def load_details(events: list[Any]) -> None:
     """Fill in the snapshot (``pgh_data``) and the change from the object's
-    previous event (``pgh_diff``) of a page of the aggregated log.
+    previous event (``pgh_diff``) of a page of the aggregated log, with the
+    database session that wrote each event (``pgh_session``, which the union of
+    event tables does not carry) and, when the sealer refused the row, its
+    refusal (``refusal``: a RefusedEvent, not saved).
 
     The log itself is listed with those two columns deferred: computed in SQL
     for every event before sorting, they would make each page cost a pass over
@@ -490,21 +508,36 @@ def load_details(events: list[Any]) -> None:
     if not by_table:
         return
     quote = connection.ops.quote_name
+    refused_table = quote(RefusedEvent._meta.db_table)
     parts, params = [], []
     for event_model, ids in by_table.items():
         table = quote(event_model._meta.db_table)
         # Table names come from the model registry, values are parameters.
-        parts.append(_DETAILS_SQL.format(table=table))
-        params += [event_model._meta.label, ids]
+        parts.append(_DETAILS_SQL.format(table=table, refused=refused_table))
+        params += [event_model._meta.label, event_model._meta.label_lower, ids]
     found = {}
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(parts), params)
-        for label, pgh_id, current, prev in cursor.fetchall():
-            found[label, pgh_id] = (_loads(current), _loads(prev))
+        for label, pgh_id, current, prev, reason, run in cursor.fetchall():
+            refusal = (
+                RefusedEvent(
+                    event_table=label.lower(),
+                    event_pgh_id=pgh_id,
+                    reason=reason,
+                    run=run,
+                )
+                if reason
+                else None
+            )
+            found[label, pgh_id] = (_loads(current), _loads(prev), refusal)
     for event in events:
-        current, prev = found.get((event.pgh_model, event.pgh_id), (None, None))
+        current, prev, refusal = found.get(
+            (event.pgh_model, event.pgh_id), (None, None, None)
+        )
         data = {k: v for k, v in (current or {}).items() if not k.startswith("pgh_")}
         event.pgh_data = data
+        event.pgh_session = (current or {}).get("pgh_session")
+        event.refusal = refusal
         event.pgh_diff = (
             {
                 key: [prev.get(key), value]
@@ -520,6 +553,23 @@ def _loads(value: Any) -> dict | None:
     if value is None or isinstance(value, dict):
         return value
     return json.loads(value)
+
+
+def mark_refused(entries: list[HistoryEntry]) -> None:
+    """Set the refusal of each entry the sealer refused. One query."""
+    if not entries:
+        return
+    by_table: dict[str, list[int]] = defaultdict(list)
+    for entry in entries:
+        by_table[entry.event._meta.label_lower].append(entry.event.pgh_id)
+    match = models.Q()
+    for table, ids in by_table.items():
+        match |= models.Q(event_table=table, event_pgh_id__in=ids)
+    refused = {
+        (r.event_table, r.event_pgh_id): r for r in RefusedEvent.objects.filter(match)
+    }
+    for entry in entries:
+        entry.refusal = refused.get((entry.event._meta.label_lower, entry.event.pgh_id))
 
 
 def last_snapshot(model: type[models.Model], pk: Any) -> dict | None:

@@ -234,6 +234,8 @@ class SealRun(models.Model):
         triggers = [append_only()]
 
     def __str__(self):
+        if self.first_position is None:  # a run that only refused
+            return f"#{self.number}"
         return f"#{self.number} {self.first_position}–{self.last_position}"
 
 

@@ -50,6 +50,7 @@ from rest_framework.authtoken.models import Token  # noqa: E402
 from audit.sealing import event_models  # noqa: E402
 from bench.world import two_party_world  # noqa: E402
 from tracker import services  # noqa: E402
+from tracker.choices import TaskList  # noqa: E402
 
 TASKS = 100
 ROUND = 10  # POSTs per mode per round
@@ -87,6 +88,7 @@ def build(n_tasks: int) -> tuple[str, list[int]]:
             work_stream=stream,
             due_date=dt.date(2027, 12, 31),
             owners=owners,
+            task_list=TaskList.CO_BUILD,
             lead_party=sc,
         )
         for i in range(n_tasks)

@@ -1,9 +1,32 @@
-"""The service's own middleware: the request id, the security headers every
-response carries, and the one error contract (problem+json on the API, the
-site's own pages elsewhere) whatever answered and in every mode.
+"""The service's own middleware: the request id, the Content-Security-Policy
+and Permissions-Policy every response carries, and the one error contract
+(problem+json on the API, the site's own pages elsewhere) whatever answered
+and in every mode.
 
-Request id: one id per request, in the logs, the problem bodies and the
-response, so a user's error report can be matched to what the server saw."""
+Request id: one id per request, in the logs, the problem bodies, the audit
+context (audit.middleware reads `request.request_id`) and the response, so a
+user's error report can be matched to what the server saw.
+
+Why these stay ours, where a library was weighed (issue 12):
+- Referrer-Policy and Cross-Origin-Opener-Policy are Django's own
+  SecurityMiddleware's (SECURE_REFERRER_POLICY and
+  SECURE_CROSS_ORIGIN_OPENER_POLICY in settings), no longer set here.
+- The Content-Security-Policy is not django-csp's. Its latest release (4.0)
+  builds the header from a set of directive names, so their order follows
+  each process's string hashing: every gunicorn worker would send the same
+  policy as different bytes, and no test could pin the header (ours is pinned
+  byte for byte in tests/config/test_security_headers.py). It would also drop
+  the header from 404 and 500 pages under DEBUG, and the admin's policy would
+  still need code of ours (a subclass of its middleware). Django 6's built-in
+  policy keeps declaration order: move to it when the project leaves 5.2 LTS.
+- The request id is not django-guid's (or django-log-request-id's). django-guid
+  either accepts only UUIDs, replacing the ids our proxy sends
+  ("edge-1.a_B"), or, with validation off, echoes any header of any length
+  into logs, the audit trail and the response; it keeps the id in a context
+  variable and `request.correlation_id`, so the audit context would need an
+  adapter, and it logs a line per request. django-log-request-id checks
+  nothing it is sent. Ours is twenty lines: a bounded, safe id or a new one.
+"""
 
 from __future__ import annotations
 
@@ -68,8 +91,8 @@ ADMIN_CONTENT_SECURITY_POLICY = CONTENT_SECURITY_POLICY.replace(
 
 
 class SecurityHeadersMiddleware:
-    """Content-Security-Policy, Referrer-Policy and Permissions-Policy on every
-    response that does not set its own (downloads set a stricter one)."""
+    """Content-Security-Policy and Permissions-Policy on every response that
+    does not set its own (downloads set a stricter one)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]):
         self.get_response = get_response
@@ -82,11 +105,9 @@ class SecurityHeadersMiddleware:
             else CONTENT_SECURITY_POLICY
         )
         response.headers.setdefault("Content-Security-Policy", policy)
-        response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
-        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Party
 from tracker.forms import DateInput, ServiceErrorsMixin
 from tracker.models import Initiative, WorkStream
-from tracker.selectors import parties_of, work_streams_of
+from tracker.selectors import parties_of, work_stream_label, work_streams_of
 
 from .choices import ReportKind, ScopeKind
 
@@ -23,13 +23,11 @@ SERVICE_FIELDS = {"scope_party": "party", "scope_work_stream": "work_stream"}
 class _ScopeChoicesMixin:
     """Party and work stream choices limited to the given initiatives."""
 
-    def _limit_scope_choices(self, initiatives, *, several: bool) -> None:
+    def _limit_scope_choices(self, initiatives) -> None:
         self.fields["party"].queryset = parties_of(initiatives)
         streams = self.fields["work_stream"]
         streams.queryset = work_streams_of(initiatives)
-        if several:
-            # Two initiatives may each have a stream of the same name.
-            streams.label_from_instance = lambda ws: f"{ws.initiative} · {ws}"
+        streams.label_from_instance = work_stream_label(streams.queryset)
 
 
 class ReportFilterForm(_ScopeChoicesMixin, forms.Form):
@@ -62,9 +60,9 @@ class ReportFilterForm(_ScopeChoicesMixin, forms.Form):
         label=_("Period to"), required=False, widget=DateInput()
     )
 
-    def __init__(self, *args, initiatives, several_initiatives=False, **kwargs):
+    def __init__(self, *args, initiatives, **kwargs):
         super().__init__(*args, **kwargs)
-        self._limit_scope_choices(initiatives, several=several_initiatives)
+        self._limit_scope_choices(initiatives)
 
     def clean(self):
         data = super().clean()
@@ -137,9 +135,7 @@ class ReportRequestForm(_ScopeChoicesMixin, ServiceErrorsMixin, forms.Form):
         if len(initiatives) == 1:
             field.widget = forms.HiddenInput()
             field.initial = initiatives[0].pk
-        self._limit_scope_choices(
-            [i.pk for i in initiatives], several=len(initiatives) > 1
-        )
+        self._limit_scope_choices([i.pk for i in initiatives])
 
     def clean(self):
         data = super().clean()

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import F, Prefetch, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from tracker.selectors import get_visible, initiative_list_for_user
 
+from .choices import ReportKind, ReportStatus, ScopeKind
 from .models import Report, ReportFile
+
+WEEKLY_TREND_REPORTS = 8
 
 
 def report_list_for_user(
@@ -60,3 +64,55 @@ def report_get_for_user(*, user, report_id, with_snapshot: bool = True) -> Repor
 def latest_reports_for_user(*, user, limit: int = 5) -> list[Report]:
     """The newest finished reports, for dashboards."""
     return list(report_list_for_user(user=user, status="done")[:limit])
+
+
+def weekly_trend_for_user(*, user, limit: int = WEEKLY_TREND_REPORTS) -> list[dict]:
+    """Per visible initiative, the summaries of its latest `limit` finished
+    weekly reports of the whole initiative, oldest first. One query."""
+    ranked = (
+        Report.objects.filter(
+            initiative__in=initiative_list_for_user(user=user),
+            kind=ReportKind.WEEKLY,
+            scope=ScopeKind.INITIATIVE,
+            status=ReportStatus.DONE,
+        )
+        .annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("initiative_id")],
+                order_by=[F("period_end").desc(), F("id").desc()],
+            )
+        )
+        .filter(rank__lte=limit)
+        .order_by("initiative__code", "period_end", "id")
+        .values(
+            "id",
+            "initiative_id",
+            "initiative__name",
+            "period_start",
+            "period_end",
+            "snapshot__summary",
+        )
+    )
+    series: dict[int, dict] = {}
+    for row in ranked:
+        entry = series.setdefault(
+            row["initiative_id"],
+            {
+                "initiative_id": row["initiative_id"],
+                "initiative": row["initiative__name"],
+                "points": [],
+            },
+        )
+        summary = row["snapshot__summary"] or {}
+        entry["points"].append(
+            {
+                "report_id": row["id"],
+                "period_start": row["period_start"],
+                "period_end": row["period_end"],
+                "summary": summary,
+                "completion_rate": summary.get("completion_rate"),
+                "overdue": summary.get("overdue") or 0,
+            }
+        )
+    return list(series.values())

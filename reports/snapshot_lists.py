@@ -12,6 +12,7 @@ from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Window
 from django.db.models.functions import Left, RowNumber
 from django.utils import timezone
 
+from charts.formatting import plain_number
 from tracker.choices import ClaimStatus, Decision, MilestoneStatus, TaskStatus
 from tracker.models import (
     ClaimDecision,
@@ -39,14 +40,6 @@ def iso(value) -> str | None:
     if isinstance(value, dt.datetime):
         return timezone.localtime(value).isoformat(timespec="seconds")
     return value.isoformat()
-
-
-def number(value: Decimal | None) -> str | None:
-    """A decimal as the shortest exact text: 360.0000 → "360", 1.5000 → "1.5"."""
-    if value is None:
-        return None
-    text = format(value, "f")
-    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def scope_tasks(report) -> QuerySet[Task]:
@@ -221,13 +214,13 @@ def indicators_as_of(report, as_of: dt.datetime, today: dt.date) -> list[dict]:
                 "unit": ind["unit"],
                 "party": ind["party__short_name"],
                 "direction": ind["direction"],
-                "baseline": number(ind["baseline"]),
-                "target": number(ind["target"]),
-                "actual": number(actual),
+                "baseline": plain_number(ind["baseline"]),
+                "target": plain_number(ind["target"]),
+                "actual": plain_number(actual),
                 "actual_period": iso(latest["period"]) if latest else None,
                 "percent": _percent(actual, ind["target"]),
                 "trend": [
-                    {"period": iso(r["period"]), "value": number(r["value"])}
+                    {"period": iso(r["period"]), "value": plain_number(r["value"])}
                     for r in trend
                 ],
             }

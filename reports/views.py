@@ -61,9 +61,7 @@ def _library_page(request, *, request_form=None):
     visible, generatable = _initiatives(user)
     several = len(visible) > 1
     filter_form = ReportFilterForm(
-        request.GET or None,
-        initiatives=[i.pk for i in visible],
-        several_initiatives=several,
+        request.GET or None, initiatives=[i.pk for i in visible]
     )
     if filter_form.is_bound:
         filter_form.is_valid()

@@ -9,6 +9,7 @@ from accounts import services as account_services
 from accounts.choices import AgencyKind, PartyKind
 from accounts.models import Agency, Party, User
 from tracker import services
+from tracker.choices import TaskList
 from tracker.models import Initiative, Task
 
 _seq = itertools.count(1)
@@ -74,9 +75,11 @@ def make_task(
     parties: list[Party] | None = None,
     code: str | None = None,
     due_date: dt.date = dt.date(2025, 12, 31),
+    task_list: str = TaskList.RECIPROCAL,
     **kwargs,
 ) -> Task:
-    """A task owned by `parties` (default: every participating party)."""
+    """A task owned by `parties` (default: every participating party), on the
+    list of reciprocal items unless told."""
     parties = parties if parties is not None else list(initiative.parties.all())
     stream = initiative.work_streams.first() or services.work_stream_create(
         initiative=initiative, code="ws", name="工作领域"
@@ -96,6 +99,7 @@ def make_task(
         work_stream=stream,
         due_date=due_date,
         owners=owners,
+        task_list=task_list,
         lead_party=kwargs.pop("lead_party", parties[0] if parties else None),
         **kwargs,
     )

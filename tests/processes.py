@@ -16,6 +16,34 @@ import requests
 from tests.celery_worker import ROOT, database_url
 
 
+def manage(
+    *args: str,
+    env: dict[str, str] | None = None,
+    database: bool = True,
+    timeout: float = 300,
+) -> subprocess.CompletedProcess:
+    """`python manage.py …` as an operator runs it (inside the audit context
+    manage.py gives every command). Its environment is this one with test
+    settings and the test database (unless `database` is False), then `env`
+    on top; or exactly `env` when `database` is False and `env` is given
+    whole (a test of what happens without some variable). Output is text."""
+    if env is not None and not database:
+        environment = dict(env)
+    else:
+        environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+        if database:
+            environment["DATABASE_URL"] = database_url()
+        environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
 def wait_for(predicate, timeout: float, what: str, every: float = 0.1):
     """Poll `predicate` until it returns something true (returned), or fail
     naming `what` after `timeout` seconds."""

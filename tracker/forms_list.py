@@ -1,19 +1,22 @@
-"""The task list's filter: a GET form whose choices are what the user may see.
+"""The task list page's filter: the task list's one filter (tracker.filters),
+shown as a GET form, and the page's sort.
 
-An invalid field is shown with its error and left out of the filter (see
-`selector_filters`), so a hand-edited address never fails the page."""
+What is the page's own is presentation: selects that offer only the work
+streams and parties the user may see (another id is an error, as it names
+nothing the user can pick), one status and one light at a time, and "all" as
+the empty choice. An invalid field is shown with its error and left out of
+the filter, so a hand-edited address never fails the page."""
 
 from __future__ import annotations
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django_filters import ChoiceFilter
 
-from accounts.models import Party
-
-from .choices import Light, TaskList, TaskStatus
-from .models import WorkStream
-from .selectors.dashboards import DEFAULT_SORT
+from .filters import TaskFilter
+from .selectors import work_stream_label
+from .selectors.dashboards import DEFAULT_SORT, TASK_SORTS
 
 SORT_CHOICES = [
     ("code", _("Code")),
@@ -27,79 +30,78 @@ SORT_CHOICES = [
     ("-days_overdue", _("Days overdue, fewest first")),
     ("-code", _("Code, descending")),
 ]
+# The empty choice of each select: no filter.
+ALL = {
+    "work_stream": _("All work streams"),
+    "task_list": _("All lists"),
+    "party": _("All parties"),
+    "status": _("All statuses"),
+    "light": _("All lights"),
+}
 
 
-class TaskFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("Code or title contains"),
-        required=False,
-        max_length=100,
-        strip=True,
-    )
-    work_stream = forms.ModelChoiceField(
-        label=_("Work stream"),
-        required=False,
-        queryset=WorkStream.objects.none(),
-        empty_label=_("All work streams"),
-    )
-    task_list = forms.ChoiceField(
-        label=pgettext_lazy("the plan's list a task belongs to", "List"),
-        required=False,
-        choices=[("", _("All lists")), *TaskList.choices],
-    )
-    party = forms.ModelChoiceField(
-        label=_("Owner party"),
-        required=False,
-        queryset=Party.objects.none(),
-        empty_label=_("All parties"),
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        required=False,
-        choices=[("", _("All statuses")), *TaskStatus.choices],
-    )
-    light = forms.ChoiceField(
-        label=_("Light"),
-        required=False,
-        choices=[("", _("All lights")), *Light.choices],
-    )
-    sort = forms.ChoiceField(
-        label=_("Sort by"), required=False, choices=SORT_CHOICES, initial=DEFAULT_SORT
+class SelectOne(forms.Select):
+    """A select of one value for a filter that takes several (the API's
+    `?status=a&status=b`): what was chosen, as the list the filter reads."""
+
+    def value_from_datadict(self, data, files, name):
+        return [value for value in data.getlist(name) if value != ""]
+
+
+def _sorted(queryset: QuerySet, name: str, value: str) -> QuerySet:
+    return queryset.order_by(*TASK_SORTS[value])
+
+
+class TaskListFilter(TaskFilter):
+    """Takes the user's work streams and parties (`task_filter_choices_for_user`)
+    and a queryset from `task_table_for_user`."""
+
+    # The API's further filters are not offered on the page.
+    agency = lead_party = initiative = due_before = due_after = None
+    sort = ChoiceFilter(
+        choices=SORT_CHOICES, method=_sorted, label=_("Sort by"), empty_label=None
     )
 
-    def __init__(self, *args, work_streams, parties, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["work_stream"].queryset = work_streams
-        several = len({ws.initiative_id for ws in work_streams}) > 1
-        if several:
-            # Two initiatives may each have a stream of the same name.
-            self.fields["work_stream"].label_from_instance = lambda ws: (
-                f"{ws.initiative} · {ws}"
+    def __init__(self, data=None, *, queryset, work_streams, parties):
+        self.work_streams, self.parties = list(work_streams), list(parties)
+        super().__init__(data, queryset=queryset)
+
+    def get_form_class(self):
+        form_class = super().get_form_class()
+        fields = form_class.base_fields
+        label = work_stream_label(self.work_streams)
+        for name, objects, name_of in (
+            ("work_stream", self.work_streams, label),
+            ("party", self.parties, str),
+        ):
+            fields[name] = forms.TypedChoiceField(
+                label=fields[name].label,
+                required=False,
+                coerce=int,
+                empty_value=None,
+                choices=[("", ALL[name]), *((o.pk, name_of(o)) for o in objects)],
             )
-        self.fields["party"].queryset = parties
+        # New widgets with their own choices: a filter's field may have been
+        # built before (the API's schema reads it), and the widget it would
+        # copy still reads the empty label of that first field.
+        for name in ("task_list", "status", "light"):
+            field = fields[name]
+            choices = [("", ALL[name]), *((v, t) for v, t in field.choices if v)]
+            several = isinstance(field, forms.MultipleChoiceField)
+            field.widget = (SelectOne if several else forms.Select)(choices=choices)
+        fields["sort"].initial = DEFAULT_SORT
+        return form_class
 
-    def _valid(self, name):
-        if not self.is_bound or name in self.errors:
+    def _valid_value(self, name: str):
+        if not self.is_bound or name in self.form.errors:
             return None
-        return self.cleaned_data.get(name)
+        return self.form.cleaned_data.get(name)
 
-    def selector_filters(self) -> dict:
-        """The valid filters, as `task_table_for_user` keyword arguments."""
-        if self.is_bound:
-            self.is_valid()
-        work_stream = self._valid("work_stream")
-        party = self._valid("party")
-        return {
-            "work_stream_id": work_stream.pk if work_stream else None,
-            "task_list": self._valid("task_list") or None,
-            "party_id": party.pk if party else None,
-            "status": self._valid("status") or None,
-            "light": self._valid("light") or None,
-            "search": self._valid("q") or None,
-            "sort": self._valid("sort") or DEFAULT_SORT,
-        }
+    @property
+    def sort_key(self) -> str:
+        """The sort in effect, for the column headers."""
+        return self._valid_value("sort") or DEFAULT_SORT
 
     @property
     def filtered(self) -> bool:
-        filters = self.selector_filters()
-        return any(v for k, v in filters.items() if k != "sort")
+        return any(self._valid_value(name) for name in self.filters if name != "sort")

@@ -28,13 +28,15 @@ class IdFilter(django_filters.NumberFilter):
 class StrictFilterSet(django_filters.FilterSet):
     """A filter given with no value (``?status=``) is a 400 naming it, not a
     silent "no filter": the schema offers a choice or a number there, and a
-    client that sent an empty one meant something it did not get."""
+    client that sent an empty one meant something it did not get. Free text
+    is the exception: an empty search box searches for nothing."""
 
     def is_valid(self):
         form = self.form
         if form.is_valid():
-            for name in self.filters:
-                if self.data.get(name) == "":
+            for name, filter_ in self.filters.items():
+                text = isinstance(filter_, django_filters.CharFilter)
+                if self.data.get(name) == "" and not text:
                     form.add_error(
                         name, _("Leave this filter out, or give it a value.")
                     )

@@ -197,6 +197,11 @@ REST_FRAMEWORK = {
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# Django's SecurityMiddleware sends these on every response (their defaults,
+# stated); the CSP and Permissions-Policy are config.middleware's.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
 # Idempotency-Key records are honoured (and kept) for this long.
 IDEMPOTENCY_TTL_HOURS = env.int("IDEMPOTENCY_TTL_HOURS", default=24)
 # Largest evidence attachment accepted (bytes).

@@ -31,8 +31,6 @@ SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
-SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "same-origin"
 # Cookies marked Secure travel only over HTTPS (browsers make an exception for
 # http://localhost). SECURE_COOKIES=false is for a first try over plain HTTP
 # without a TLS proxy, never for real use (README, Production).

@@ -3,7 +3,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from tracker.api.inputs import StrictSerializer
+from accounts.models import Party
+from config.api.inputs import ScopedIdField, StrictSerializer
+from tracker.models import WorkStream
+from tracker.selectors import party_list_for_user, work_stream_list_for_user
 
 from ..choices import ReportKind, ReportStatus, ScopeKind
 from ..models import Report, ReportFile, ReportRendition, ReportSubscription
@@ -107,8 +110,13 @@ class ReportRequestInput(StrictSerializer):
     scope = serializers.ChoiceField(
         choices=ScopeKind.choices, default=ScopeKind.INITIATIVE
     )
-    party = serializers.IntegerField(required=False, allow_null=True)
-    work_stream = serializers.IntegerField(required=False, allow_null=True)
+    # A party or stream of another initiative is the service's to refuse.
+    party = ScopedIdField(
+        Party, scope=party_list_for_user, required=False, allow_null=True
+    )
+    work_stream = ScopedIdField(
+        WorkStream, scope=work_stream_list_for_user, required=False, allow_null=True
+    )
     period_start = serializers.DateField(
         required=False,
         allow_null=True,

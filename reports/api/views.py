@@ -6,11 +6,10 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from accounts.models import Party
 from config.api.idempotency import idempotent
+from config.api.inputs import validated
 from config.api.schema import creating
 from config.exceptions import NotFound
-from tracker.models import WorkStream
 from tracker.selectors import get_visible, initiative_list_for_user
 
 from .. import selectors, services
@@ -28,12 +27,6 @@ from .serializers import (
 
 # How long a client waits before asking again how far a rendition is.
 RETRY_AFTER_SECONDS = 2
-
-
-def _valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
 
 
 def _initiative(user, pk):
@@ -63,18 +56,10 @@ class ReportViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @idempotent
     def create(self, request):
-        data = _valid(ReportRequestInput, request)
+        data = validated(ReportRequestInput, request)
         initiative = _initiative(request.user, data.pop("initiative"))
-        party_id, stream_id = data.pop("party", None), data.pop("work_stream", None)
-        # Unknown ids and ids of another initiative get the service's answer.
-        party = Party.objects.filter(pk=party_id).first() if party_id else None
-        stream = WorkStream.objects.filter(pk=stream_id).first() if stream_id else None
         report, created = services.report_request(
-            initiative=initiative,
-            party=party,
-            work_stream=stream,
-            requested_by=request.user,
-            **data,
+            initiative=initiative, requested_by=request.user, **data
         )
         code = status.HTTP_202_ACCEPTED if created else status.HTTP_200_OK
         response = Response(ReportSerializer(report).data, status=code)
@@ -187,7 +172,7 @@ class ReportSubscriptionViewSet(
     )
     @idempotent
     def create(self, request):
-        data = _valid(ReportSubscriptionInput, request)
+        data = validated(ReportSubscriptionInput, request)
         initiative = _initiative(request.user, data.pop("initiative"))
         subscription = services.report_subscribe(
             user=request.user, initiative=initiative, **data

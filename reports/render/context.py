@@ -226,6 +226,6 @@ def build_context(snapshot: dict, *, medium: str = "html") -> dict:
         "show_task_list": not pdf,
         "tasks": [] if pdf else snapshot.get("tasks") or [],
         "audit_seal": audit_seal(snapshot),
-        # The charts are built from escaped text only (see charts.py).
+        # The charts are built from escaped text only (see charts/svg.py).
         "trend_chart": mark_safe(charts.trend(snapshot)) if svg else "",  # noqa: S308
     }

@@ -1,26 +1,37 @@
 """Numbers, dates, periods and code labels as a report shows them.
 
-Chinese (the default) follows the conventions of official documents:
-2026年11月22日, 2026年11月16日—11月22日, 43.5%; English reads 22 Nov 2026,
-16–22 Nov 2026. The format is chosen by the active language, so every
-function here is called inside `translation.override(language)`. Times are
-always shown in Beijing time, whatever time zone a request activated.
+The numbers and dates themselves are written as the charts write them
+(charts.formatting: official-document Chinese by default, English when that
+is the active language, Beijing time); this module adds what is the
+report's own: the names of its periods, its decimals and changes, and the
+labels of codes. Every function is called inside
+`translation.override(language)`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from decimal import Decimal, InvalidOperation
-from functools import cache
-from zoneinfo import ZoneInfo
 
-from django.conf import settings
 from django.db.models import Choices
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+# The reports' templates, tables and workbook read these here too.
+from charts.formatting import (  # noqa: F401
+    EN_MONTHS,
+    MISSING,
+    format_date,
+    format_int,
+    format_percent,
+    format_range,
+    format_short_date,
+    is_chinese,
+    short_float,
+    text_width,
+    to_date,
+    to_datetime,
+)
 from reports.choices import ReportKind, ScopeKind
 from reports.periods import period_containing
 from tracker.choices import (
@@ -33,56 +44,10 @@ from tracker.choices import (
     TaskStatus,
 )
 
-MISSING = "—"
-# English month names, not the C library's: the locale of a worker is unknown.
-EN_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 ZH_QUARTERS = ("一", "二", "三", "四")
 
 
-def is_chinese(language: str | None = None) -> bool:
-    return (language or translation.get_language() or "").lower().startswith("zh")
-
-
-@cache
-def local_zone() -> ZoneInfo:
-    return ZoneInfo(settings.TIME_ZONE)
-
-
 # --- parsing the snapshot's JSON values -----------------------------------------
-
-
-def to_date(value) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return to_datetime(value).date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value)[:10])
-
-
-def to_datetime(value) -> dt.datetime | None:
-    """An aware datetime in Beijing time (naive values are taken as Beijing time)."""
-    if value is None or value == "":
-        return None
-    if not isinstance(value, dt.datetime):
-        value = dt.datetime.fromisoformat(str(value))
-    if value.tzinfo is None:
-        return value.replace(tzinfo=local_zone())
-    return value.astimezone(local_zone())
 
 
 def to_decimal(value) -> Decimal | None:
@@ -98,12 +63,6 @@ def to_decimal(value) -> Decimal | None:
 # --- numbers ----------------------------------------------------------------------
 
 
-def format_int(value) -> str:
-    if value is None or value == "":
-        return MISSING
-    return f"{int(value):,}"
-
-
 def format_number(value) -> str:
     """A decimal (or its string) with thousands separators and the digits it has."""
     number = to_decimal(value)
@@ -114,24 +73,12 @@ def format_number(value) -> str:
     return f"{number:,}"
 
 
-def _short_float(value: float) -> str:
-    text = f"{value:,.1f}"
-    return text[:-2] if text.endswith(".0") else text
-
-
-def format_percent(value) -> str:
-    """43.5 → "43.5%" (the snapshot keeps rates as percentages, one decimal)."""
-    if value is None or value == "":
-        return MISSING
-    return f"{_short_float(float(value))}%"
-
-
 def format_signed(value) -> str:
     """A change: +3, −2 (a real minus sign), 0."""
     if value is None:
         return MISSING
     number = float(value)
-    text = _short_float(abs(number)) if isinstance(value, float) else f"{abs(value):,}"
+    text = short_float(abs(number)) if isinstance(value, float) else f"{abs(value):,}"
     if number > 0:
         return f"+{text}"
     if number < 0:
@@ -147,25 +94,6 @@ def format_points(value) -> str:
 
 
 # --- dates --------------------------------------------------------------------------
-
-
-def format_date(value) -> str:
-    day = to_date(value)
-    if day is None:
-        return MISSING
-    if is_chinese():
-        return f"{day.year}年{day.month}月{day.day}日"
-    return f"{day.day} {EN_MONTHS[day.month - 1][:3]} {day.year}"
-
-
-def format_short_date(value) -> str:
-    """A day without its year, for chart axes: 11月22日, 22 Nov."""
-    day = to_date(value)
-    if day is None:
-        return MISSING
-    if is_chinese():
-        return f"{day.month}月{day.day}日"
-    return f"{day.day} {EN_MONTHS[day.month - 1][:3]}"
 
 
 def format_datetime(value) -> str:
@@ -188,26 +116,6 @@ def format_quarter(value) -> str:
     if is_chinese():
         return f"{day.year}年第{ZH_QUARTERS[quarter]}季度"
     return f"Q{quarter + 1} {day.year}"
-
-
-def format_range(start, end) -> str:
-    """Two days as one span, the shared year (and month) written once."""
-    first, last = to_date(start), to_date(end)
-    if first == last:
-        return format_date(first)
-    if is_chinese():
-        if first.year == last.year:
-            return f"{format_date(first)}—{last.month}月{last.day}日"
-        return f"{format_date(first)}—{format_date(last)}"
-    months = [name[:3] for name in EN_MONTHS]
-    if (first.year, first.month) == (last.year, last.month):
-        return f"{first.day}–{last.day} {months[last.month - 1]} {last.year}"
-    if first.year == last.year:
-        return (
-            f"{first.day} {months[first.month - 1]} – "
-            f"{last.day} {months[last.month - 1]} {last.year}"
-        )
-    return f"{format_date(first)} – {format_date(last)}"
 
 
 def _period_name(kind: str, first: dt.date, last: dt.date) -> str | None:
@@ -309,15 +217,3 @@ def owners_text(owners) -> str:
             }
         )
     return pgettext("clause separator", "; ").join(parts)
-
-
-# --- text measure (for laying out charts and columns) --------------------------
-
-
-def text_width(text: str, size: float = 1.0) -> float:
-    """The rough width of a line of text, a wide (CJK) character counting 1 em."""
-    width = 0.0
-    for char in str(text):
-        wide = unicodedata.east_asian_width(char) in ("W", "F")
-        width += 1.0 if wide else 0.58
-    return width * size

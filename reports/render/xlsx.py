@@ -23,9 +23,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from audit.exports import neutralise
+from charts import tasks as task_charts
 from tracker.choices import Light, TaskStatus
 
-from . import charts
 from .context import build_context
 from .formatting import (
     direction_label,
@@ -295,7 +295,7 @@ def _summary_sheet(writer: SheetWriter, context: dict, snapshot: dict):
             header,
             last,
             3,
-            [charts.STATUS_COLOURS[code][0] for code in TaskStatus.values],
+            [task_charts.STATUS_COLOURS[code][0] for code in TaskStatus.values],
         )
         sheet.add_chart(chart, f"{anchor}{header}")
     writer.gap(max(1, round(_chart_rows(last - header)) - (last - header)))
@@ -309,7 +309,7 @@ def _summary_sheet(writer: SheetWriter, context: dict, snapshot: dict):
             header,
             last,
             3 + len(TaskStatus.values),
-            [charts.LIGHT_COLOURS[code][0] for code in Light.values],
+            [task_charts.LIGHT_COLOURS[code][0] for code in Light.values],
         )
         sheet.add_chart(chart, f"{anchor}{header}")
     writer.gap(max(1, round(_chart_rows(last - header)) - (last - header)))
@@ -342,7 +342,9 @@ def _summary_sheet(writer: SheetWriter, context: dict, snapshot: dict):
         )
         for series in chart.series:
             series.marker = Marker(symbol="circle", size=7)
-            series.graphicalProperties.line.solidFill = charts.RATE_COLOUR.lstrip("#")
+            series.graphicalProperties.line.solidFill = task_charts.RATE_COLOUR.lstrip(
+                "#"
+            )
         _axes_visible(chart)
         chart.legend = None
         chart.height, chart.width = 7, 18

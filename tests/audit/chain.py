@@ -2,6 +2,7 @@
 tables' owner would."""
 
 import io
+import json
 
 import psycopg
 import pytest
@@ -70,6 +71,31 @@ def middle_task_event() -> TaskEvent:
 def named(result) -> list[tuple]:
     """(position, table, id, kind) of each finding."""
     return [(f.position, f.table, f.pgh_id, f.kind) for f in result.findings]
+
+
+def forge_event(*, written_at, copy_session_of=None) -> int:
+    """A task event inserted straight into the table (no trigger writes it),
+    a copy of a genuine one with another title, claiming `written_at`; its
+    session as PostgreSQL records it, or copied from `copy_session_of`.
+    Returns its id."""
+    real = TaskEvent.objects.order_by("pgh_id").first()
+    own = ("pgh_id", "pgh_created_at", "title", "pgh_session")
+    columns = ", ".join(
+        f'"{f.column}"' for f in TaskEvent._meta.concrete_fields if f.column not in own
+    )
+    if copy_session_of is None:
+        into, select, params = "", "", [written_at, FORGED_TITLE]
+    else:
+        into, select = ", pgh_session", ", %s::jsonb"
+        params = [written_at, FORGED_TITLE, json.dumps(copy_session_of.pgh_session)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO audit_taskevent (pgh_created_at, title{into}, {columns})"
+            f" SELECT %s, %s{select}, {columns} FROM audit_taskevent"
+            " WHERE pgh_id = %s RETURNING pgh_id",
+            [*params, real.pgh_id],
+        )
+        return cursor.fetchone()[0]
 
 
 def connect_as(role, **kwargs):

@@ -2,9 +2,6 @@
 the triggers that write it; whoever writes is recorded by PostgreSQL itself."""
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pghistory
@@ -19,7 +16,7 @@ from audit.context import is_signed_for, session_of
 from audit.management.commands.grant_app_role import audit_tables, event_tables
 from audit.models import TaskEvent
 from tests.audit.chain import connect_as
-from tests.celery_worker import database_url
+from tests.processes import manage
 from tracker.models import Task
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,19 +40,7 @@ def _history_triggers(table):
 @pytest.mark.django_db(transaction=True)
 def test_grant_app_role_as_the_migrate_service_runs_it(app_role, task):
     # Through manage.py, inside the audit context every command gets.
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": database_url(),
-    }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "grant_app_role", app_role],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = manage("grant_app_role", app_role)
     assert result.returncode == 0, result.stderr
     assert f"read only on {len(event_tables())} event tables" in result.stdout
     assert "audit_taskevent" in event_tables()

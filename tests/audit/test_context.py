@@ -1,33 +1,18 @@
 """Writes made by an operator's management command are attributed to it."""
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from audit.models import TaskEvent
-from tests.celery_worker import database_url
+from tests.processes import manage
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_management_command_changes_carry_the_command_context():
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": database_url(),
-    }
-    result = subprocess.run(
-        [sys.executable, "manage.py", "load_demo"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = manage("load_demo")
     assert result.returncode == 0, result.stderr
     events = TaskEvent.objects.filter(pgh_label="insert")
     assert events.count() == 23

@@ -3,7 +3,6 @@ its position by plain ``audit_verify``: the digests kept outside the database
 (the anchor file, the reports) are found without anyone passing them."""
 
 import datetime as dt
-import json
 
 import pytest
 from django.db import connection
@@ -20,10 +19,10 @@ from audit.models import (
 )
 from reports.models import Report
 from tests.audit.chain import (
-    FORGED_TITLE,
     connect_as,
     cut_ledger,
     execute,
+    forge_event,
     middle_task_event,
     named,
     seal,
@@ -41,31 +40,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def first_run() -> SealRun:
     return SealRun.objects.order_by("number").first()
-
-
-def forge_event(*, written_at, copy_session_of=None) -> int:
-    """A task event inserted straight into the table (no trigger writes it),
-    a copy of a genuine one with another title, claiming `written_at`; its
-    session as PostgreSQL records it, or copied from `copy_session_of`.
-    Returns its id."""
-    real = TaskEvent.objects.order_by("pgh_id").first()
-    own = ("pgh_id", "pgh_created_at", "title", "pgh_session")
-    columns = ", ".join(
-        f'"{f.column}"' for f in TaskEvent._meta.concrete_fields if f.column not in own
-    )
-    if copy_session_of is None:
-        into, select, params = "", "", [written_at, FORGED_TITLE]
-    else:
-        into, select = ", pgh_session", ", %s::jsonb"
-        params = [written_at, FORGED_TITLE, json.dumps(copy_session_of.pgh_session)]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO audit_taskevent (pgh_created_at, title{into}, {columns})"
-            f" SELECT %s, %s{select}, {columns} FROM audit_taskevent"
-            " WHERE pgh_id = %s RETURNING pgh_id",
-            [*params, real.pgh_id],
-        )
-        return cursor.fetchone()[0]
 
 
 def test_an_intact_history_verifies_against_the_anchor_file(anchor_file, history):

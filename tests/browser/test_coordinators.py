@@ -2,13 +2,17 @@
 
 import base64
 
+import pghistory
 import pytest
 
 from tracker.choices import MilestoneStatus, TaskStatus
 from tracker.demo import DEMO_PASSWORD, load_demo
 from tracker.models import IndicatorReading, Milestone, ProgressUpdate, Task
 
+from .conftest import PHONE
+
 pytestmark = pytest.mark.django_db(transaction=True)
+DESKTOP_WIDE = {"width": 1366, "height": 900}
 
 # A real (1×1) PNG: evidence files are checked by their content, not their name.
 PNG = base64.b64decode(
@@ -18,7 +22,9 @@ PNG = base64.b64decode(
 
 @pytest.fixture
 def demo():
-    load_demo()
+    # As `manage.py load_demo` runs it: in a command's audit context.
+    with pghistory.context(source="command", command="load_demo"):
+        load_demo()
 
 
 def _open_task(visitor, code: str) -> Task:
@@ -179,3 +185,26 @@ def test_two_browsers_edit_one_milestone_and_the_second_sees_the_conflict(
     milestone.refresh_from_db()
     assert milestone.status == MilestoneStatus.DONE
     second.shot("resubmitted")
+
+
+def test_a_change_made_straight_in_the_database_reads_as_such(visitors, demo):
+    """Someone with the database's password edits a task by hand; the
+    coordinator reading its history sees no colleague's name on it."""
+    from django.db import connection
+
+    task = Task.objects.get(code="NY-01")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE tracker_task SET description = '运维直接修改' WHERE id = %s",
+            [task.pk],
+        )
+    for viewport, label in ((DESKTOP_WIDE, "1366"), (PHONE, "375")):
+        sc = visitors("sc_coord", viewport=viewport)
+        sc.login("sc_coord", DEMO_PASSWORD)
+        sc.page.goto(f"/tasks/{task.pk}/?tab=history")
+        first = sc.page.get_by_test_id("history-entry").first
+        assert "直接数据库修改" in first.inner_text()
+        assert sc.page.evaluate(
+            "document.documentElement.scrollWidth <= window.innerWidth + 1"
+        )
+        sc.shot(f"history-direct-{label}")

@@ -15,12 +15,16 @@ def _policy(response) -> dict[str, str]:
     }
 
 
-@pytest.mark.parametrize("path", ["/", "/accounts/login/", "/reports/", "/healthz"])
-def test_pages_allow_only_their_own_scripts(path, sc_coord):
+@pytest.mark.parametrize(
+    ("path", "status"),
+    [("/", 200), ("/accounts/login/", 302), ("/reports/", 200), ("/healthz", 200)],
+)
+def test_pages_allow_only_their_own_scripts(path, status, sc_coord):
     client = Client()
     client.force_login(sc_coord)
     response = client.get(path)
-    assert response.status_code in (200, 302)
+    # A signed-in user is sent on from the sign-in page; the rest are pages.
+    assert response.status_code == status
     policy = _policy(response)
     assert policy["script-src"] == "'self'"
     assert "unsafe-inline" not in policy["style-src"]
@@ -55,3 +59,37 @@ def test_the_api_docs_are_under_the_same_policy():
     assert script["Content-Type"] == "application/javascript"
     assert script["Cross-Origin-Resource-Policy"] == "same-origin"
     assert "no-store" in script["Cache-Control"]
+
+
+POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; "
+    "img-src 'self' data:; font-src 'self'; connect-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+ADMIN_POLICY = POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
+
+
+@pytest.mark.parametrize(
+    ("path", "policy"),
+    [
+        ("/accounts/login/", POLICY),
+        ("/no-such-page/", POLICY),
+        ("/api/v1/tasks/", POLICY),
+        ("/api/docs/", POLICY),
+        ("/api/docs/?script", POLICY),
+        ("/admin/login/", ADMIN_POLICY),
+    ],
+)
+def test_the_security_headers_are_the_agreed_ones_byte_for_byte(path, policy):
+    """Whoever writes them (our middleware, Django's, a library's), the bytes
+    stay these: a proxy, a scanner or a reviewer comparing them sees no drift."""
+    response = Client().get(path)
+    assert response["Content-Security-Policy"] == policy
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert response["Permissions-Policy"] == (
+        "camera=(), microphone=(), geolocation=()"
+    )
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"

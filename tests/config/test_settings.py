@@ -1,13 +1,12 @@
 import os
 import secrets
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.test import override_settings
 
 from config.checks import postgresql_only
+from tests.processes import manage
 
 ROOT = Path(__file__).resolve().parents[2]
 GOOD_ENV = {
@@ -30,14 +29,7 @@ def run_production(args, **overrides):
             env.pop(key, None)
         else:
             env[key] = value
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return manage(*args, env=env, database=False, timeout=120)
 
 
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"])
@@ -85,12 +77,5 @@ def test_time_and_language_defaults(settings):
 
 
 def test_no_pending_migrations():
-    result = subprocess.run(
-        [sys.executable, "manage.py", "makemigrations", "--check", "--dry-run"],
-        cwd=ROOT,
-        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = manage("makemigrations", "--check", "--dry-run", database=False)
     assert result.returncode == 0, result.stdout + result.stderr

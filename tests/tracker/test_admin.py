@@ -126,6 +126,7 @@ def test_duplicate_code_is_a_form_error(admin_client, task, initiative):
         work_stream=task.work_stream,
         due_date=task.due_date,
         owners=[],
+        task_list=task.task_list,
     )
     url = reverse("admin:tracker_task_change", args=[other.pk])
     data = {**task_form(other, code=task.code), **owner_rows(other)}

@@ -212,6 +212,29 @@ def test_same_code_allowed_in_another_initiative(task, sichuan, chongqing):
     assert make_task(other, code=task.code).code == task.code
 
 
+# --- a task on none of the plan's lists ----------------------------------------
+
+
+@pytest.mark.parametrize("value", ["", "reciprocal-ish"])
+def test_a_task_without_a_list_fails_validation(task, value):
+    task.task_list = value
+    with pytest.raises(ValidationError) as exc:
+        task.full_clean()
+    assert list(exc.value.message_dict) == ["task_list"]
+
+
+def test_a_task_without_a_list_is_refused_by_database(task):
+    clone = Task.objects.get(pk=task.pk)
+    clone.pk, clone.code, clone.task_list = None, "NY-99", ""
+    db_refuses(lambda: Task.objects.bulk_create([clone]))
+    db_refuses(lambda: Task.objects.filter(pk=task.pk).update(task_list="x"))
+
+
+def test_a_new_task_is_on_no_list_until_told():
+    assert not Task._meta.get_field("task_list").has_default()
+    assert Task().task_list == ""
+
+
 # --- other cross-table rules ----------------------------------------------------
 
 

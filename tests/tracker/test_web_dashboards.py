@@ -17,7 +17,7 @@ from reports.models import Report
 from reports.snapshot import report_snapshot
 from tests.factories import PartyFactory, make_initiative, make_task
 from tracker import services
-from tracker.choices import TaskStatus
+from tracker.choices import TaskList, TaskStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -361,6 +361,7 @@ def test_names_are_escaped_in_tables_and_charts(client, sc_leader, initiative):
             )
             for p in initiative.parties.all()
         ],
+        task_list=TaskList.RECIPROCAL,
     )
     client.force_login(sc_leader)
     for url in ("/overview/", "/tasks/"):

@@ -71,6 +71,7 @@ def world(initiative, sichuan, chongqing):
         due_date=today + dt.timedelta(days=100),
         owners=[_owner(chongqing)],
         progress=70,
+        task_list=TaskList.JOINT_APPLICATION,
     )
     return {"late": late, "fine": fine, "cq_only": cq_only, "digital": digital}
 
@@ -114,8 +115,8 @@ def test_tasks_of_initiatives_the_user_is_not_in_are_hidden(client, sc_leader, w
         ({"light": "green"}, ["NY-02", "SZ-01"]),
         ({"status": "in_progress"}, ["NY-01"]),
         ({"task_list": "co_build"}, ["NY-01"]),
-        ({"q": "天然气"}, ["NY-02"]),
-        ({"q": "sz-01"}, ["SZ-01"]),
+        ({"search": "天然气"}, ["NY-02"]),
+        ({"search": "sz-01"}, ["SZ-01"]),
     ],
 )
 def test_filters(client, sc_leader, world, query, expected):
@@ -179,7 +180,7 @@ def test_invalid_filter_values_are_reported_and_ignored(client, sc_leader, world
             "party": "999999",
             "sort": "title; drop table",
             "page": "zzz",
-            "q": "x" * 500,
+            "search": "x" * 500,
         },
         **EN,
     )
@@ -213,7 +214,7 @@ def test_a_nul_character_in_the_search_is_an_error_not_a_crash(
     client, sc_leader, world
 ):
     client.force_login(sc_leader)
-    response = client.get(URL, {"q": "NY\x00"})
+    response = client.get(URL, {"search": "NY\x00"})
     assert response.status_code == 200
     assert 'role="alert"' in response.content.decode()
 
@@ -263,7 +264,7 @@ def test_query_count_does_not_grow_with_rows(
     for n in range(3):
         make_task(initiative, code=f"A-{n}", due_date=_today() + dt.timedelta(days=9))
     client.force_login(sc_leader)
-    query = {"light": "green", "sort": "light", "party": "", "q": "A"}
+    query = {"light": "green", "sort": "light", "party": "", "search": "A"}
     client.get(URL, query)  # warm the session
     with CaptureQueriesContext(connection) as small:
         assert len(_codes(client.get(URL, query))) == 3

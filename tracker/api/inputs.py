@@ -1,33 +1,39 @@
 """What the API accepts. Every input serializer refuses fields it does not
-know, so a client can never smuggle `status` or `lead_party` into a write."""
+know, so a client can never smuggle `status` or `lead_party` into a write, and
+every id is one of the rows the caller may use (config.api.inputs)."""
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from accounts.models import Agency, Party
+from accounts.models import Agency, Party, User
+from config.api.inputs import ScopedIdField, StrictSerializer
 from config.api.uploads import EvidenceFileField
+from config.exceptions import PermissionDenied
 
+from .. import selectors
 from ..choices import Light, MilestoneStatus, Priority, TaskList
 from ..models import Indicator, WorkStream
 from ..services import ReadingSpec
 
 
-class StrictSerializer(serializers.Serializer):
-    def to_internal_value(self, data):
-        if hasattr(data, "keys"):
-            unknown = set(data.keys()) - set(self.fields)
-            if unknown:
-                raise serializers.ValidationError(
-                    {
-                        name: [_("This field cannot be set here.")]
-                        for name in sorted(unknown)
-                    }
-                )
-        return super().to_internal_value(data)
+class ActingPartyField(ScopedIdField):
+    """The owner party the caller acts for: one they coordinate. Any other id,
+    whether it names a party or not, is refused as acting for another party's
+    task is (403), so the answer tells nothing of other parties."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            Party, scope=selectors.coordinated_party_list_for_user, **kwargs
+        )
+
+    def fail(self, key, **kwargs):
+        if key == "does_not_exist":
+            raise PermissionDenied(_("You do not act for that party on this task."))
+        super().fail(key, **kwargs)
 
 
 class ActingPartyMixin(serializers.Serializer):
-    party = serializers.IntegerField(
+    party = ActingPartyField(
         required=False,
         allow_null=True,
         help_text=_(
@@ -39,12 +45,15 @@ class ActingPartyMixin(serializers.Serializer):
 class TaskPatchInput(StrictSerializer):
     title = serializers.CharField(max_length=200, required=False)
     description = serializers.CharField(required=False, allow_blank=True)
-    work_stream = serializers.PrimaryKeyRelatedField(
-        queryset=WorkStream.objects.all(), required=False
+    work_stream = ScopedIdField(
+        WorkStream, scope=selectors.work_stream_list_for_user, required=False
     )
     task_list = serializers.ChoiceField(choices=TaskList.choices, required=False)
-    lead_party = serializers.PrimaryKeyRelatedField(
-        queryset=Party.objects.all(), required=False, allow_null=True
+    lead_party = ScopedIdField(
+        Party,
+        scope=selectors.party_list_for_user,
+        required=False,
+        allow_null=True,
     )
     priority = serializers.ChoiceField(choices=Priority.choices, required=False)
     planned_start = serializers.DateField(required=False, allow_null=True)
@@ -64,10 +73,10 @@ class OwnerPatchInput(StrictSerializer):
     contact_phone = serializers.CharField(
         max_length=32, required=False, allow_blank=True
     )
-    contact_user = serializers.IntegerField(required=False, allow_null=True)
-    agency = serializers.PrimaryKeyRelatedField(
-        queryset=Agency.objects.all(), required=False
+    contact_user = ScopedIdField(
+        User, scope=selectors.member_list_for_user, required=False, allow_null=True
     )
+    agency = ScopedIdField(Agency, scope=selectors.agency_list_for_user, required=False)
 
 
 class TaskIndicatorField(serializers.PrimaryKeyRelatedField):

@@ -3,18 +3,20 @@ input, reads through a selector (404 for what the caller may not see), makes
 one service call and serialises the result."""
 
 from django.utils import timezone
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts import selectors as account_selectors
-from accounts.models import Agency, Party, User
 from accounts.serializers import MeSerializer
 from config.api.concurrency import ETagMixin, expected_version
 from config.api.idempotency import idempotent
+from config.api.inputs import validated
 from config.api.schema import conditional, creating, etag
 from config.api.uploads import KINDS, evidence_response
 from config.exceptions import NotFound
@@ -40,32 +42,10 @@ from .serializers import (
 )
 
 
-def _valid(serializer_class, request, **context):
-    serializer = serializer_class(data=request.data, context=context)
-    serializer.is_valid(raise_exception=True)
-    data = dict(serializer.validated_data)
-    # Ids of parties and users arrive as plain numbers and are resolved here, so
-    # that an id the caller may not use and an id that does not exist get the
-    # same answer from the service.
-    if data.get("party") is not None:
-        data["party"] = Party.objects.filter(pk=data["party"]).first() or _NO_PARTY
-    if data.get("contact_user") is not None:
-        data["contact_user"] = (
-            User.objects.filter(pk=data["contact_user"]).first() or _NO_USER
-        )
-    return data
-
-
 def _task_version(request, task_id: int) -> int:
     """The task version named in If-Match, for writes under a task whose rows
     have no version of their own; the service compares it under the row lock."""
     return expected_version(request, Task.objects.only("pk", "version").get(pk=task_id))
-
-
-# Stand-ins for ids that match no row: they belong to no one and nothing, so the
-# services refuse them exactly as they refuse someone else's.
-_NO_PARTY = Party(pk=0, code="", name="")
-_NO_USER = User(pk=0, username="")
 
 
 class MeView(APIView):
@@ -95,8 +75,7 @@ class PartyViewSet(viewsets.ReadOnlyModelViewSet):
     search_fields = ["name", "code"]
 
     def get_queryset(self):
-        visible = selectors.initiative_list_for_user(user=self.request.user)
-        return selectors.parties_of(visible)
+        return selectors.party_list_for_user(user=self.request.user)
 
 
 class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
@@ -105,11 +84,7 @@ class AgencyViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = filters.AgencyFilter
 
     def get_queryset(self):
-        visible = selectors.initiative_list_for_user(user=self.request.user)
-        parties = Party.objects.filter(participations__initiative__in=visible)
-        return Agency.objects.filter(party__in=parties).order_by(
-            "party__sort_order", "name"
-        )
+        return selectors.agency_list_for_user(user=self.request.user)
 
 
 class WorkStreamViewSet(viewsets.ReadOnlyModelViewSet):
@@ -117,14 +92,15 @@ class WorkStreamViewSet(viewsets.ReadOnlyModelViewSet):
     filterset_class = filters.WorkStreamFilter
 
     def get_queryset(self):
-        visible = selectors.initiative_list_for_user(user=self.request.user)
-        return selectors.work_streams_of(visible)
+        return selectors.work_stream_list_for_user(user=self.request.user)
 
 
 @extend_schema_view(retrieve=extend_schema(parameters=[etag("task")]))
 class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
+    # The search is the task list's filter's own (tracker/filters.py), as on
+    # the page, so DRF's search backend is not used here.
+    filter_backends = [DjangoFilterBackend, OrderingFilter]
     filterset_class = filters.TaskFilter
-    search_fields = ["title", "code", "description"]
     ordering_fields = [
         "code",
         "due_date",
@@ -166,7 +142,7 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     )
     def partial_update(self, request, pk=None):
         task = self.get_object()
-        data = _valid(inputs.TaskPatchInput, request)
+        data = validated(inputs.TaskPatchInput, request)
         services.task_update(
             task=task,
             actor=request.user,
@@ -177,7 +153,7 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
 
     def _transition(self, request, service, input_class, **extra):
         task = self.get_object()
-        data = _valid(input_class, request)
+        data = validated(input_class, request)
         service(
             task=task,
             actor=request.user,
@@ -282,7 +258,7 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     @idempotent
     def request_extension(self, request, pk=None):
         task = self.get_object()
-        data = _valid(inputs.ExtensionInput, request)
+        data = validated(inputs.ExtensionInput, request)
         extension = services.task_request_extension(
             task=task,
             actor=request.user,
@@ -359,7 +335,7 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     @idempotent
     def _post_progress_update(self, request, pk):
         task = self.get_object()
-        data = _valid(inputs.ProgressUpdateInput, request, task=task)
+        data = validated(inputs.ProgressUpdateInput, request, task=task)
         expected = expected_version(request, task)
         update = services.progress_update_post(
             task=task, actor=request.user, **data, expected_version=expected
@@ -397,7 +373,7 @@ class MilestoneViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     )
     def partial_update(self, request, pk=None):
         milestone = self.get_object()
-        data = _valid(inputs.MilestonePatchInput, request)
+        data = validated(inputs.MilestonePatchInput, request)
         updated = services.milestone_update(
             milestone=milestone,
             actor=request.user,
@@ -460,7 +436,7 @@ class IndicatorViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
 
     @idempotent
     def _record(self, request, indicator):
-        data = _valid(inputs.ReadingInput, request)
+        data = validated(inputs.ReadingInput, request)
         reading = services.indicator_reading_record(
             indicator=indicator,
             actor=request.user,
@@ -536,7 +512,7 @@ class ExtensionRequestViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     @idempotent
     def decide(self, request, pk=None):
         extension = self.get_object()
-        data = _valid(inputs.ExtensionDecisionInput, request)
+        data = validated(inputs.ExtensionDecisionInput, request)
         decided = services.extension_request_decide(
             request=extension,
             actor=request.user,
@@ -574,7 +550,7 @@ class OwnerViewSet(ETagMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
     )
     def partial_update(self, request, pk=None):
         owner = self.get_object()
-        data = _valid(inputs.OwnerPatchInput, request)
+        data = validated(inputs.OwnerPatchInput, request)
         updated = services.task_owner_update(
             owner=owner,
             actor=request.user,

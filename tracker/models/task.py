@@ -1,8 +1,10 @@
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import Priority, TaskList, TaskStatus
@@ -32,9 +34,9 @@ class Task(models.Model):
         on_delete=models.PROTECT,
         related_name="tasks",
     )
-    task_list = models.CharField(
-        _("list"), max_length=24, choices=TaskList, default=TaskList.RECIPROCAL
-    )
+    # No default: which of the plan's three lists an item belongs to is decided
+    # with the item, never assumed.
+    task_list = models.CharField(_("list"), max_length=24, choices=TaskList)
     lead_party = models.ForeignKey(
         "accounts.Party",
         verbose_name=_("lead party"),
@@ -108,14 +110,37 @@ class Task(models.Model):
             models.UniqueConstraint(
                 fields=["id", "initiative"], name="task_id_initiative_key"
             ),
+            models.CheckConstraint(
+                condition=Q(task_list__in=TaskList.values),
+                name="task_on_a_list",
+                violation_error_message=_("A task belongs to one of the lists."),
+            ),
         ]
+        # What the task list filters or sorts by (tracker/filters.py,
+        # tracker/forms_list.py, the API's ordering), house rule 14.
         indexes = [
             models.Index(
                 fields=["initiative", "status"], name="task_initiative_status"
             ),
+            models.Index(
+                fields=["initiative", "task_list"], name="task_initiative_list"
+            ),
             models.Index(fields=["work_stream", "code"], name="task_stream_code"),
             models.Index(fields=["lead_party"], name="task_lead_party"),
             models.Index(fields=["due_date"], name="task_due_date"),
+            models.Index(fields=["progress"], name="task_progress"),
+            models.Index(fields=["priority"], name="task_priority"),
+            models.Index(fields=["updated_at"], name="task_updated_at"),
+            models.Index(fields=["title"], name="task_title"),
+            # The search: `icontains` is UPPER(column) LIKE UPPER('%word%'),
+            # which a trigram index on the same expressions answers.
+            GinIndex(
+                *(
+                    OpClass(Upper(column), name="gin_trgm_ops")
+                    for column in ("code", "title", "description")
+                ),
+                name="task_search",
+            ),
         ]
 
     def __str__(self):

@@ -7,6 +7,7 @@ the same SQL statement as the rows."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.contrib.postgres.expressions import ArraySubquery
@@ -30,7 +31,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 
-from accounts.models import Party
+from accounts.models import Agency, Membership, Party, User
 from accounts.permissions import grants
 from config.exceptions import NotFound
 
@@ -77,6 +78,48 @@ def work_streams_of(initiatives: QuerySet[Initiative]) -> QuerySet[WorkStream]:
         .select_related("initiative")
         .order_by("initiative", "sort_order")
     )
+
+
+def work_stream_label(streams: Iterable[WorkStream]) -> Callable[[WorkStream], str]:
+    """How to name each of `streams` where they are listed together: by its
+    name, or "initiative · name" once they span more than one initiative (two
+    initiatives may each have a stream of the same name)."""
+    if len({stream.initiative_id for stream in streams}) > 1:
+        return lambda stream: f"{stream.initiative} · {stream.name}"
+    return lambda stream: stream.name
+
+
+# What ids in a request body may name (config.api.inputs.ScopedIdField): rows
+# of the initiatives the user takes part in, and the parties they act for.
+
+
+def party_list_for_user(*, user) -> QuerySet[Party]:
+    return parties_of(initiative_list_for_user(user=user))
+
+
+def work_stream_list_for_user(*, user) -> QuerySet[WorkStream]:
+    return work_streams_of(initiative_list_for_user(user=user))
+
+
+def agency_list_for_user(*, user) -> QuerySet[Agency]:
+    visible = initiative_list_for_user(user=user)
+    parties = Party.objects.filter(participations__initiative__in=visible)
+    return Agency.objects.filter(party__in=parties).order_by(
+        "party__sort_order", "name"
+    )
+
+
+def member_list_for_user(*, user) -> QuerySet[User]:
+    """The people with an active membership of a party the user can see."""
+    memberships = Membership.objects.filter(
+        is_active=True, party__in=party_list_for_user(user=user)
+    )
+    return User.objects.filter(pk__in=memberships.values("user"))
+
+
+def coordinated_party_list_for_user(*, user) -> QuerySet[Party]:
+    """The parties the user acts for as a coordinator."""
+    return Party.objects.filter(pk__in=grants(user).coordinator_of)
 
 
 def get_visible(queryset: QuerySet, pk):

@@ -13,16 +13,12 @@ from django.db.models import (
     Case,
     Count,
     Exists,
-    F,
     IntegerField,
     OuterRef,
-    Q,
     QuerySet,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import RowNumber
 
 from accounts.permissions import grants
 
@@ -36,11 +32,11 @@ from . import (
     progress_update_list_for_user,
     task_list_for_user,
     with_light,
+    work_stream_label,
     work_streams_of,
 )
 from .counts import finish, grouped_counts, overdue_q
 
-TREND_REPORTS = 8
 RECENT_UPDATES = 10
 MOST_OVERDUE = 10
 
@@ -75,35 +71,14 @@ def _owned_by(party_ids) -> Exists:
     return Exists(TaskOwner.objects.filter(task=OuterRef("pk"), party_id__in=party_ids))
 
 
-def task_table_for_user(
-    *,
-    user,
-    today: dt.date | None = None,
-    work_stream_id: int | None = None,
-    task_list: str | None = None,
-    party_id: int | None = None,
-    status: str | None = None,
-    light: str | None = None,
-    search: str | None = None,
-    sort: str = DEFAULT_SORT,
-) -> QuerySet[Task]:
-    """The visible tasks, filtered and sorted for the task list page. Filters
-    are taken as already validated against what the user may see; an unknown
-    sort key falls back to the code."""
-    qs = task_list_for_user(user=user, today=today).annotate(light_rank=_light_rank())
-    if work_stream_id:
-        qs = qs.filter(work_stream_id=work_stream_id)
-    if task_list:
-        qs = qs.filter(task_list=task_list)
-    if party_id:
-        qs = qs.filter(_owned_by([party_id]))
-    if status:
-        qs = qs.filter(status=status)
-    if light:
-        qs = qs.filter(light=light)
-    if search:
-        qs = qs.filter(Q(code__icontains=search) | Q(title__icontains=search))
-    return qs.order_by(*TASK_SORTS.get(sort, TASK_SORTS[DEFAULT_SORT]))
+def task_table_for_user(*, user, today: dt.date | None = None) -> QuerySet[Task]:
+    """The visible tasks of the task list page, by code, ranked by light for
+    its sorts (tracker.forms_list filters and sorts them)."""
+    return (
+        task_list_for_user(user=user, today=today)
+        .annotate(light_rank=_light_rank())
+        .order_by(*TASK_SORTS[DEFAULT_SORT])
+    )
 
 
 def task_filter_choices_for_user(*, user) -> dict:
@@ -201,13 +176,13 @@ def _finish(counts: dict) -> dict:
 
 def breakdown_for_user(*, user, today: dt.date | None = None) -> dict:
     """Task counts by status and light, per work stream and per owner party, and
-    in total, in the shape of a report snapshot's `by_work_stream`, `by_party`
-    and `summary` (so the report charts can draw them). Four queries."""
+    in total (each group with its `name`, `by_status` and `by_light`, as the
+    charts take them). Four queries."""
     initiatives = initiative_list_for_user(user=user)
     tasks = with_light(Task.objects.filter(initiative__in=initiatives), today=today)
     summary, by_stream, by_party = grouped_counts(tasks)
     streams = list(work_streams_of(initiatives))
-    several = len({s.initiative_id for s in streams}) > 1
+    label = work_stream_label(streams)
     parties = parties_of(initiatives).order_by("sort_order", "code")
     return {
         "summary": _finish(summary),
@@ -215,7 +190,7 @@ def breakdown_for_user(*, user, today: dt.date | None = None) -> dict:
             {
                 "id": s.pk,
                 "code": s.code,
-                "name": f"{s.initiative} · {s.name}" if several else s.name,
+                "name": label(s),
                 **_finish(by_stream[s.pk]),
             }
             for s in streams
@@ -231,61 +206,6 @@ def breakdown_for_user(*, user, today: dt.date | None = None) -> dict:
             for p in parties
         ],
     }
-
-
-def weekly_trend_for_user(*, user, limit: int = TREND_REPORTS) -> list[dict]:
-    """Per visible initiative, the summaries of its latest `limit` finished
-    weekly reports of the whole initiative, oldest first. One query."""
-    from reports.choices import ReportKind, ReportStatus, ScopeKind
-    from reports.models import Report
-
-    ranked = (
-        Report.objects.filter(
-            initiative__in=initiative_list_for_user(user=user),
-            kind=ReportKind.WEEKLY,
-            scope=ScopeKind.INITIATIVE,
-            status=ReportStatus.DONE,
-        )
-        .annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("initiative_id")],
-                order_by=[F("period_end").desc(), F("id").desc()],
-            )
-        )
-        .filter(rank__lte=limit)
-        .order_by("initiative__code", "period_end", "id")
-        .values(
-            "id",
-            "initiative_id",
-            "initiative__name",
-            "period_start",
-            "period_end",
-            "snapshot__summary",
-        )
-    )
-    series: dict[int, dict] = {}
-    for row in ranked:
-        entry = series.setdefault(
-            row["initiative_id"],
-            {
-                "initiative_id": row["initiative_id"],
-                "initiative": row["initiative__name"],
-                "points": [],
-            },
-        )
-        summary = row["snapshot__summary"] or {}
-        entry["points"].append(
-            {
-                "report_id": row["id"],
-                "period_start": row["period_start"],
-                "period_end": row["period_end"],
-                "summary": summary,
-                "completion_rate": summary.get("completion_rate"),
-                "overdue": summary.get("overdue") or 0,
-            }
-        )
-    return list(series.values())
 
 
 def most_overdue_for_user(

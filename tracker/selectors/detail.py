@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit import history as audit_history
+from audit.attribution import attribute
+from charts.formatting import plain_number
 
 from ..choices import ClaimStatus, ExtensionStatus, MilestoneStatus
 from ..models import (
@@ -105,12 +107,6 @@ def _timeline(milestones: list[Milestone], today: dt.date) -> list[Milestone]:
     # A part whose joint milestone is missing still shows, on its own.
     top += [m for orphans in parts.values() for m in orphans]
     return sorted(top, key=lambda m: (m.due_date, m.sort_order, m.pk))
-
-
-def plain_number(value) -> str:
-    """A decimal as people write it: 12.5, 100, 0.25 (no trailing zeros, no
-    exponent)."""
-    return "" if value is None else format(value.normalize(), "f")
 
 
 def _meter(indicator: Indicator) -> None:
@@ -298,7 +294,14 @@ def actor_label(user) -> str:
 def _word(entries: list[audit_history.HistoryEntry]) -> None:
     audit_history.describe(entries)
     for entry in entries:
-        entry.actor_label = actor_label(entry.actor)
+        # As the auditors' admin reads it: a change made straight in the
+        # database is no one's in the service; a context the service did not
+        # sign names its actor only with a warning.
+        written = attribute(entry.event.pgh_context, entry.event.pgh_session)
+        entry.actor_label = (
+            written.label if written.direct else actor_label(entry.actor)
+        )
+        entry.actor_warning = written.warning
         entry.when = entry.event.pgh_created_at
         entry.reason = (entry.event.pgh_context or {}).get("reason") or ""
         entry.sentence = change_sentence(entry)

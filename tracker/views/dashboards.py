@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from accounts.permissions import grants
-from reports.render import charts
-from reports.selectors import latest_reports_for_user
+from charts import tasks as charts
+from charts.formatting import format_range, format_short_date
+from reports.selectors import latest_reports_for_user, weekly_trend_for_user
 
 from .. import selectors
 from ..choices import Light
@@ -97,34 +98,33 @@ def home(request):
     return _summary_home(request, today)
 
 
-def _light_chart(breakdown: dict) -> str:
-    categories = [
-        (code, str(Light(code).label), *charts.LIGHT_COLOURS[code])
-        for code in Light.values
-    ]
-    rows = [(s["name"], s["by_light"]) for s in breakdown["by_work_stream"]]
-    return charts.stacked_bars(
-        ident="chart-stream-lights",
-        title=_("Status lights of the tasks in each work stream"),
-        intro=_(
-            "Each bar is a work stream; its parts count its tasks by status light."
-        ),
-        rows=rows,
-        categories=categories,
-        empty=_("no tasks"),
-    )
-
-
 def _embed(svg: str):
     """A chart for the page: the chart helpers escape every text they draw
     (names included), so their SVG is safe to embed as it is."""
     return mark_safe(svg)  # noqa: S308
 
 
+def _rows(groups: list[dict]) -> list[tuple[str, dict]]:
+    return [(group["name"], group["by_light"]) for group in groups]
+
+
 def _trend_chart(series: dict) -> str:
-    svg = charts.trend({"report": {"kind": "weekly"}, "trend": series["points"]})
-    # Each initiative has its own chart; keep their element ids apart.
-    return svg.replace("chart-trend", f"chart-trend-{series['initiative_id']}")
+    """The weekly reports of one initiative; each initiative's chart has its
+    own element ids."""
+    points = [
+        charts.TrendPoint(
+            label=format_short_date(point["period_end"]),
+            period=format_range(point["period_start"], point["period_end"]),
+            completion_rate=point["completion_rate"],
+            overdue=point["overdue"],
+        )
+        for point in series["points"]
+    ]
+    return charts.completion_trend(
+        points=points,
+        title=_("Weekly trend"),
+        ident=f"chart-trend-{series['initiative_id']}",
+    )
 
 
 @login_required
@@ -133,13 +133,19 @@ def overview(request):
     user = request.user
     today = timezone.localdate()
     breakdown = dash.breakdown_for_user(user=user, today=today)
-    trend = dash.weekly_trend_for_user(user=user)
+    trend = weekly_trend_for_user(user=user)
     for series in trend:
         series["chart"] = _embed(_trend_chart(series))
     stream_chart = party_chart = ""
     if breakdown["summary"]["total"]:
-        stream_chart = _embed(_light_chart(breakdown))
-        party_chart = _embed(charts.lights_by_party(breakdown))
+        stream_chart = _embed(
+            charts.bars(
+                charts.LIGHTS_BY_WORK_STREAM, _rows(breakdown["by_work_stream"])
+            )
+        )
+        party_chart = _embed(
+            charts.bars(charts.LIGHTS_BY_PARTY, _rows(breakdown["by_party"]))
+        )
     return render(
         request,
         "tracker/overview.html",

@@ -1,5 +1,6 @@
-"""Web pages: the task list (see tracker/urls.py). Plumbing only: the form
-checks the filter against what the user may see, the selector reads."""
+"""Web pages: the task list (see tracker/urls.py). Plumbing only: the selector
+reads what the user may see, the task list's filter (the API's too) narrows
+and sorts it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from ..forms_list import TaskFilterForm
+from ..forms_list import TaskListFilter
 from ..selectors.dashboards import (
     task_filter_choices_for_user,
     task_table_for_user,
@@ -58,21 +59,21 @@ def _sort_links(current: str) -> dict:
 @require_GET
 def task_list(request):
     user = request.user
-    form = TaskFilterForm(
-        request.GET or None, **task_filter_choices_for_user(user=user)
+    filterset = TaskListFilter(
+        request.GET or None,
+        queryset=task_table_for_user(user=user, today=timezone.localdate()),
+        **task_filter_choices_for_user(user=user),
     )
-    filters = form.selector_filters()
-    tasks = task_table_for_user(user=user, today=timezone.localdate(), **filters)
-    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
         "tracker/task_list.html",
         {
-            "form": form,
-            "filtered": form.filtered,
+            "form": filterset.form,
+            "filtered": filterset.filtered,
             "page_obj": page,
-            "sort": filters["sort"],
-            "sort_links": _sort_links(filters["sort"]),
+            "sort": filterset.sort_key,
+            "sort_links": _sort_links(filterset.sort_key),
         },
     )
 
