@@ -64,7 +64,7 @@ def test_leadership_and_auditors_write_nothing(task, sc_leader, cq_auditor):
 
 
 def test_a_coordinator_changes_what_their_own_party_owns(
-    initiative, sichuan, chongqing, sc_coord, cq_coord
+    initiative, sichuan, chongqing, sc_coord, cq_coord, office
 ):
     task = make_task(initiative, code="NY-07")
     ours = services.milestone_create(
@@ -76,12 +76,17 @@ def test_a_coordinator_changes_what_their_own_party_owns(
     joint = services.milestone_create(
         task=task, title="联合验收", due_date=dt.date(2026, 9, 30)
     )
-    assert can(sc_coord, "change_milestone_status", ours)
-    assert not can(sc_coord, "change_milestone_status", theirs)
-    assert can(cq_coord, "change_milestone_status", theirs)
+    assert can(sc_coord, "change_milestone", ours)
+    assert not can(sc_coord, "change_milestone", theirs)
+    assert can(cq_coord, "change_milestone", theirs)
     for user in (sc_coord, cq_coord):  # a joint milestone: any owner's coordinator
-        assert can(user, "change_milestone_status", joint)
+        assert can(user, "change_milestone", joint)
         assert can(user, "post_progress_update", task)
+    # The joint office changes every milestone (all of its fields, says the
+    # service); it reports no progress.
+    for milestone in (ours, theirs, joint):
+        assert can(office, "change_milestone", milestone)
+    assert not can(office, "post_progress_update", task)
 
     # A task Sichuan alone owns: Chongqing's coordinator sees it, writes nothing.
     alone = make_task(initiative, code="NY-08", parties=[sichuan])
