@@ -18,6 +18,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tests.factories import PartyFactory, make_initiative, make_task
+from tests.tracker.pages import page_url as _url
+from tests.tracker.pages import signed_in as _client
 from tracker import services
 from tracker.choices import ExtensionStatus, MilestoneStatus, TaskStatus
 from tracker.models import (
@@ -81,16 +83,6 @@ def w(initiative, sichuan, chongqing, sc_coord, cq_coord, sc_leader, cq_auditor)
     )
     task.refresh_from_db()
     return ns
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _url(name, *args) -> str:
-    return reverse(f"tracker:{name}", args=args)
 
 
 def _body(response) -> str:

@@ -7,10 +7,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 
+from tests.tracker.pages import page_url, signed_in
 from tracker import services
 from tracker.choices import ClaimStatus, ExtensionStatus, TaskStatus
 from tracker.models import ExtensionRequest, LightOverride, Task
@@ -18,16 +17,6 @@ from tracker.models import ExtensionRequest, LightOverride, Task
 pytestmark = pytest.mark.django_db
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
-
-
-def _client(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def _url(name, *args) -> str:
-    return reverse(f"tracker:{name}", args=args)
 
 
 def _version(task) -> int:
@@ -39,25 +28,27 @@ def _status(task) -> str:
 
 
 def _page(client, task) -> str:
-    response = client.get(_url("task_detail", task.pk))
+    response = client.get(page_url("task_detail", task.pk))
     assert response.status_code == 200
     return response.content.decode()
 
 
 def test_url_names():
     for name in ("task_start", "task_suspend", "task_resume", "task_cancel"):
-        assert _url(name, 7).startswith("/tasks/7/")
-    assert _url("task_reopen", 7) == "/tasks/7/reopen/"
-    assert _url("task_light_override", 7) == "/tasks/7/light-override/"
-    assert _url("extension_decide", 7) == "/extension-requests/7/decide/"
+        assert page_url(name, 7).startswith("/tasks/7/")
+    assert page_url("task_reopen", 7) == "/tasks/7/reopen/"
+    assert page_url("task_light_override", 7) == "/tasks/7/light-override/"
+    assert page_url("extension_decide", 7) == "/extension-requests/7/decide/"
 
 
 def test_a_coordinator_starts_the_task(task, sc_coord):
-    client = _client(sc_coord)
+    client = signed_in(sc_coord)
     assert 'data-action="start"' in _page(client, task)
-    response = client.post(_url("task_start", task.pk), {"start-version": task.version})
+    response = client.post(
+        page_url("task_start", task.pk), {"start-version": task.version}
+    )
     assert response.status_code == 302
-    assert response["Location"] == _url("task_detail", task.pk) + "#status"
+    assert response["Location"] == page_url("task_detail", task.pk) + "#status"
     assert _status(task) == TaskStatus.IN_PROGRESS
     html = _page(client, task)
     assert 'data-action="start"' not in html
@@ -65,13 +56,13 @@ def test_a_coordinator_starts_the_task(task, sc_coord):
 
 
 def test_the_joint_office_suspends_resumes_cancels_and_reopens(task, office):
-    client = _client(office)
+    client = signed_in(office)
     html = _page(client, task)
     for action in ("start", "suspend", "cancel"):
         assert f'data-action="{action}"' in html
     assert 'data-action="resume"' not in html
     no_reason = client.post(
-        _url("task_suspend", task.pk), {"suspend-version": _version(task)}, **EN
+        page_url("task_suspend", task.pk), {"suspend-version": _version(task)}, **EN
     )
     assert no_reason.status_code == 400
     assert 'id="error-summary"' in no_reason.content.decode()
@@ -85,7 +76,7 @@ def test_the_joint_office_suspends_resumes_cancels_and_reopens(task, office):
     for url_name, prefix, fields, status in steps:
         data = {f"{prefix}-{k}": v for k, v in fields.items()}
         data[f"{prefix}-version"] = _version(task)
-        response = client.post(_url(url_name, task.pk), data)
+        response = client.post(page_url(url_name, task.pk), data)
         assert response.status_code == 302, response.content.decode()
         assert _status(task) == status
     assert 'data-action="reopen"' not in _page(client, task)
@@ -94,8 +85,8 @@ def test_the_joint_office_suspends_resumes_cancels_and_reopens(task, office):
 def test_cancelling_withdraws_the_open_claim(task, sc_coord, office):
     services.task_start(task=task, actor=sc_coord)
     claim = services.task_claim_completion(task=task, actor=sc_coord)
-    response = _client(office).post(
-        _url("task_cancel", task.pk),
+    response = signed_in(office).post(
+        page_url("task_cancel", task.pk),
         {"cancel-version": _version(task), "cancel-reason": "并入其他事项"},
     )
     assert response.status_code == 302
@@ -104,8 +95,8 @@ def test_cancelling_withdraws_the_open_claim(task, sc_coord, office):
 
 
 def test_a_coordinator_posting_the_offices_form_gets_403(task, sc_coord):
-    response = _client(sc_coord).post(
-        _url("task_suspend", task.pk),
+    response = signed_in(sc_coord).post(
+        page_url("task_suspend", task.pk),
         {"suspend-version": task.version, "suspend-reason": "想暂停"},
     )
     assert response.status_code == 403
@@ -116,8 +107,8 @@ def test_a_coordinator_posting_the_offices_form_gets_403(task, sc_coord):
 def test_a_stale_status_change_is_a_concurrent_change(task, sc_coord, office):
     stale = task.version
     services.task_start(task=task, actor=sc_coord)
-    response = _client(office).post(
-        _url("task_suspend", task.pk),
+    response = signed_in(office).post(
+        page_url("task_suspend", task.pk),
         {"suspend-version": stale, "suspend-reason": "专班研究决定暂缓"},
     )
     assert response.status_code == 409
@@ -128,10 +119,10 @@ def test_a_stale_status_change_is_a_concurrent_change(task, sc_coord, office):
 
 def test_the_office_overrides_the_light_until_a_day(task, sc_coord, office):
     services.task_start(task=task, actor=sc_coord)
-    client = _client(office)
+    client = signed_in(office)
     until = timezone.localdate() + dt.timedelta(days=10)
     response = client.post(
-        _url("task_light_override", task.pk),
+        page_url("task_light_override", task.pk),
         {
             "override-version": _version(task),
             "override-light": "red",
@@ -146,9 +137,9 @@ def test_the_office_overrides_the_light_until_a_day(task, sc_coord, office):
     assert timezone.localtime(override.expires_at) == timezone.make_aware(
         dt.datetime.combine(until + dt.timedelta(days=1), dt.time())
     )
-    assert 'data-light="red"' in _page(_client(sc_coord), task)
+    assert 'data-light="red"' in _page(signed_in(sc_coord), task)
     past = client.post(
-        _url("task_light_override", task.pk),
+        page_url("task_light_override", task.pk),
         {
             "override-version": _version(task),
             "override-light": "green",
@@ -172,11 +163,11 @@ def test_the_office_decides_an_extension_request(task, sc_coord, cq_coord, offic
         requested_due_date=task.due_date + dt.timedelta(days=60),
         reason="环评批复延迟",
     )
-    client = _client(office)
+    client = signed_in(office)
     html = _page(client, task)
     assert f'data-action="decide_extension" data-object="{request.pk}"' in html
-    assert 'data-action="decide_extension"' not in _page(_client(cq_coord), task)
-    url = _url("extension_decide", request.pk)
+    assert 'data-action="decide_extension"' not in _page(signed_in(cq_coord), task)
+    url = page_url("extension_decide", request.pk)
     refused_bare = client.post(
         url, {"decision-version": _version(task), "decision-decision": "refuse"}, **EN
     )
@@ -198,8 +189,8 @@ def test_the_office_decides_an_extension_request(task, sc_coord, cq_coord, offic
         requested_due_date=task.due_date + dt.timedelta(days=90),
         reason="再次申请",
     )
-    forged = _client(cq_coord).post(
-        _url("extension_decide", other.pk),
+    forged = signed_in(cq_coord).post(
+        page_url("extension_decide", other.pk),
         {"decision-version": _version(task), "decision-decision": "approve"},
     )
     assert forged.status_code == 403
