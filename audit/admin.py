@@ -28,7 +28,7 @@ from accounts.models import Membership, Party, User
 
 from . import attribution, exports, history
 from . import models as audit_models
-from .models import AuditLog, RefusedEvent, SecurityEvent
+from .models import AuditLog, RefusedEvent
 from .security import can_read_audit, install_admin_guards
 
 install_admin_guards(admin.site)
@@ -588,44 +588,6 @@ def latest_seal():
     return seal_model.objects.order_by("-position").first()
 
 
-# --- security events ----------------------------------------------------------------
-
-
-@admin.register(SecurityEvent)
-class SecurityEventAdmin(ReadOnlyAuditAdmin):
-    view_permission = "audit.view_securityevent"
-    list_display = [
-        "created_at",
-        "kind",
-        "username",
-        "user",
-        "ip",
-        "method",
-        "path",
-        "request_id",
-        "detail",
-    ]
-    list_filter = ["kind", SecurityDateRangeFilter]
-    search_fields = ["username", "path", "request_id", "detail"]
-    list_select_related = ["user"]
-    actions = None
-
-
-if hasattr(audit_models, "AuditSeal"):
-
-    @admin.register(audit_models.AuditSeal)
-    class AuditSealAdmin(ReadOnlyAuditAdmin):
-        view_permission = "audit.view_auditseal"
-        list_display = [
-            "position",
-            "event_table",
-            "event_pgh_id",
-            "chain_digest",
-            "sealed_at",
-        ]
-        search_fields = ["event_table", "chain_digest", "event_digest"]
-        actions = None
-
-
-# The sealer's runs and refusals; the auditors' page of the daily chain digest mail.
+# The security events, the ledger, the sealer's runs and refusals; the auditors'
+# page of the daily chain digest mail.
 from . import digest_admin, sealing_admin  # noqa: E402, F401

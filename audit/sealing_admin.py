@@ -1,6 +1,7 @@
-"""The sealer's own record, for auditors: every sealing run (what it appended
-to the hash chain, the snapshot it judged by) and every history row it refused
-as one that cannot be genuine. Read-only, like the rest of the audit trail."""
+"""What is sealed and the sealer's own record, for auditors: the security
+events, the ledger, every sealing run (what it appended to the hash chain, the
+snapshot it judged by) and every history row it refused as one that cannot be
+genuine. Read-only, like the rest of the audit trail."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from . import history
-from .admin import TIME_FORMAT, ReadOnlyAuditAdmin
-from .models import RefusedEvent, SealRun, SecurityEvent
+from .admin import TIME_FORMAT, ReadOnlyAuditAdmin, SecurityDateRangeFilter
+from .models import AuditSeal, RefusedEvent, SealRun, SecurityEvent
 
 
 def _time(value) -> str | None:
@@ -228,3 +229,40 @@ class RefusedEventAdmin(ReadOnlyAuditAdmin):
     @admin.display(description=_("refused at"), ordering="refused_at")
     def refused(self, obj):
         return _time(obj.refused_at)
+
+
+# --- security events ----------------------------------------------------------------
+
+
+@admin.register(SecurityEvent)
+class SecurityEventAdmin(ReadOnlyAuditAdmin):
+    view_permission = "audit.view_securityevent"
+    list_display = [
+        "created_at",
+        "kind",
+        "username",
+        "user",
+        "ip",
+        "method",
+        "path",
+        "request_id",
+        "detail",
+    ]
+    list_filter = ["kind", SecurityDateRangeFilter]
+    search_fields = ["username", "path", "request_id", "detail"]
+    list_select_related = ["user"]
+    actions = None
+
+
+@admin.register(AuditSeal)
+class AuditSealAdmin(ReadOnlyAuditAdmin):
+    view_permission = "audit.view_auditseal"
+    list_display = [
+        "position",
+        "event_table",
+        "event_pgh_id",
+        "chain_digest",
+        "sealed_at",
+    ]
+    search_fields = ["event_table", "chain_digest", "event_digest"]
+    actions = None
