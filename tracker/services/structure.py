@@ -23,7 +23,6 @@ from ..choices import (
     EvaluationResult,
     MilestoneStatus,
     Priority,
-    TaskList,
     TaskStatus,
 )
 from ..models import (
@@ -109,7 +108,7 @@ def task_create(
     work_stream: WorkStream,
     due_date: dt.date,
     owners: list[OwnerSpec],
-    task_list: str = TaskList.RECIPROCAL,
+    task_list: str,
     lead_party: Party | None = None,
     planned_start: dt.date | None = None,
     description: str = "",
