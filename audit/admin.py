@@ -25,10 +25,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Party, User
+from config.admin import ReadOnlyAdmin
 
 from . import attribution, exports, history
-from . import models as audit_models
 from .models import AuditLog, RefusedEvent
+from .sealing import latest_seal
 from .security import can_read_audit, install_admin_guards
 
 install_admin_guards(admin.site)
@@ -218,7 +219,7 @@ class SourceFilter(admin.SimpleListFilter):
 # --- read-only base ---------------------------------------------------------------
 
 
-class ReadOnlyAuditAdmin(admin.ModelAdmin):
+class ReadOnlyAuditAdmin(ReadOnlyAdmin):
     """Nobody adds, changes or deletes history, superusers included."""
 
     view_permission = "audit.view_auditlog"
@@ -234,18 +235,6 @@ class ReadOnlyAuditAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return can_read_audit(request.user, self.view_permission)
-
-    def has_module_permission(self, request):
-        return self.has_view_permission(request)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 # --- the audit log ------------------------------------------------------------------
@@ -578,14 +567,6 @@ def change_url(request, model, obj) -> str | None:
     return reverse(
         f"admin:{opts.app_label}_{opts.model_name}_change", args=[quote(obj.pk)]
     )
-
-
-def latest_seal():
-    """The newest link of the hash chain, for auditors to copy and keep."""
-    seal_model = getattr(audit_models, "AuditSeal", None)
-    if seal_model is None:
-        return None
-    return seal_model.objects.order_by("-position").first()
 
 
 # The security events, the ledger, the sealer's runs and refusals; the auditors'

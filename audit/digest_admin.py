@@ -16,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from config.admin import ReadOnlyAdmin
 from config.exceptions import PermissionDenied as DomainPermissionDenied
 
 from .digest import (
@@ -33,25 +34,13 @@ SUBSCRIBE, UNSUBSCRIBE = "subscribe", "unsubscribe"
 
 
 @admin.register(DigestSubscription)
-class DigestSubscriptionAdmin(admin.ModelAdmin):
+class DigestSubscriptionAdmin(ReadOnlyAdmin):
     list_display = ["user", "created_at"]
     fields = ["user", "created_at"]
     readonly_fields = ["user", "created_at"]
 
     def has_view_permission(self, request, obj=None):
         return may_subscribe(request.user)
-
-    def has_module_permission(self, request):
-        return self.has_view_permission(request)
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     def changelist_view(self, request, extra_context=None):
         """The reader's own subscription, not a list of everybody's."""

@@ -165,15 +165,7 @@ class RefusedEventAdmin(ReadOnlyAuditAdmin):
     ]
     list_display_links = ["why"]
     list_filter = [("reason", ReasonFilter), RunFilter]
-    fields = [
-        "table",
-        "event_link",
-        "claimed",
-        "why",
-        "run_link",
-        "refused",
-    ]
-    readonly_fields = fields
+    fields = readonly_fields = list_display
     search_fields = ["event_table", "=event_pgh_id"]
     ordering = ["-run", "event_table", "event_pgh_id"]
     actions = None

@@ -5,6 +5,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from audit.reason import ChangeReasonMixin
+from config.admin import ReadOnlyAdmin
 
 from .models import (
     ClaimDecision,
@@ -308,17 +309,8 @@ class ParkEvaluationAdmin(ChangeReasonMixin, admin.ModelAdmin):
     list_select_related = ["park"]
 
 
-class ReadOnlyEventAdmin(admin.ModelAdmin):
+class ReadOnlyEventAdmin(ReadOnlyAdmin):
     """Business events are written by the services; the admin shows them."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class ClaimDecisionInline(admin.TabularInline):

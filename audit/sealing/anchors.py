@@ -42,6 +42,17 @@ class Anchor:
     source: str  # where it was found, for the auditor
 
 
+def _anchor(match: re.Match, source: str) -> Anchor:
+    """A head read back from a line of the anchor file or a report's HTML (both
+    patterns name the same groups)."""
+    return Anchor(
+        position=int(match["position"]),
+        chain_digest=match["digest"],
+        sealed_at=parse_datetime(match["sealed_at"]),
+        source=source,
+    )
+
+
 def anchor_path() -> Path | None:
     path = getattr(settings, "AUDIT_ANCHOR_PATH", None)
     return Path(path) if path else None
@@ -92,14 +103,7 @@ def from_file(path: Path | None = None) -> tuple[list[Anchor], list[str]]:
                 if line.strip():
                     unreadable.append(f"{path}:{number}")
                 continue
-            found.append(
-                Anchor(
-                    position=int(match["position"]),
-                    chain_digest=match["digest"],
-                    sealed_at=parse_datetime(match["sealed_at"]),
-                    source=f"{path}:{number}",
-                )
-            )
+            found.append(_anchor(match, f"{path}:{number}"))
     return found, unreadable
 
 
@@ -154,14 +158,7 @@ def from_report_files() -> list[Anchor]:
         match = _HTML.search(text)
         if match is None:
             continue
-        found.append(
-            Anchor(
-                position=int(match["position"]),
-                chain_digest=match["digest"],
-                sealed_at=parse_datetime(match["sealed_at"]),
-                source=f"report file {stored.file.name}",
-            )
-        )
+        found.append(_anchor(match, f"report file {stored.file.name}"))
     return found
 
 

@@ -48,6 +48,27 @@ def _task_version(request, task_id: int) -> int:
     return expected_version(request, Task.objects.only("pk", "version").get(pk=task_id))
 
 
+def _transition_action(name: str, service, input_class):
+    """The POST action `name` of the task view set: validate `input_class`,
+    call `service` on the task with the version from If-Match, answer with the
+    task's detail."""
+
+    def view(self, request, pk=None):
+        return self._transition(request, service, input_class)
+
+    view.__name__ = view.__qualname__ = name
+    view.__doc__ = service.__doc__
+    return extend_schema(
+        request=input_class,
+        responses=TaskDetailSerializer,
+        parameters=creating("task", (200,)),
+    )(
+        action(detail=True, methods=["post"], url_path=name.replace("_", "-"))(
+            idempotent(view)
+        )
+    )
+
+
 class MeView(APIView):
     """Who am I: my roles and my parties."""
 
@@ -163,91 +184,23 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
         )
         return self._respond(task.pk)
 
-    @extend_schema(
-        request=inputs.StartInput,
-        responses=TaskDetailSerializer,
-        parameters=creating("task", (200,)),
+    # A task's state changes, one line each: the action's name (its URL is the
+    # name with dashes), its service and its input. Each is a POST that takes
+    # If-Match and Idempotency-Key and answers with the task's detail.
+    start = _transition_action("start", services.task_start, inputs.StartInput)
+    claim_completion = _transition_action(
+        "claim_completion", services.task_claim_completion, inputs.ClaimInput
     )
-    @action(detail=True, methods=["post"])
-    @idempotent
-    def start(self, request, pk=None):
-        return self._transition(request, services.task_start, inputs.StartInput)
-
-    @extend_schema(
-        request=inputs.ClaimInput,
-        responses=TaskDetailSerializer,
-        parameters=creating("task", (200,)),
+    confirm_completion = _transition_action(
+        "confirm_completion", services.task_confirm_completion, inputs.ConfirmInput
     )
-    @action(detail=True, methods=["post"], url_path="claim-completion")
-    @idempotent
-    def claim_completion(self, request, pk=None):
-        return self._transition(
-            request, services.task_claim_completion, inputs.ClaimInput
-        )
-
-    @extend_schema(
-        request=inputs.ConfirmInput,
-        responses=TaskDetailSerializer,
-        parameters=creating("task", (200,)),
+    reject_completion = _transition_action(
+        "reject_completion", services.task_reject_completion, inputs.RejectInput
     )
-    @action(detail=True, methods=["post"], url_path="confirm-completion")
-    @idempotent
-    def confirm_completion(self, request, pk=None):
-        return self._transition(
-            request, services.task_confirm_completion, inputs.ConfirmInput
-        )
-
-    @extend_schema(
-        request=inputs.RejectInput,
-        responses=TaskDetailSerializer,
-        parameters=creating("task", (200,)),
-    )
-    @action(detail=True, methods=["post"], url_path="reject-completion")
-    @idempotent
-    def reject_completion(self, request, pk=None):
-        return self._transition(
-            request, services.task_reject_completion, inputs.RejectInput
-        )
-
-    @extend_schema(
-        request=inputs.ReasonInput,
-        responses=TaskDetailSerializer,
-        parameters=creating("task", (200,)),
-    )
-    @action(detail=True, methods=["post"])
-    @idempotent
-    def suspend(self, request, pk=None):
-        return self._transition(request, services.task_suspend, inputs.ReasonInput)
-
-    @extend_schema(
-        request=inputs.ResumeInput,
-        responses=TaskDetailSerializer,
-        parameters=creating("task", (200,)),
-    )
-    @action(detail=True, methods=["post"])
-    @idempotent
-    def resume(self, request, pk=None):
-        return self._transition(request, services.task_resume, inputs.ResumeInput)
-
-    @extend_schema(
-        request=inputs.ReasonInput,
-        responses=TaskDetailSerializer,
-        parameters=creating("task", (200,)),
-    )
-    @action(detail=True, methods=["post"])
-    @idempotent
-    def cancel(self, request, pk=None):
-        return self._transition(request, services.task_cancel, inputs.ReasonInput)
-
-    @extend_schema(
-        request=inputs.ReasonInput,
-        responses=TaskDetailSerializer,
-        parameters=creating("task", (200,)),
-    )
-    @action(detail=True, methods=["post"])
-    @idempotent
-    def reopen(self, request, pk=None):
-        return self._transition(request, services.task_reopen, inputs.ReasonInput)
+    suspend = _transition_action("suspend", services.task_suspend, inputs.ReasonInput)
+    resume = _transition_action("resume", services.task_resume, inputs.ResumeInput)
+    cancel = _transition_action("cancel", services.task_cancel, inputs.ReasonInput)
+    reopen = _transition_action("reopen", services.task_reopen, inputs.ReasonInput)
 
     @extend_schema(
         request=inputs.ExtensionInput,
