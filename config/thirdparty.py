@@ -99,6 +99,9 @@ def label_beat() -> None:
         "scheduled jobs", "Reading of the schedule"
     )
     CrontabSchedule.__str__ = crontab_str
+    # Its own "name: 0 8 * * 1 (m/h/dM/MY/d) Asia/Shanghai"; the schedule has
+    # its own column and field.
+    PeriodicTask.__str__ = lambda self: self.name
     CrontabSchedule.human_readable = property(human_readable)
     PeriodicTask.scheduler.fget.short_description = pgettext_lazy(
         "scheduled jobs", "Schedule"
