@@ -14,11 +14,19 @@ reports_rename = importlib.import_module(
 audit_rename = importlib.import_module(
     "audit.migrations.0010_schedule_names_in_chinese"
 )
+CREATORS = [
+    importlib.import_module("reports.migrations.0002_schedules").create_schedules,
+    importlib.import_module("audit.migrations.0003_seal_schedule").create_schedule,
+    importlib.import_module("audit.migrations.0008_digest_mail").create_schedule,
+]
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_fresh_database_names_every_schedule_in_chinese():
+    # As migrate runs them (the rows may have gone with a flushed test database).
+    for create in CREATORS:
+        create(apps, None)
     names = list(PeriodicTask.objects.values_list("name", flat=True))
     assert set(names) >= {
         "进展周报（每周一08:00）",
@@ -60,10 +68,19 @@ def test_rows_under_the_english_names_are_renamed_and_keep_their_schedule(module
 
 def test_an_operators_own_name_is_left_alone():
     module = reports_rename
-    _old, new, *_ = module.RENAMES[0]
-    row = PeriodicTask.objects.get(name=new)
-    row.name = "周一早上的周报"
-    row.save()
+    old, new, *_ = module.RENAMES[0]
+    PeriodicTask.objects.filter(name__in=[old, new]).delete()
+    crontab = CrontabSchedule.objects.create(minute="0", hour="8")
+    renamed = PeriodicTask.objects.create(
+        name="周一早上的周报",
+        task="reports.generate_scheduled_reports",
+        crontab=crontab,
+    )
+    # A row under the English name beside one an operator gave the Chinese name.
+    english = PeriodicTask.objects.create(name=old, task="x.y", crontab=crontab)
+    taken = PeriodicTask.objects.create(name=new, task="x.z", crontab=crontab)
     module.forwards(apps, None)
-    row.refresh_from_db()
-    assert row.name == "周一早上的周报"
+    renamed.refresh_from_db()
+    english.refresh_from_db()
+    taken.refresh_from_db()
+    assert (renamed.name, english.name, taken.name) == ("周一早上的周报", old, new)
