@@ -14,8 +14,12 @@ export DJANGO_SETTINGS_MODULE ?= config.settings.local
 .PHONY: run test setup static venv system-packages database migrate demo messages lint format \
         check stop-db clean
 
-run: setup demo
-	$(PY) manage.py runall
+# Quiet set-up (one line per step, the details in var/log/make-run.log), then
+# the banner with the URL and the demo logins, then the service's own logs.
+# HOST and PORT (default 127.0.0.1:8000) choose where the web server listens.
+run:
+	@scripts/quiet-setup.sh "$(MAKE)" "$(PY)"
+	@$(PY) manage.py runall
 
 test: export DJANGO_SETTINGS_MODULE = config.settings.test
 test: setup

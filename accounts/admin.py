@@ -1,10 +1,33 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from audit.reason import ChangeReasonMixin
 
+from .labels import permission_label
 from .models import Agency, Membership, Party, User
+
+
+class PermissionLabels:
+    """Permission pickers that read in the user's language."""
+
+    permission_fields = ("permissions", "user_permissions")
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        field = super().formfield_for_manytomany(db_field, request, **kwargs)
+        if field is not None and db_field.name in self.permission_fields:
+            field.label_from_instance = permission_label
+        return field
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(PermissionLabels, BaseGroupAdmin):
+    pass
 
 
 class MembershipInline(admin.TabularInline):
@@ -15,7 +38,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(ChangeReasonMixin, BaseUserAdmin):
+class UserAdmin(PermissionLabels, ChangeReasonMixin, BaseUserAdmin):
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (_("Contact"), {"fields": ("full_name", "phone")}),

@@ -20,6 +20,10 @@ class User(AbstractUser):
     def __str__(self):
         return self.full_name or self.username
 
+    def get_full_name(self):
+        # The one name field (Chinese names are not split into first and last).
+        return self.full_name.strip()
+
 
 class Party(models.Model):
     """A provincial-level government taking part in joint initiatives (省市)."""

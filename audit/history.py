@@ -237,6 +237,14 @@ def related_labels(
     return labels
 
 
+def plain_number(value: Decimal) -> str:
+    """A decimal as a person writes it: 13, not 13.0000; 12.5, not 12.5000."""
+    text = format(value, "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
+
+
 def display_value(
     f: models.Field,
     value: Any,
@@ -266,8 +274,14 @@ def display_value(
         return value.strftime("%Y-%m-%d %H:%M:%S")
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(f, models.DecimalField) and isinstance(value, int | float | str):
+        # From pghistory's SQL diff (JSON): a number or its text.
+        try:
+            value = Decimal(str(value))
+        except ArithmeticError:
+            return str(value)
     if isinstance(value, Decimal):
-        return format(value, "f")
+        return plain_number(value)
     if isinstance(value, dict | list):
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
     return str(value)

@@ -19,6 +19,6 @@ def test_every_message_is_translated_and_none_is_fuzzy():
 
 def test_compiled_catalogue_is_used():
     with translation.override("zh-hans"):
-        assert str(TaskStatus.COMPLETION_CLAIMED.label) == "已报完成待确认"
+        assert str(TaskStatus.COMPLETION_CLAIMED.label) == "已申请销号"
     with translation.override("en"):
         assert str(TaskStatus.COMPLETION_CLAIMED.label) == "completion claimed"

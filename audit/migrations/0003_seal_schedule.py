@@ -9,7 +9,7 @@ from django.db import migrations
 from django.utils import timezone
 
 TASK = "audit.seal_events"
-NAME = "audit.seal_events: seal new audit events (hourly)"
+NAME = "封存新的审计事件（每小时）"  # 0010 renames rows of the English name
 
 
 def create_schedule(apps, schema_editor):
@@ -29,7 +29,7 @@ def create_schedule(apps, schema_editor):
         defaults={
             "task": TASK,
             "crontab": crontab,
-            "description": "Append new audit events to the hash chain (audit/sealing.py).",
+            "description": "把新的审计事件追加到哈希链（audit/sealing）。",
         },
     )
     if created:

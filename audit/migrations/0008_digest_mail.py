@@ -14,7 +14,7 @@ from django.utils import timezone
 import audit.models
 
 TASK = "audit.deliver_digest"
-NAME = "audit.deliver_digest: mail the chain digest to subscribed auditors (daily)"
+NAME = "向订阅的审计人员发送链摘要邮件（每天）"  # renamed by 0010
 
 
 def create_schedule(apps, schema_editor):
@@ -34,8 +34,8 @@ def create_schedule(apps, schema_editor):
         defaults={
             "task": TASK,
             "crontab": crontab,
-            "description": "E-mail the latest chain digest to each subscribed "
-            "auditor, once a day (audit/digest.py).",
+            "description": "每天把最新的链摘要邮件发给订阅的审计人员"
+            "（audit/digest.py）。",
         },
     )
     if created:

@@ -40,9 +40,9 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    "django_celery_beat",
+    "config.apps.BeatConfig",
     "rules",
-    "axes",
+    "config.apps.AxesConfig",
     "pgtrigger",
     "pghistory",
 ]

@@ -2,7 +2,8 @@
 the monthly report on the 1st at 08:00, and the sweeper every five minutes.
 
 Rows in django-celery-beat's tables, so operators see and edit them in the
-admin; get_or_create by name leaves an operator's edits alone."""
+admin; get_or_create by name leaves an operator's edits alone. Named in
+Chinese, as the admin shows them (0004 renames rows made under the English names)."""
 
 import json
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 SCHEDULES = [
     {
-        "name": "reports: weekly progress report (Monday 08:00)",
+        "name": "进展周报（每周一08:00）",
         "task": "reports.generate_scheduled_reports",
         "kwargs": {"kind": "weekly"},
         "crontab": {
@@ -20,10 +21,10 @@ SCHEDULES = [
             "day_of_week": "1",
             "day_of_month": "*",
         },
-        "description": "The last complete week's report, for the initiative and each party.",
+        "description": "生成上一个完整周的进展报告：川渝整体及各省市。",
     },
     {
-        "name": "reports: monthly progress report (1st, 08:00)",
+        "name": "进展月报（每月1日08:00）",
         "task": "reports.generate_scheduled_reports",
         "kwargs": {"kind": "monthly"},
         "crontab": {
@@ -32,10 +33,10 @@ SCHEDULES = [
             "day_of_week": "*",
             "day_of_month": "1",
         },
-        "description": "The last complete month's report, for the initiative and each party.",
+        "description": "生成上一个完整月的进展报告：川渝整体及各省市。",
     },
     {
-        "name": "reports: re-queue stuck reports (every 5 minutes)",
+        "name": "补发中断的报告（每5分钟）",
         "task": "reports.sweep_reports",
         "kwargs": {},
         "crontab": {
@@ -44,7 +45,7 @@ SCHEDULES = [
             "day_of_week": "*",
             "day_of_month": "*",
         },
-        "description": "Re-queues reports whose worker died or whose message was lost.",
+        "description": "重新排队生成中断或消息丢失的报告。",
     },
 ]
 

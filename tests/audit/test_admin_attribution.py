@@ -338,7 +338,7 @@ def test_auditors_read_the_refused_rows_and_coordinators_do_not(
 
     # The log warns, and links to them.
     body = log_page(auditor_client).content.decode()
-    assert "封存程序判定 1 条历史记录不可能是正常写入" in body
+    assert "封存程序判定1条历史记录不可能是正常写入" in body
     assert f'href="{refused_list}"' in body
 
     page = auditor_client.get(refused_list)
@@ -355,7 +355,7 @@ def test_auditors_read_the_refused_rows_and_coordinators_do_not(
     # The link opens the event in its task's history, marked as refused.
     shown = auditor_client.get(event_url, follow=True)
     entry = entry_html(shown.content.decode(), TaskEvent.objects.get(pgh_id=forged))
-    assert f"封存程序已拒收此记录（第 {run.number} 批）" in entry
+    assert f"封存程序已拒收此记录（第{run.number}批）" in entry
     others = [e for e in shown.context["entries"] if e.event.pgh_id != forged]
     assert others and not any(e.refusal for e in others)
     # And in the log.

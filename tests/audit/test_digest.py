@@ -154,12 +154,12 @@ def test_the_mail_says_what_to_keep_and_how_to_check_it(sealed, auditors, settin
     digest_subscribe(user=auditors[0])
     digest_deliver(now=NOW)
     (message,) = mail.outbox
-    assert message.subject == f"审计链摘要（2026年12月3日）：第 {sealed.position} 条"
+    assert message.subject == f"审计链摘要（2026年12月3日）：第{sealed.position}条"
     lines = message.body.splitlines()
     # The digest on a line of its own, whole, to be copied as it stands.
     assert sealed.chain_digest in lines
-    assert f"封存至：第 {sealed.position} 条" in lines
-    assert f"近24小时封存事件：{sealed.position} 条" in lines
+    assert f"封存至：第{sealed.position}条" in lines
+    assert f"近24小时封存事件：{sealed.position}条" in lines
     assert (
         f"manage.py audit_verify --expect {sealed.position}:{sealed.chain_digest}"
         in lines

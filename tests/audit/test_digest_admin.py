@@ -45,14 +45,14 @@ def test_an_auditor_subscribes_and_unsubscribes_themselves(
 
     page = auditor_client.get(URL).content.decode()
     assert "您尚未订阅。" in page
-    assert head.chain_digest in page and f"第 {head.position} 条" in page
+    assert head.chain_digest in page and f"第{head.position}条" in page
     assert "每天北京时间08:30" in page
     assert 'value="subscribe"' in page and 'name="action"' not in page
 
     response = auditor_client.post(URL, {"subscription": "subscribe"}, follow=True)
     assert response.redirect_chain == [(URL, 302)]
     page = response.content.decode()
-    assert "已订阅：链摘要将每天发送至 cq_audit@audit.gov.cn。" in page
+    assert "已订阅：链摘要将每天发送至cq_audit@audit.gov.cn。" in page
     assert "您已订阅。" in page and 'value="unsubscribe"' in page
     assert DigestSubscription.objects.filter(user=auditor).exists()
 

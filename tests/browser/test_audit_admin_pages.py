@@ -96,7 +96,7 @@ def test_an_auditor_reads_who_wrote_what_at_both_widths(visitors, trail, task):
 
         page.goto("/admin/audit/auditlog/")
         warning = page.locator("p.audit-refused-note")
-        assert "封存程序判定 1 条历史记录" in warning.inner_text()
+        assert "封存程序判定1条历史记录" in warning.inner_text()
         assert page.locator("td.field-actor", has_text="直接数据库修改").count() >= 1
         assert (
             page.locator("td.field-actor", has_text="上下文未经应用签名").count() == 1

@@ -30,7 +30,7 @@ def problem(response, field):
 @pytest.mark.parametrize("value", ["null", "", "0", "-1", "1.5", "2e3", "ten"])
 def test_a_page_size_that_is_not_a_whole_number_is_refused(api, value):
     body = problem(api.get(f"/api/v1/tasks/?page_size={value}"), "page_size")
-    assert body["errors"]["page_size"] == ["请填写不小于 1 的整数。"]
+    assert body["errors"]["page_size"] == ["请填写不小于1的整数。"]
 
 
 @pytest.mark.django_db

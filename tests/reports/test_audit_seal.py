@@ -123,7 +123,7 @@ def test_every_format_and_language_prints_the_same_digest(initiative, task, tmp_
         assert cells[entry_label][0] == head.position
 
     zh = _stored(report, "html", "zh-hans").decode()
-    assert "审计链封存" in zh and f"第 {head.position} 条" in zh
+    assert "审计链封存" in zh and f"第{head.position}条" in zh
     en = _stored(report, "html", "en").decode()
     assert "Audit seal" in en and f"entry {head.position}" in en
     zh_pdf = _pdf_text(_stored(report, "pdf", "zh-hans"), tmp_path)
@@ -171,7 +171,7 @@ def test_the_digest_fits_one_line_of_an_a4_pdf(tmp_path):
         assert any(digest in line for line in text.splitlines()), language
     html = render("html", week, language="zh-hans").decode()
     # Beijing time, as the rest of the report.
-    assert "2026年11月23日 08:05" in html and "第 9876543210 条" in html
+    assert "2026年11月23日 08:05" in html and "第9876543210条" in html
 
 
 @pytest.mark.django_db

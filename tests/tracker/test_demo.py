@@ -252,7 +252,7 @@ def test_demo_users_for_every_role_in_both_provinces(demo):
 def test_command_prints_what_it_created_then_nothing(db):
     out = io.StringIO()
     call_command("load_demo", "--today", TODAY.isoformat(), stdout=out)
-    assert f"合作事项 {len(data.TASKS)} 项" in out.getvalue()
+    assert f"合作事项{len(data.TASKS)}项" in out.getvalue()
     out = io.StringIO()
     call_command("load_demo", stdout=out)
     assert "演示数据已存在，未做任何修改" in out.getvalue()

@@ -176,7 +176,7 @@ def test_api_refuses_work_on_a_closed_task(world, sc_coord, cq_coord, office, cl
     assert ("extension_pending", extension.pk) in waiting
     if close == "completed":
         task = _complete(task, sc_coord, cq_coord)
-        label = ("已完成", "completed")
+        label = ("已销号", "completed")
     else:
         task = _cancel(task, office)
         label = ("已取消", "cancelled")
@@ -307,7 +307,7 @@ def test_pages_refuse_work_on_a_completed_task(world, sc_coord, cq_coord):
     )
     assert reading.status_code == 409
     assert (
-        "该事项当前状态为“已完成”，暂不能填报指标完成值。" in reading.content.decode()
+        "该事项当前状态为“已销号”，暂不能填报指标完成值。" in reading.content.decode()
     )
     update = client.post(
         reverse("tracker:progress_update_post", args=[task.pk]),

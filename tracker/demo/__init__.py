@@ -55,7 +55,7 @@ COUNT_LABELS = {
     "tasks": ("合作事项", "项"),
     "milestones": ("节点", "个"),
     "indicators": ("指标", "个"),
-    "readings": ("指标填报", "条"),
+    "readings": ("指标完成值", "条"),
     "parks": ("产业合作园区", "个"),
     "park_pairs": ("结对园区", "对"),
     "park_evaluations": ("绩效评价结果", "条"),

@@ -11,7 +11,7 @@ from ..choices import ClaimStatus, Decision, ExtensionStatus, Light
 
 
 class CompletionClaim(models.Model):
-    """One owner party's claim that a task is complete (申报完成)."""
+    """One owner party's claim that a task is complete (申请销号)."""
 
     task = models.ForeignKey(
         "tracker.Task",

@@ -344,12 +344,14 @@ def change_sentence(entry: audit_history.HistoryEntry) -> str:
         "%H:%M" if when.date() == timezone.localdate() else "%Y-%m-%d %H:%M"
     )
     record = entry.record_type
+    # A row without a name is known by its id only ("#1"): say what it was
+    # rather than quote the id.
+    what = (
+        _("%(record)s “%(name)s”") % {"record": record, "name": entry.object_name}
+        if entry.object_name and not entry.object_name.startswith("#")
+        else record
+    )
     if entry.action == "insert":
-        what = (
-            _("%(record)s “%(name)s”") % {"record": record, "name": entry.object_name}
-            if entry.object_name and not entry.object_name.startswith("#")
-            else record
-        )
         return _("%(who)s added %(what)s at %(time)s") % {
             "who": entry.actor_label,
             "what": what,
@@ -358,8 +360,7 @@ def change_sentence(entry: audit_history.HistoryEntry) -> str:
     if entry.action == "delete":
         return _("%(who)s deleted %(what)s at %(time)s") % {
             "who": entry.actor_label,
-            "what": _("%(record)s “%(name)s”")
-            % {"record": record, "name": entry.object_name},
+            "what": what,
             "time": time,
         }
     # Consequences of a change (a completion time following the status) make a
@@ -372,6 +373,12 @@ def change_sentence(entry: audit_history.HistoryEntry) -> str:
     if entry.is_task:
         parts = [
             _("%(field)s to %(value)s") % {"field": c.label, "value": c.new}
+            for c in changes
+        ]
+    elif not entry.object_name or entry.object_name.startswith("#"):
+        parts = [
+            _("%(field)s of the %(record)s to %(value)s")
+            % {"field": c.label, "record": record, "value": c.new}
             for c in changes
         ]
     else:

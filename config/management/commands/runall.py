@@ -130,24 +130,40 @@ class Command(BaseCommand):
         self.stdout.write("Web, worker and beat stopped.")
 
     def _banner(self, host, port):
-        from tracker.demo import DEMO_LOGINS, DEMO_PASSWORD
+        """What a first run needs, printed last before the three processes'
+        own logs start: where to go and how to sign in."""
+        self.stdout.write(banner(host, port))
 
-        db = settings.DATABASES["default"]
-        broker = (
-            "Redis" if settings.REDIS_URL else f"filesystem ({devdb.VAR_DIR}/celery)"
-        )
-        lines = [
+
+def banner(host: str, port: str | int) -> str:
+    from tracker.demo import DEMO_LOGINS, DEMO_PASSWORD
+
+    db = settings.DATABASES["default"]
+    broker = "Redis" if settings.REDIS_URL else f"filesystem ({devdb.VAR_DIR}/celery)"
+    url = f"http://{host}:{port}/"
+    rule = "=" * 72
+    width = max(len("user name"), *(len(login[0]) for login in DEMO_LOGINS))
+    return "\n".join(
+        [
             "",
-            "成渝地区双城经济圈合作事项清单 — joint task tracker",
-            f"  URL:      http://{host}:{port}/",
-            f"  Reports:  http://{host}:{port}/reports/",
-            f"  Admin:    http://{host}:{port}/admin/",
-            f"  API docs: http://{host}:{port}/api/docs/",
-            f"  Database: {db['NAME']} on {db['HOST'] or 'localhost'}",
-            f"  Broker:   {broker}",
-            f"  Demo logins (password {DEMO_PASSWORD}):",
-            *(f"    {u:<12} {role} · {party}" for u, role, party in DEMO_LOGINS),
-            "  Ctrl-C stops everything.",
+            rule,
+            "  成渝地区双城经济圈合作事项清单 · joint task tracker is starting",
+            "",
+            f"  Open      {url}",
+            f"  Reports   {url}reports/",
+            f"  Admin     {url}admin/",
+            f"  API docs  {url}api/docs/",
+            "",
+            "  Demo logins:",
+            f"    {'user name':<{width}}  {'password':<{len(DEMO_PASSWORD)}}  role",
+            *(
+                f"    {username:<{width}}  {DEMO_PASSWORD}  {role}（{party}）"
+                for username, role, party in DEMO_LOGINS
+            ),
+            "",
+            f"  Database {db['NAME']} on {db['HOST'] or 'localhost'}; broker {broker}.",
+            "  Ctrl-C stops the web server, the worker and beat.",
+            rule,
             "",
         ]
-        self.stdout.write("\n".join(lines))
+    )

@@ -253,7 +253,7 @@ AUDITOR_GROUP = "审计"
 ROLE_LABELS = {
     Role.COORDINATOR: "协调员",
     Role.LEADERSHIP: "领导",
-    Role.AUDITOR: "审计",
+    Role.AUDITOR: "审计人员",
     Role.ADMINISTRATOR: "专班管理员",
 }
 

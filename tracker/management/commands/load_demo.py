@@ -20,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args, today=None, verbosity=1, **options):
         created = load_demo(today=today, stdout=self.stdout if verbosity >= 2 else None)
         parts = [
-            f"{label} {created[key]} {unit}"
+            f"{label}{created[key]}{unit}"
             for key, (label, unit) in COUNT_LABELS.items()
             if created.get(key)
         ]
