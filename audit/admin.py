@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Party, User
 
-from . import attribution, exports, history
+from . import admin_display, attribution, exports, history
 from . import models as audit_models
 from .models import AuditLog, RefusedEvent
 from .security import can_read_audit, install_admin_guards
@@ -264,7 +264,7 @@ class AuditLogAdmin(ReadOnlyAuditAdmin):
         "object_link",
         "changed_fields",
         "reason",
-        "request_id",
+        admin_display.request_id,
     ]
     list_display_links = None
     list_filter = [
