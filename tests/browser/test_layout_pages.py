@@ -331,14 +331,16 @@ def signed_in(browser, world):
 
 # --- what each page must show ----------------------------------------------------------
 
-GREY_BUTTONS = """() => [...document.querySelectorAll(
-    'button, input[type=submit], input[type=button], input[type=reset]')]
-  .filter(b => b.offsetParent !== null)
-  .filter(b => {
-    const s = getComputedStyle(b);
-    return s.backgroundColor === 'rgb(239, 239, 239)' || s.borderTopStyle === 'outset';
-  })
-  .map(b => (b.innerText || b.value || b.outerHTML).trim().slice(0, 60))"""
+GREY_BUTTONS = """() => {
+  const grey = s => s.backgroundColor === 'rgb(239, 239, 239)' || s.borderTopStyle === 'outset';
+  const shown = [...document.querySelectorAll(
+      'button, input[type=submit], input[type=button], input[type=reset], input[type=file]')]
+    .filter(b => b.offsetParent !== null);
+  return shown
+    .filter(b => grey(b.type === 'file'
+      ? getComputedStyle(b, '::file-selector-button') : getComputedStyle(b)))
+    .map(b => (b.innerText || b.value || b.outerHTML).trim().slice(0, 60));
+}"""
 
 # A header cell taller than three of its lines has its words broken apart.
 STACKED_HEADERS = """() => [...document.querySelectorAll('.report thead th')]
