@@ -100,7 +100,10 @@ VISITS = {
     "api-docs": Visit("docs", "/api/docs/", "sc_coord"),
     "admin-index-auditor": Visit("admin:index", "/admin/", "cq_auditor"),
     "audit-log": Visit(
-        "admin:audit_auditlog_changelist", "/admin/audit/auditlog/", "cq_auditor"
+        "admin:audit_auditlog_changelist",
+        "/admin/audit/auditlog/",
+        "cq_auditor",
+        ("audit-log",),
     ),
     "audit-log-event": Visit(
         "admin:audit_auditlog_change",
@@ -353,6 +356,18 @@ STACKED_HEADERS = """() => [...document.querySelectorAll('.report thead th')]
   })
   .map(th => th.innerText.trim())"""
 
+# The audit log at 1366 px: each time on one line, the request id column in view.
+AUDIT_LOG = """() => {
+  const lines = [...document.querySelectorAll('#result_list td.field-time')].map(td => {
+    const range = document.createRange();
+    range.selectNodeContents(td);
+    return new Set([...range.getClientRects()].map(r => Math.round(r.top))).size;
+  });
+  const id = document.querySelector('#result_list th.column-request_id').getBoundingClientRect();
+  const box = document.querySelector('#result_list').parentElement.getBoundingClientRect();
+  return {lines: Math.max(...lines), id: id.right, box: box.right, window: innerWidth};
+}"""
+
 HIDDEN_COLUMNS = """() => {
   const table = document.querySelector('#task-table');
   const box = table.parentElement;
@@ -404,6 +419,12 @@ def test_page_fits(label, width, browser, world, signed_in):
             table = page.evaluate(HIDDEN_COLUMNS)
             assert table["table"] <= table["box"], (
                 f"{label}: the task list is cut off at 1366 px: {table}"
+            )
+        if "audit-log" in visit.checks and viewport is DESKTOP:
+            log = page.evaluate(AUDIT_LOG)
+            assert log["lines"] == 1, f"the audit log's time wraps: {log}"
+            assert log["id"] <= min(log["box"], log["window"]), (
+                f"the audit log's request id is out of view: {log}"
             )
         errors = list(visitor.console_errors)
         assert not errors, f"{label}: browser console errors {errors}"
