@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Membership, Party, User
 from config.admin import ReadOnlyAdmin
 
-from . import attribution, exports, history
+from . import admin_display, attribution, exports, history
 from .models import AuditLog, RefusedEvent
 from .sealing import latest_seal
 from .security import can_read_audit, install_admin_guards
@@ -253,7 +253,7 @@ class AuditLogAdmin(ReadOnlyAuditAdmin):
         "object_link",
         "changed_fields",
         "reason",
-        "request_id",
+        admin_display.request_id,
     ]
     list_display_links = None
     list_filter = [

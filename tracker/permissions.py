@@ -14,10 +14,13 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 
+from django.conf import settings
+
 from accounts.models import Party, User
 from accounts.permissions import can, coordinator_parties_for, grants
 
 from . import workflow
+from .choices import MilestoneStatus
 from .models import Indicator, Task
 from .workflow import Actor
 
@@ -120,3 +123,20 @@ def available_actions(user: User, task: Task) -> TaskActions:
         indicators=tuple(rows["record_reading"]),
         milestones=frozenset(m.pk for m in rows["change_milestone"]),
     )
+
+
+def claim_is_due(task: Task, parties: Collection[Party]) -> bool:
+    """Whether claiming completion is what `parties` (the owner parties a user
+    acts for) would do next on `task`: progress is near 100 %
+    (TRACKER_CLAIM_HINT_PROGRESS) or every milestone of theirs is done (the
+    task's joint milestones when they have none of their own). Who may claim
+    is available_actions' answer; this only decides how prominently the page
+    offers it. Reads the milestones the task's selector fetched."""
+    if task.progress >= settings.TRACKER_CLAIM_HINT_PROGRESS:
+        return True
+    ids = {p.pk for p in parties}
+    milestones = list(task.milestones.all())
+    theirs = [m for m in milestones if m.party_id in ids] or [
+        m for m in milestones if m.party_id is None
+    ]
+    return bool(theirs) and all(m.status == MilestoneStatus.DONE for m in theirs)

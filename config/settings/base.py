@@ -311,6 +311,9 @@ LOGGING = {
 # progress lags the share of elapsed time by more than this many points.
 TRACKER_AMBER_WINDOW_DAYS = env.int("TRACKER_AMBER_WINDOW_DAYS", default=7)
 TRACKER_PROGRESS_LAG_MARGIN = env.int("TRACKER_PROGRESS_LAG_MARGIN", default=20)
+# The task page offers 申请销号 up front once a party's progress reaches this
+# share (or its milestones are all done); below it the form stays lower, folded.
+TRACKER_CLAIM_HINT_PROGRESS = env.int("TRACKER_CLAIM_HINT_PROGRESS", default=90)
 
 # Audit trail: context stored in each event row (complete once sealed); event
 # tables are append-only (triggers refuse UPDATE and DELETE).

@@ -46,7 +46,8 @@ def test_chongqing_coordinator_posts_an_update_with_evidence(visitors, demo, tmp
     indicator = task.indicators.get()
     page = cq.page
 
-    page.get_by_test_id("update-details").locator("summary").click()
+    # The update form is open at the top of the page: nothing to unfold.
+    assert page.get_by_test_id("update-details").is_visible()
     form = page.locator("#form-update")
     form.locator("#id_update-narrative").fill("页岩气新井投产，月度产能核定完成。")
     form.locator("#id_update-progress").fill("64")

@@ -128,11 +128,11 @@ def test_library_pages_by_twenty(client, initiative, cq_coord):
     client.force_login(cq_coord)
 
     first = _body(client.get(LIBRARY, {"kind": "weekly"}, **EN))
-    assert first.count('<th scope="row">') == 20
+    assert first.count('<th scope="row" class="cell-title">') == 20
     assert "Page 1 of 2" in first
     assert f"{LIBRARY}?kind=weekly&amp;page=2" in first
     second = _body(client.get(LIBRARY, {"kind": "weekly", "page": 2}, **EN))
-    assert second.count('<th scope="row">') == 1
+    assert second.count('<th scope="row" class="cell-title">') == 1
 
 
 def test_library_shows_status_and_links_of_a_ready_report(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
@@ -27,7 +28,7 @@ from config.exceptions import PermissionDenied as DomainPermissionDenied
 
 from .. import services
 from ..forms import ActionForm, ReadingForm
-from ..permissions import acting_parties, available_actions
+from ..permissions import acting_parties, available_actions, claim_is_due
 from ..selectors import detail as selectors
 from ..selectors import extension_request_get_for_user, task_for_action_for_user
 from .detail_milestone import milestone_edit
@@ -116,6 +117,9 @@ def _detail_page(
         reload_url=reverse("tracker:task_detail", args=[task.pk]),
         action_forms=action_forms,
         actions=actions,
+        # 申请销号 up front only when it is what the user would do next.
+        claim_due=claim_is_due(task, actions.acting_parties),
+        claim_threshold=settings.TRACKER_CLAIM_HINT_PROGRESS,
         failed_name=failed[0] if failed else None,
         failed_form=failed[1] if failed and failed[1].errors else None,
         conflict=conflict_view,
