@@ -108,6 +108,8 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
         "priority",
         "updated_at",
         "title",
+        "days_overdue",
+        "overdue_days",
     ]
 
     def get_queryset(self):

@@ -41,7 +41,13 @@ RECENT_UPDATES = 10
 MOST_OVERDUE = 10
 
 # Most severe first: what needs attention comes to the top.
-LIGHT_SEVERITY = {Light.RED: 0, Light.AMBER: 1, Light.GREEN: 2, Light.NONE: 3}
+LIGHT_SEVERITY = {
+    Light.RED: 0,
+    Light.AMBER: 1,
+    Light.GREEN: 2,
+    Light.CLOSED: 3,
+    Light.NONE: 4,
+}
 
 # Sort keys of the task list → ORDER BY; the code breaks ties everywhere.
 TASK_SORTS = {
@@ -49,12 +55,15 @@ TASK_SORTS = {
     "-code": ("-code",),
     "due_date": ("due_date", "code"),
     "-due_date": ("-due_date", "code"),
-    "light": ("light_rank", "-days_overdue", "due_date", "code"),
+    "light": ("light_rank", "-overdue_days", "due_date", "code"),
     "-light": ("-light_rank", "due_date", "code"),
     "progress": ("progress", "code"),
     "-progress": ("-progress", "code"),
-    "days_overdue": ("-days_overdue", "due_date", "code"),
-    "-days_overdue": ("days_overdue", "due_date", "code"),
+    # By `overdue_days`: the task's own days overdue or its most overdue
+    # milestone's, whichever is more, so that a red task whose due date is
+    # ahead but whose milestone is late sorts among the late ones.
+    "days_overdue": ("-overdue_days", "-days_overdue", "due_date", "code"),
+    "-days_overdue": ("overdue_days", "days_overdue", "due_date", "code"),
 }
 DEFAULT_SORT = "code"
 
