@@ -108,8 +108,6 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
         "priority",
         "updated_at",
         "title",
-        "days_overdue",
-        "overdue_days",
     ]
 
     def get_queryset(self):

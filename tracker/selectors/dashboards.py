@@ -22,12 +22,11 @@ from django.db.models import (
 
 from accounts.permissions import grants
 
-from ..choices import Light, MilestoneStatus
+from ..choices import Light
 from ..models import Task, TaskOwner
 from ..workflow import OPEN_STATES
 from . import (
     initiative_list_for_user,
-    milestone_list_for_user,
     parties_of,
     progress_update_list_for_user,
     task_list_for_user,
@@ -220,49 +219,29 @@ def breakdown_for_user(*, user, today: dt.date | None = None) -> dict:
 def most_overdue_for_user(
     *, user, today: dt.date, limit: int = MOST_OVERDUE
 ) -> list[dict]:
-    """The `limit` most overdue items: open tasks past their due date and open
-    milestones past theirs (of open tasks), by days overdue. Three queries."""
+    """The `limit` most overdue open tasks, by the days their own due date or
+    their most overdue milestone has passed (`overdue_days`), each once, with
+    its light and the light's reason. Two queries (the rows, their owners)."""
     tasks = list(
         task_list_for_user(user=user, today=today)
-        .filter(status__in=OPEN_STATES, days_overdue__gt=0)
-        .order_by("-days_overdue", "code")[:limit]
+        .filter(status__in=OPEN_STATES, overdue_days__gt=0)
+        .order_by("-overdue_days", "code")[:limit]
     )
-    milestones = list(
-        milestone_list_for_user(user=user)
-        .filter(
-            task__status__in=OPEN_STATES,
-            due_date__lt=today,
+    items = []
+    for task in tasks:
+        by_milestone = task.milestone_days_overdue > task.days_overdue
+        items.append(
+            {
+                "kind": "milestone" if by_milestone else "task",
+                "task": task,
+                "task_id": task.pk,
+                "code": task.code,
+                "title": task.title,
+                "milestone_title": task.late_milestone_title,
+                "due_date": task.late_milestone_due if by_milestone else task.due_date,
+                "days_overdue": task.overdue_days,
+                "light": task.light,
+                "owners": list(task.owners.all()),
+            }
         )
-        .exclude(status=MilestoneStatus.DONE)
-        .order_by("due_date", "task__code", "id")[:limit]
-    )
-    items = [
-        {
-            "kind": "task",
-            "task": task,
-            "task_id": task.pk,
-            "code": task.code,
-            "title": task.title,
-            "due_date": task.due_date,
-            "days_overdue": task.days_overdue,
-            "light": task.light,
-            "owners": list(task.owners.all()),
-        }
-        for task in tasks
-    ] + [
-        {
-            "kind": "milestone",
-            "milestone": m,
-            "task_id": m.task_id,
-            "code": m.task.code,
-            "title": m.task.title,
-            "milestone_title": m.title,
-            "party": m.party,
-            "due_date": m.due_date,
-            "days_overdue": (today - m.due_date).days,
-            "light": Light.RED,
-        }
-        for m in milestones
-    ]
-    items.sort(key=lambda i: (-i["days_overdue"], i["code"], i["kind"]))
-    return items[:limit]
+    return items
