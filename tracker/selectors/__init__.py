@@ -39,11 +39,9 @@ from ..choices import (
     ClaimStatus,
     ExtensionStatus,
     Light,
+    LightReason,
     MilestoneStatus,
     TaskStatus,
-)
-from ..choices import (
-    LightReason as Reason,
 )
 from ..models import (
     ClaimDecision,
@@ -308,18 +306,20 @@ def with_light(
             # Why the light is what it is, in the order the light is decided;
             # tracker.lights turns the code and its figures into a sentence.
             light_reason=Case(
-                When(override_light__isnull=False, then=Value(Reason.OVERRIDE)),
-                When(completed, then=Value(Reason.CLOSED)),
+                When(override_light__isnull=False, then=Value(LightReason.OVERRIDE)),
+                When(completed, then=Value(LightReason.CLOSED)),
                 When(
                     Q(**{status_is: TaskStatus.SUSPENDED}),
-                    then=Value(Reason.SUSPENDED),
+                    then=Value(LightReason.SUSPENDED),
                 ),
-                When(~is_open, then=Value(Reason.CANCELLED)),
-                When(due_date__lt=today, then=Value(Reason.TASK_OVERDUE)),
-                When(milestone_overdue=True, then=Value(Reason.MILESTONE_OVERDUE)),
-                When(milestone_due_soon=True, then=Value(Reason.MILESTONE_DUE_SOON)),
-                When(lagging, then=Value(Reason.PROGRESS_LAG)),
-                default=Value(Reason.ON_TRACK),
+                When(~is_open, then=Value(LightReason.CANCELLED)),
+                When(due_date__lt=today, then=Value(LightReason.TASK_OVERDUE)),
+                When(milestone_overdue=True, then=Value(LightReason.MILESTONE_OVERDUE)),
+                When(
+                    milestone_due_soon=True, then=Value(LightReason.MILESTONE_DUE_SOON)
+                ),
+                When(lagging, then=Value(LightReason.PROGRESS_LAG)),
+                default=Value(LightReason.ON_TRACK),
             ),
         )
     )
