@@ -41,6 +41,7 @@ LIGHT_COLOURS = {
     Light.RED: ("#b3261e", "#ffffff"),
     Light.AMBER: ("#f0b429", INK),
     Light.GREEN: ("#1e7b34", "#ffffff"),
+    Light.CLOSED: ("#52606d", "#ffffff"),
     Light.NONE: ("#cbd2d9", INK),
 }
 RATE_COLOUR = "#2f6fb3"

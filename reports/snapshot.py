@@ -18,16 +18,12 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import (
-    Count,
-    OuterRef,
-    Q,
-    Subquery,
-)
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from audit.digest import seal_for_snapshot
-from tracker.choices import MilestoneStatus
+from tracker.choices import Light, MilestoneStatus
+from tracker.lights import reason_of
 from tracker.models import (
     Milestone,
     TaskOwner,
@@ -140,37 +136,54 @@ TASK_COLUMNS = {
     "due_date": "due_date",
     "original_due_date": "original_due_date",
     "days_overdue": "days_overdue",
+    "milestone_days_overdue": "milestone_days_overdue",
+    "overdue_days": "overdue_days",
 }
+# What `tracker.lights.reason_of` reads to state the light's reason; kept in
+# the snapshot as a code and figures, worded when the report is rendered.
+REASON_COLUMNS = (
+    "light_reason",
+    "computed_light",
+    "override_light",
+    "override_set_by",
+    "override_expires_at",
+    "override_reason",
+    "completed_at",
+    "late_milestone_title",
+    "late_milestone_count",
+    "soon_milestone_title",
+    "milestone_days_left",
+    "progress_now",
+    "elapsed_percent",
+    "lag_percent",
+)
 
 
 def _task_row(row: dict, owners) -> dict:
     item = {key: row[column] for column, key in TASK_COLUMNS.items()}
     item["due_date"] = iso(item["due_date"])
     item["original_due_date"] = iso(item["original_due_date"])
+    item["reason"] = reason_of(row)
     item["owners"] = owners[row["id"]]
     return item
 
 
 def _tasks(tasks, owners) -> list[dict]:
-    rows = tasks.order_by("work_stream__sort_order", "code").values(*TASK_COLUMNS)
+    rows = tasks.order_by("work_stream__sort_order", "code").values(
+        *TASK_COLUMNS, *REASON_COLUMNS
+    )
     return [_task_row(row, owners) for row in rows]
 
 
-def _overdue(tasks, owners, as_of: dt.datetime, today: dt.date) -> list[dict]:
-    late_milestones = (
-        Milestone.objects.filter(task=OuterRef("pk"), due_date__lt=today)
-        .filter(~Q(status=MilestoneStatus.DONE) | Q(completed_at__gte=as_of))
-        .order_by("due_date", "id")
-    )
+def _overdue(tasks, owners, today: dt.date) -> list[dict]:
+    """Open tasks past their due date or with a milestone past due, and any
+    other task whose light is red (an override): every red light with its
+    reason, the longest overdue first."""
     rows = (
         tasks.annotate(overdue=overdue_flag("status_then"))
-        .filter(overdue=True)
-        .annotate(
-            late_milestone=Subquery(late_milestones.values("title")[:1]),
-            late_milestone_due=Subquery(late_milestones.values("due_date")[:1]),
-        )
-        .order_by("-days_overdue", "late_milestone_due", "code")
-        .values(*TASK_COLUMNS, "late_milestone", "late_milestone_due")
+        .filter(Q(overdue=True) | Q(light=Light.RED))
+        .order_by("-overdue_days", "-days_overdue", "late_milestone_due", "code")
+        .values(*TASK_COLUMNS, *REASON_COLUMNS, "late_milestone_due")
     )
     result = []
     for row in rows:
@@ -178,7 +191,7 @@ def _overdue(tasks, owners, as_of: dt.datetime, today: dt.date) -> list[dict]:
         result.append(
             {
                 **_task_row(row, owners),
-                "late_milestone": row["late_milestone"],
+                "late_milestone": row["late_milestone_title"],
                 "late_milestone_due": iso(late_due),
                 "late_milestone_days": (today - late_due).days if late_due else 0,
             }
@@ -292,7 +305,7 @@ def report_snapshot(report, *, now: dt.datetime | None = None) -> dict:
         ],
         "by_work_stream": streams,
         "by_party": parties,
-        "overdue": _overdue(tasks, owners, as_of, today),
+        "overdue": _overdue(tasks, owners, today),
         "tasks": _tasks(tasks, owners),
         "upcoming_milestones": upcoming_milestones(report, as_of, today),
         "completed": completed_in_period(report, start, as_of),

@@ -76,4 +76,25 @@ class Light(models.TextChoices):
     RED = "red", _("overdue")
     AMBER = "amber", _("at risk")
     GREEN = "green", _("on track")
+    # A completed task: neither late nor on track any more, so neutral.
+    CLOSED = "closed", _("closed")
     NONE = "none", _("not tracked")
+
+
+# The lights an administrator may set by hand.
+OVERRIDE_LIGHTS = (Light.RED, Light.AMBER, Light.GREEN)
+
+
+class LightReason(models.TextChoices):
+    """Why a task has its light, in the order the light is decided
+    (tracker.selectors.with_light); tracker.lights words it."""
+
+    OVERRIDE = "override", _("light overridden by the joint office")
+    CLOSED = "closed", _("closed")
+    SUSPENDED = "suspended", _("suspended")
+    CANCELLED = "cancelled", _("cancelled")
+    TASK_OVERDUE = "task_overdue", _("task overdue")
+    MILESTONE_OVERDUE = "milestone_overdue", _("milestone overdue")
+    MILESTONE_DUE_SOON = "milestone_due_soon", _("milestone due soon")
+    PROGRESS_LAG = "progress_lag", _("progress lags elapsed time")
+    ON_TRACK = "on_track", _("on track")

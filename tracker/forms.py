@@ -21,7 +21,7 @@ from accounts.models import Party
 from config.api.uploads import validate_evidence
 from config.exceptions import DomainError
 
-from .choices import Light, MilestoneStatus
+from .choices import OVERRIDE_LIGHTS, Light, MilestoneStatus
 from .models import Indicator
 from .services import ReadingSpec
 
@@ -342,7 +342,8 @@ class LightOverrideForm(ActionForm):
 
     workflow_action = "override_light"
     light = forms.ChoiceField(
-        label=_("Light"), choices=[c for c in Light.choices if c[0] != Light.NONE]
+        label=_("Light"),
+        choices=[c for c in Light.choices if c[0] in OVERRIDE_LIGHTS],
     )
     expires_on = forms.DateField(
         label=_("In force until"),

@@ -43,6 +43,7 @@ from tracker.choices import (
     TaskList,
     TaskStatus,
 )
+from tracker.lights import reason_text
 
 ZH_QUARTERS = ("一", "二", "三", "四")
 
@@ -162,6 +163,12 @@ def status_label(code) -> str:
 
 def light_label(code) -> str:
     return _label(Light, code or Light.NONE)
+
+
+def light_reason(item) -> str:
+    """The light's reason of a snapshot's task row, in words (tracker.lights);
+    "" for a snapshot taken before lights carried their reason."""
+    return reason_text(item.get("reason"))
 
 
 def task_list_label(code) -> str:

@@ -30,6 +30,7 @@ register.filter("evaluation_label", formatting.evaluation_label)
 register.filter("party_label", formatting.party_label)
 register.filter("owners_text", formatting.owners_text)
 register.filter("join_list", formatting.join_list)
+register.filter("light_reason", formatting.light_reason)
 
 
 @register.filter

@@ -465,7 +465,7 @@ def test_the_workbook_has_its_sheets_figures_and_native_charts(week):
     first = [c.value for c in tasks[2]]
     assert first[0] == "NY-01" and "in progress" in first and "overdue" in first
     assert "川: 国网四川省电力公司 (张伟 028-86512203)" in first[-1]
-    due = tasks.cell(row=2, column=10)
+    due = tasks.cell(row=2, column=11)
     assert due.is_date and due.value.date() == dt.date(2026, 12, 31)
     assert due.number_format == "yyyy-mm-dd"
 
@@ -481,7 +481,7 @@ def test_the_workbook_has_its_sheets_figures_and_native_charts(week):
 
 def test_chinese_dates_use_a_chinese_number_format(week):
     tasks = _workbook(week, language="zh-hans").worksheets[1]
-    assert tasks.cell(row=2, column=10).number_format == 'yyyy"年"m"月"d"日"'
+    assert tasks.cell(row=2, column=11).number_format == 'yyyy"年"m"月"d"日"'
 
 
 def test_spreadsheet_formulas_in_the_snapshot_are_neutralised(week):

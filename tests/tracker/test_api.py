@@ -224,7 +224,7 @@ def test_dual_sign_off_through_the_api(sc, cq, joint):
     )
     assert confirmed.status_code == 200
     assert confirmed.json()["status"] == TaskStatus.COMPLETED
-    assert confirmed.json()["light"]["value"] == "green"
+    assert confirmed.json()["light"]["value"] == "closed"
 
 
 def test_reject_needs_a_reason(sc, cq, joint):

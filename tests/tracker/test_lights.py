@@ -74,10 +74,10 @@ def test_red_when_a_milestone_or_the_task_is_past_due(plan, sc_coord):
     assert light(plan, sc_coord, dt.date(2026, 1, 1)) == Light.RED
 
 
-def test_completed_green_suspended_not_tracked(plan, sc_coord, cq_coord, office):
+def test_completed_closed_suspended_not_tracked(plan, sc_coord, cq_coord, office):
     services.task_claim_completion(task=plan, actor=sc_coord)
     services.task_confirm_completion(task=plan, actor=cq_coord)
-    assert light(plan, sc_coord, dt.date(2026, 6, 1)) == Light.GREEN
+    assert light(plan, sc_coord, dt.date(2026, 6, 1)) == Light.CLOSED
     services.task_reopen(task=plan, actor=office, reason="复核发现问题")
     services.task_suspend(task=plan, actor=office, reason="暂缓实施")
     assert light(plan, sc_coord, dt.date(2026, 6, 1)) == Light.NONE

@@ -187,7 +187,7 @@ FILTER_READS = {
 # Computed in the list's own statement from the due dates, milestones and
 # overrides (tracker.selectors.with_light), not stored yet: the open issue of
 # stored, indexed lights.
-COMPUTED = {"light", "light_rank", "days_overdue"}
+COMPUTED = {"light", "light_rank", "days_overdue", "overdue_days"}
 
 
 def _index_columns() -> dict[str, list[str]]:

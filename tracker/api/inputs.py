@@ -11,7 +11,7 @@ from config.api.uploads import EvidenceFileField
 from config.exceptions import PermissionDenied
 
 from .. import selectors
-from ..choices import Light, MilestoneStatus, Priority, TaskList
+from ..choices import OVERRIDE_LIGHTS, Light, MilestoneStatus, Priority, TaskList
 from ..models import Indicator, WorkStream
 from ..services import ReadingSpec
 
@@ -191,7 +191,7 @@ class ExtensionDecisionInput(StrictSerializer):
 
 class LightOverrideInput(StrictSerializer):
     light = serializers.ChoiceField(
-        choices=[c for c in Light.choices if c[0] != "none"]
+        choices=[c for c in Light.choices if c[0] in OVERRIDE_LIGHTS]
     )
     reason = serializers.CharField(max_length=1000)
     expires_at = serializers.DateTimeField()

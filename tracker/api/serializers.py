@@ -10,7 +10,8 @@ from accounts.models import Agency, Party
 from accounts.serializers import PartyRefSerializer, UserRefSerializer
 
 from .. import workflow
-from ..choices import Light
+from ..choices import Light, LightReason
+from ..lights import reason_dict
 from ..models import (
     ExtensionRequest,
     Indicator,
@@ -74,14 +75,25 @@ class LightOverrideSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField()
 
 
+class LightReasonSerializer(serializers.Serializer):
+    """Why the light is what it is: a stable code, its figures (days, the
+    milestone's title, percentage points, who overrode it until when) and the
+    sentence the pages show (tracker.lights)."""
+
+    code = serializers.ChoiceField(choices=LightReason.choices)
+    text = serializers.CharField()
+    figures = serializers.DictField()
+
+
 class LightSerializer(serializers.Serializer):
-    """The light as shown everywhere: its value, the computed one, and the
-    administrator's override when one is in force."""
+    """The light as shown everywhere: its value, the computed one, the
+    administrator's override when one is in force, and its reason."""
 
     value = serializers.ChoiceField(choices=Light.choices)
     label = serializers.CharField()
     computed = serializers.ChoiceField(choices=Light.choices)
     override = LightOverrideSerializer(allow_null=True)
+    reason = LightReasonSerializer()
 
 
 def light_of(task) -> dict:
@@ -97,6 +109,7 @@ def light_of(task) -> dict:
         "label": str(Light(task.light).label),
         "computed": task.computed_light,
         "override": override,
+        "reason": reason_dict(task),
     }
 
 

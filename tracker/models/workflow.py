@@ -7,7 +7,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import ClaimStatus, Decision, ExtensionStatus, Light
+from ..choices import OVERRIDE_LIGHTS, ClaimStatus, Decision, ExtensionStatus, Light
 
 
 class CompletionClaim(models.Model):
@@ -205,7 +205,11 @@ class LightOverride(models.Model):
         on_delete=models.CASCADE,
         related_name="light_overrides",
     )
-    light = models.CharField(_("light"), max_length=8, choices=Light)
+    light = models.CharField(
+        _("light"),
+        max_length=8,
+        choices=[c for c in Light.choices if c[0] in OVERRIDE_LIGHTS],
+    )
     reason = models.TextField(_("reason"))
     expires_at = models.DateTimeField(_("expires at"))
     set_by = models.ForeignKey(

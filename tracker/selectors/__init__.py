@@ -28,14 +28,21 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, Least
+from django.db.models.functions import Coalesce, Greatest, Least, NullIf
 from django.utils import timezone
 
 from accounts.models import Agency, Membership, Party, User
 from accounts.permissions import grants
 from config.exceptions import NotFound
 
-from ..choices import ClaimStatus, ExtensionStatus, Light, MilestoneStatus, TaskStatus
+from ..choices import (
+    ClaimStatus,
+    ExtensionStatus,
+    Light,
+    LightReason,
+    MilestoneStatus,
+    TaskStatus,
+)
 from ..models import (
     ClaimDecision,
     CompletionClaim,
@@ -152,14 +159,22 @@ def with_light(
     today: dt.date | None = None,
     as_of: dt.datetime | None = None,
 ) -> QuerySet[Task]:
-    """Annotate `computed_light`, the active override and the effective `light`.
+    """Annotate `computed_light`, the active override, the effective `light`
+    and its reason (`light_reason` and its figures, see `tracker.lights`).
 
-    red    the task or one of its milestones is past due and not done;
-    amber  a milestone falls due within TRACKER_AMBER_WINDOW_DAYS, or progress
-           lags the share of time elapsed by more than TRACKER_PROGRESS_LAG_MARGIN
-           percentage points;
-    green  otherwise; completed tasks are green, suspended and cancelled ones
-           are not tracked.
+    red     the task or one of its milestones is past due and not done;
+    amber   a milestone falls due within TRACKER_AMBER_WINDOW_DAYS, or progress
+            lags the share of time elapsed by more than
+            TRACKER_PROGRESS_LAG_MARGIN percentage points;
+    green   otherwise;
+    closed  completed (已销号): neither late nor on track any more;
+    none    suspended or cancelled: not tracked.
+
+    Days overdue come in two figures, both 0 unless the task is open:
+    `days_overdue` for the task's own due date and `milestone_days_overdue`
+    for its most overdue open milestone; `overdue_days` is the larger, the one
+    lists sort by. Everything is one SQL expression per row, so that the light
+    can later be stored as a column and kept current by the same expression.
 
     With `as_of` (an instant; `today` defaults to its local date) the light is the
     one the task had then, as far as the rows tell: completions after it are
@@ -201,11 +216,14 @@ def with_light(
     today_value = Value(today, output_field=DateField())
     total = DaysBetween(F("due_date"), F("planned_start"))
     elapsed = Least(DaysBetween(today_value, F("planned_start")), total)
-    lagging = Q(
-        planned_start__isnull=False,
-        planned_start__lt=today,
-        due_date__gt=F("planned_start"),
-    ) & Q(lag_points__gt=0)
+    has_schedule = Q(planned_start__isnull=False, due_date__gt=F("planned_start"))
+    lagging = Q(planned_start__lt=today) & has_schedule & Q(lag_points__gt=0)
+    late = open_milestones.filter(due_date__lt=today).order_by("due_date", "id")
+    soon = open_milestones.filter(
+        due_date__gte=today, due_date__lte=today + dt.timedelta(days=window)
+    ).order_by("due_date", "id")
+    late_count = late.order_by().values("task").annotate(n=Count("id")).values("n")
+    set_by = Coalesce(NullIf(F("set_by__full_name"), Value("")), F("set_by__username"))
     if as_of is not None:
         qs = qs.annotate(
             status_then=status,
@@ -213,41 +231,63 @@ def with_light(
         )
         status, progress = F("status_then"), F("progress_then")
     is_open = Q(status_then__in=OPEN_STATES) if as_of else Q(status__in=OPEN_STATES)
-    completed = (
-        Q(status_then=TaskStatus.COMPLETED) if as_of else Q(status=TaskStatus.COMPLETED)
-    )
+    status_is = "status_then" if as_of else "status"
+    completed = Q(**{status_is: TaskStatus.COMPLETED})
+    integer = IntegerField()
     return (
         qs.annotate(
             lag_points=Case(
-                When(
-                    planned_start__isnull=False,
-                    due_date__gt=F("planned_start"),
-                    then=elapsed * 100 - (progress + margin) * total,
-                ),
+                When(has_schedule, then=elapsed * 100 - (progress + margin) * total),
                 default=Value(0),
-                output_field=IntegerField(),
+                output_field=integer,
             ),
-            milestone_overdue=Exists(open_milestones.filter(due_date__lt=today)),
-            milestone_due_soon=Exists(
-                open_milestones.filter(
-                    due_date__gte=today, due_date__lte=today + dt.timedelta(days=window)
-                )
+            # Percentage points of the planned time elapsed, and how far
+            # progress falls behind it: the figures of the amber light.
+            elapsed_percent=Case(
+                When(has_schedule, then=Greatest(elapsed, Value(0)) * 100 / total),
+                output_field=integer,
             ),
+            lag_percent=Case(
+                When(has_schedule, then=(elapsed * 100 - progress * total) / total),
+                output_field=integer,
+            ),
+            progress_now=ExpressionWrapper(progress, output_field=integer),
+            milestone_overdue=Exists(late),
+            milestone_due_soon=Exists(soon),
+            late_milestone_title=Subquery(late.values("title")[:1]),
+            late_milestone_due=Subquery(late.values("due_date")[:1]),
+            late_milestone_count=Coalesce(
+                Subquery(late_count, output_field=integer), Value(0)
+            ),
+            soon_milestone_title=Subquery(soon.values("title")[:1]),
+            soon_milestone_due=Subquery(soon.values("due_date")[:1]),
             override_light=Subquery(active_override.values("light")[:1]),
             override_reason=Subquery(active_override.values("reason")[:1]),
             override_expires_at=Subquery(active_override.values("expires_at")[:1]),
+            override_set_by=Subquery(
+                active_override.annotate(by=set_by).values("by")[:1]
+            ),
             days_overdue=Case(
                 When(
                     is_open & Q(due_date__lt=today),
                     then=DaysBetween(today_value, F("due_date")),
                 ),
                 default=Value(0),
-                output_field=IntegerField(),
+                output_field=integer,
             ),
         )
         .annotate(
+            milestone_days_overdue=Case(
+                When(
+                    is_open & Q(late_milestone_due__isnull=False),
+                    then=DaysBetween(today_value, F("late_milestone_due")),
+                ),
+                default=Value(0),
+                output_field=integer,
+            ),
+            milestone_days_left=DaysBetween(F("soon_milestone_due"), today_value),
             computed_light=Case(
-                When(completed, then=Value(Light.GREEN)),
+                When(completed, then=Value(Light.CLOSED)),
                 When(~is_open, then=Value(Light.NONE)),
                 When(
                     Q(due_date__lt=today) | Q(milestone_overdue=True),
@@ -255,13 +295,32 @@ def with_light(
                 ),
                 When(Q(milestone_due_soon=True) | lagging, then=Value(Light.AMBER)),
                 default=Value(Light.GREEN),
-            )
+            ),
         )
         .annotate(
+            overdue_days=Greatest(F("days_overdue"), F("milestone_days_overdue")),
             light=Case(
                 When(override_light__isnull=False, then=F("override_light")),
                 default=F("computed_light"),
-            )
+            ),
+            # Why the light is what it is, in the order the light is decided;
+            # tracker.lights turns the code and its figures into a sentence.
+            light_reason=Case(
+                When(override_light__isnull=False, then=Value(LightReason.OVERRIDE)),
+                When(completed, then=Value(LightReason.CLOSED)),
+                When(
+                    Q(**{status_is: TaskStatus.SUSPENDED}),
+                    then=Value(LightReason.SUSPENDED),
+                ),
+                When(~is_open, then=Value(LightReason.CANCELLED)),
+                When(due_date__lt=today, then=Value(LightReason.TASK_OVERDUE)),
+                When(milestone_overdue=True, then=Value(LightReason.MILESTONE_OVERDUE)),
+                When(
+                    milestone_due_soon=True, then=Value(LightReason.MILESTONE_DUE_SOON)
+                ),
+                When(lagging, then=Value(LightReason.PROGRESS_LAG)),
+                default=Value(LightReason.ON_TRACK),
+            ),
         )
     )
 

@@ -22,12 +22,11 @@ from django.db.models import (
 
 from accounts.permissions import grants
 
-from ..choices import Light, MilestoneStatus
+from ..choices import Light
 from ..models import Task, TaskOwner
 from ..workflow import OPEN_STATES
 from . import (
     initiative_list_for_user,
-    milestone_list_for_user,
     parties_of,
     progress_update_list_for_user,
     task_list_for_user,
@@ -41,7 +40,13 @@ RECENT_UPDATES = 10
 MOST_OVERDUE = 10
 
 # Most severe first: what needs attention comes to the top.
-LIGHT_SEVERITY = {Light.RED: 0, Light.AMBER: 1, Light.GREEN: 2, Light.NONE: 3}
+LIGHT_SEVERITY = {
+    Light.RED: 0,
+    Light.AMBER: 1,
+    Light.GREEN: 2,
+    Light.CLOSED: 3,
+    Light.NONE: 4,
+}
 
 # Sort keys of the task list → ORDER BY; the code breaks ties everywhere.
 TASK_SORTS = {
@@ -49,12 +54,15 @@ TASK_SORTS = {
     "-code": ("-code",),
     "due_date": ("due_date", "code"),
     "-due_date": ("-due_date", "code"),
-    "light": ("light_rank", "-days_overdue", "due_date", "code"),
+    "light": ("light_rank", "-overdue_days", "due_date", "code"),
     "-light": ("-light_rank", "due_date", "code"),
     "progress": ("progress", "code"),
     "-progress": ("-progress", "code"),
-    "days_overdue": ("-days_overdue", "due_date", "code"),
-    "-days_overdue": ("days_overdue", "due_date", "code"),
+    # By `overdue_days`: the task's own days overdue or its most overdue
+    # milestone's, whichever is more, so that a red task whose due date is
+    # ahead but whose milestone is late sorts among the late ones.
+    "days_overdue": ("-overdue_days", "-days_overdue", "due_date", "code"),
+    "-days_overdue": ("overdue_days", "days_overdue", "due_date", "code"),
 }
 DEFAULT_SORT = "code"
 
@@ -211,49 +219,29 @@ def breakdown_for_user(*, user, today: dt.date | None = None) -> dict:
 def most_overdue_for_user(
     *, user, today: dt.date, limit: int = MOST_OVERDUE
 ) -> list[dict]:
-    """The `limit` most overdue items: open tasks past their due date and open
-    milestones past theirs (of open tasks), by days overdue. Three queries."""
+    """The `limit` most overdue open tasks, by the days their own due date or
+    their most overdue milestone has passed (`overdue_days`), each once, with
+    its light and the light's reason. Two queries (the rows, their owners)."""
     tasks = list(
         task_list_for_user(user=user, today=today)
-        .filter(status__in=OPEN_STATES, days_overdue__gt=0)
-        .order_by("-days_overdue", "code")[:limit]
+        .filter(status__in=OPEN_STATES, overdue_days__gt=0)
+        .order_by("-overdue_days", "code")[:limit]
     )
-    milestones = list(
-        milestone_list_for_user(user=user)
-        .filter(
-            task__status__in=OPEN_STATES,
-            due_date__lt=today,
+    items = []
+    for task in tasks:
+        by_milestone = task.milestone_days_overdue > task.days_overdue
+        items.append(
+            {
+                "kind": "milestone" if by_milestone else "task",
+                "task": task,
+                "task_id": task.pk,
+                "code": task.code,
+                "title": task.title,
+                "milestone_title": task.late_milestone_title,
+                "due_date": task.late_milestone_due if by_milestone else task.due_date,
+                "days_overdue": task.overdue_days,
+                "light": task.light,
+                "owners": list(task.owners.all()),
+            }
         )
-        .exclude(status=MilestoneStatus.DONE)
-        .order_by("due_date", "task__code", "id")[:limit]
-    )
-    items = [
-        {
-            "kind": "task",
-            "task": task,
-            "task_id": task.pk,
-            "code": task.code,
-            "title": task.title,
-            "due_date": task.due_date,
-            "days_overdue": task.days_overdue,
-            "light": task.light,
-            "owners": list(task.owners.all()),
-        }
-        for task in tasks
-    ] + [
-        {
-            "kind": "milestone",
-            "milestone": m,
-            "task_id": m.task_id,
-            "code": m.task.code,
-            "title": m.task.title,
-            "milestone_title": m.title,
-            "party": m.party,
-            "due_date": m.due_date,
-            "days_overdue": (today - m.due_date).days,
-            "light": Light.RED,
-        }
-        for m in milestones
-    ]
-    items.sort(key=lambda i: (-i["days_overdue"], i["code"], i["kind"]))
-    return items[:limit]
+    return items

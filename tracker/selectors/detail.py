@@ -25,7 +25,7 @@ from audit import history as audit_history
 from audit.attribution import attribute
 from charts.formatting import plain_number
 
-from ..choices import ClaimStatus, ExtensionStatus, MilestoneStatus
+from ..choices import ClaimStatus, ExtensionStatus, MilestoneStatus, TaskStatus
 from ..models import (
     ClaimDecision,
     CompletionClaim,
@@ -38,6 +38,7 @@ from ..models import (
     Task,
     TaskOwner,
 )
+from ..workflow import OPEN_STATES
 from . import (
     extension_request_list_for_user,
     get_visible,
@@ -84,16 +85,28 @@ class TaskDetail:
         return [m for top in self.timeline for m in (top, *top.part_list)]
 
 
-def _timeline(milestones: list[Milestone], today: dt.date) -> list[Milestone]:
+def _timeline(
+    milestones: list[Milestone], today: dt.date, *, task_status: str | None = None
+) -> list[Milestone]:
     """Joint and single-party milestones by due date, each joint one carrying
-    its parties' parts (`part_list`)."""
+    its parties' parts (`part_list`).
+
+    Only an open task's milestones can be late or due soon: on a completed
+    task the open ones are shown as closed with it (`closed_with_task`, the
+    rows stay as they were: the record of what was done is not rewritten), and
+    a suspended or cancelled task's are not chased."""
     soon = today + dt.timedelta(days=settings.TRACKER_AMBER_WINDOW_DAYS)
+    tracked = task_status is None or task_status in OPEN_STATES
+    closed = task_status == TaskStatus.COMPLETED
     parts: dict[int, list[Milestone]] = defaultdict(list)
     top = []
     for milestone in milestones:
         done = milestone.is_done = milestone.status == MilestoneStatus.DONE
-        milestone.is_overdue = not done and milestone.due_date < today
-        milestone.is_due_soon = not done and today <= milestone.due_date <= soon
+        milestone.closed_with_task = closed and not done
+        milestone.is_overdue = tracked and not done and milestone.due_date < today
+        milestone.is_due_soon = (
+            tracked and not done and today <= milestone.due_date <= soon
+        )
         milestone.part_list = []
         if milestone.parent_id:
             parts[milestone.parent_id].append(milestone)
@@ -162,7 +175,7 @@ def task_detail_for_user(*, user, pk, today: dt.date | None = None) -> TaskDetai
         update.reading_list = by_moment.get((update.author_id, update.reported_at), [])
     return TaskDetail(
         task=task,
-        timeline=_timeline(list(task.milestones.all()), today),
+        timeline=_timeline(list(task.milestones.all()), today, task_status=task.status),
         indicators=indicators,
         feed=feed,
         extensions=list(extension_request_list_for_user(user=user).filter(task=task)),

@@ -15,10 +15,10 @@ from config.validation import validated_save
 
 from .. import workflow
 from ..choices import (
+    OVERRIDE_LIGHTS,
     ClaimStatus,
     Decision,
     ExtensionStatus,
-    Light,
     MilestoneStatus,
     TaskStatus,
 )
@@ -329,7 +329,7 @@ def light_override_set(
     task = lock(Task, task.pk, expected_version)
     require(actor, "override_light", task)
     workflow.require_state("override_light", status=task.status)
-    if light not in Light.values:
+    if light not in OVERRIDE_LIGHTS:
         raise InvalidInput(field_errors={"light": [_("Choose red, amber or green.")]})
     now = timezone.now()
     if expires_at <= now:
