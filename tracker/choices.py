@@ -77,3 +77,12 @@ class Light(models.TextChoices):
     AMBER = "amber", _("at risk")
     GREEN = "green", _("on track")
     NONE = "none", _("not tracked")
+
+
+class ProgressRule(models.TextChoices):
+    """How a joint item's progress follows from its owner parties' parts. One
+    rule for every item (tracker.models.task.PROGRESS_RULE); naming it here is
+    what lets the pages, the API and the reports state it."""
+
+    # Rounded down: an item shows 100 % only once every party reports 100 %.
+    AVERAGE = "average", _("Overall progress is the average of the parties' progress.")
