@@ -18,11 +18,11 @@ from accounts.models import Party, User
 from accounts.permissions import can, coordinator_parties_for, grants
 
 from . import workflow
-from .models import Indicator, Task
+from .models import Indicator, Task, TaskOwner
 from .workflow import Actor
 
 # An activity's `on` → the task's rows it names.
-ROWS = {"indicator": "indicators", "milestone": "milestones"}
+ROWS = {"indicator": "indicators", "milestone": "milestones", "owner": "owners"}
 
 
 def standing(user: User, *, parties: Collection[int], claimant: int | None) -> set:
@@ -39,10 +39,16 @@ def standing(user: User, *, parties: Collection[int], claimant: int | None) -> s
     return kinds
 
 
+def acting_parts(user: User, task: Task) -> tuple[TaskOwner, ...]:
+    """The owner rows (parties' parts) of `task` (owners prefetched) whose
+    party `user` coordinates."""
+    owned = coordinator_parties_for(user, task)
+    return tuple(o for o in task.owners.all() if o.party_id in owned)
+
+
 def acting_parties(user: User, task: Task) -> tuple[Party, ...]:
     """The owner parties of `task` (owners prefetched) `user` coordinates."""
-    owned = coordinator_parties_for(user, task)
-    return tuple(o.party for o in task.owners.all() if o.party_id in owned)
+    return tuple(o.party for o in acting_parts(user, task))
 
 
 def allows(user: User, action: str, obj, *, task: Task) -> bool:
@@ -62,6 +68,9 @@ class TaskActions:
     deciding_parties: tuple[Party, ...]
     indicators: tuple[Indicator, ...]  # whose value the user may report now
     milestones: frozenset[int]  # ids of those the user may change now
+    # The parts (TaskOwner) of the user's owner parties, whatever the state:
+    # the progress form names one and carries its version.
+    parts: tuple[TaskOwner, ...] = ()
 
     def __contains__(self, action: object) -> bool:
         return action in self.names
@@ -72,7 +81,8 @@ def available_actions(user: User, task: Task) -> TaskActions:
     its owners, indicators and milestones and annotates the open claim
     (`open_claim_party_id`, `open_claim_decided`) and the pending extension
     request (`pending_extension_id`)."""
-    acting = acting_parties(user, task)
+    own_parts = acting_parts(user, task)
+    acting = tuple(o.party for o in own_parts)
     claimant = task.open_claim_party_id
     decided = set(task.open_claim_decided or ())
     deciding = tuple(
@@ -119,4 +129,5 @@ def available_actions(user: User, task: Task) -> TaskActions:
         deciding_parties=deciding,
         indicators=tuple(rows["record_reading"]),
         milestones=frozenset(m.pk for m in rows["change_milestone"]),
+        parts=own_parts,
     )
