@@ -8,9 +8,10 @@ from rest_framework import serializers
 
 from accounts.models import Agency, Party
 from accounts.serializers import PartyRefSerializer, UserRefSerializer
+from config.api.concurrency import etag_for
 
 from .. import workflow
-from ..choices import Light
+from ..choices import Light, ProgressRule
 from ..models import (
     ExtensionRequest,
     Indicator,
@@ -22,6 +23,7 @@ from ..models import (
     TaskOwner,
     WorkStream,
 )
+from ..models.task import PROGRESS_RULE
 from ..permissions import available_actions
 
 
@@ -60,12 +62,34 @@ class InitiativeSerializer(serializers.ModelSerializer):
 
 
 class OwnerSerializer(serializers.ModelSerializer):
+    """An owner party of a task and its part of the item: the party's own
+    progress and latest narrative, with the version of the part and its ETag,
+    which a progress update by the party sends in If-Match."""
+
     party = PartyRefSerializer(read_only=True)
     agency = AgencyRefSerializer(read_only=True)
+    etag = serializers.SerializerMethodField(
+        help_text=_("Send it in If-Match with this party's next progress update.")
+    )
 
     class Meta:
         model = TaskOwner
-        fields = ["id", "task", "party", "agency", "contact_name", "contact_phone"]
+        fields = [
+            "id",
+            "task",
+            "party",
+            "agency",
+            "contact_name",
+            "contact_phone",
+            "progress",
+            "narrative",
+            "progress_reported_at",
+            "version",
+            "etag",
+        ]
+
+    def get_etag(self, owner) -> str:
+        return etag_for(owner)
 
 
 class LightOverrideSerializer(serializers.Serializer):
@@ -108,6 +132,10 @@ class TaskSerializer(serializers.ModelSerializer):
     extension_count = serializers.IntegerField(read_only=True)
     days_overdue = serializers.IntegerField(read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    progress_rule = serializers.SerializerMethodField(
+        help_text=_("How `progress` follows from the owners' `progress`.")
+    )
+    progress_rule_label = serializers.SerializerMethodField()
 
     class Meta:
         model = Task
@@ -128,6 +156,8 @@ class TaskSerializer(serializers.ModelSerializer):
             "extension_count",
             "days_overdue",
             "progress",
+            "progress_rule",
+            "progress_rule_label",
             "completed_at",
             "light",
             "owners",
@@ -138,6 +168,13 @@ class TaskSerializer(serializers.ModelSerializer):
     @extend_schema_field(LightSerializer)
     def get_light(self, task) -> dict:
         return light_of(task)
+
+    @extend_schema_field(serializers.ChoiceField(choices=ProgressRule.choices))
+    def get_progress_rule(self, task) -> str:
+        return str(PROGRESS_RULE)
+
+    def get_progress_rule_label(self, task) -> str:
+        return str(PROGRESS_RULE.label)
 
     def to_representation(self, task):
         # Built by hand: a list page holds up to 100 tasks with their owners, and
@@ -292,9 +329,23 @@ class PostedProgressUpdateSerializer(ProgressUpdateSerializer):
     reported with it (none or one)."""
 
     readings = ReadingSerializer(source="reading_list", many=True, read_only=True)
+    part = OwnerSerializer(
+        read_only=True,
+        help_text=_("The reporting party's part of the task after the update."),
+    )
+    task_progress = serializers.IntegerField(
+        source="task.progress",
+        read_only=True,
+        help_text=_("The task's progress, derived from its owners' parts."),
+    )
 
     class Meta(ProgressUpdateSerializer.Meta):
-        fields = [*ProgressUpdateSerializer.Meta.fields, "readings"]
+        fields = [
+            *ProgressUpdateSerializer.Meta.fields,
+            "readings",
+            "part",
+            "task_progress",
+        ]
 
 
 class ExtensionRequestSerializer(serializers.ModelSerializer):
