@@ -36,6 +36,7 @@ from .formatting import (
     light_label,
     owners_text,
     party_label,
+    party_progress_text,
     priority_label,
     status_label,
     task_list_label,
@@ -403,6 +404,7 @@ def _tasks_sheet(writer: SheetWriter, snapshot: dict):
                 Day(task.get("original_due_date")),
                 task.get("days_overdue") or 0,
                 owners_text(task.get("owners")),
+                party_progress_text(task.get("owners")),
             ]
         )
     labels = [
@@ -419,6 +421,7 @@ def _tasks_sheet(writer: SheetWriter, snapshot: dict):
         _("Original due date"),
         _("Days overdue"),
         _("Owners"),
+        _("Parties' progress"),
     ]
     writer.table(labels, rows, freeze="C2")
     for row in range(2, writer.row + 1):
