@@ -200,6 +200,8 @@ class TaskSerializer(serializers.ModelSerializer):
             "extension_count": task.extension_count,
             "days_overdue": task.days_overdue,
             "progress": task.progress,
+            "progress_rule": str(PROGRESS_RULE),
+            "progress_rule_label": str(PROGRESS_RULE.label),
             "completed_at": when(task.completed_at) if task.completed_at else None,
             "light": light_of(task),
             "owners": [
@@ -214,6 +216,13 @@ class TaskSerializer(serializers.ModelSerializer):
                     },
                     "contact_name": owner.contact_name,
                     "contact_phone": owner.contact_phone,
+                    "progress": owner.progress,
+                    "narrative": owner.narrative,
+                    "progress_reported_at": when(owner.progress_reported_at)
+                    if owner.progress_reported_at
+                    else None,
+                    "version": owner.version,
+                    "etag": etag_for(owner),
                 }
                 for owner in task.owners.all()
             ],
