@@ -121,7 +121,9 @@ ruleset.add_rule("view_initiative", is_member)
 ruleset.add_rule("generate_report", is_administrator | leads_a_participant)
 # One rule per activity of tracker.workflow.ACTIVITIES, named after it; who may
 # take a status transition is the transition table's `actors`.
-ruleset.add_rule("post_progress_update", coordinates_an_owner)
+# A progress update is judged on the party's part of the task (TaskOwner):
+# its own coordinators only; the joint office does not report for a party.
+ruleset.add_rule("post_progress_update", coordinates_objects_party)
 ruleset.add_rule("request_extension", coordinates_an_owner)
 # The milestone's coordinators change its status (and notes); the joint office
 # changes all of it (tracker.services.updates.milestone_update says which fields).

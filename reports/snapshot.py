@@ -18,7 +18,14 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, Q
+from django.db.models import (
+    Count,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from audit.digest import seal_for_snapshot
@@ -26,6 +33,7 @@ from tracker.choices import Light, MilestoneStatus
 from tracker.lights import reason_of
 from tracker.models import (
     Milestone,
+    ProgressUpdate,
     TaskOwner,
 )
 from tracker.selectors import with_light
@@ -96,10 +104,20 @@ def _milestone_counts(report, as_of: dt.datetime, today: dt.date) -> dict:
     )
 
 
-def _owners(report) -> dict[int, list[dict]]:
+def _owners(report, as_of: dt.datetime) -> dict[int, list[dict]]:
+    """Each task's owner parties, with each party's own progress at the end
+    of the period (its last report before then, else its part's figure)."""
     owners = defaultdict(list)
+    reported = ProgressUpdate.objects.filter(
+        task=OuterRef("task"), party=OuterRef("party"), reported_at__lt=as_of
+    ).order_by("-reported_at", "-id")
     rows = (
         TaskOwner.objects.filter(task__in=scope_tasks(report))
+        .annotate(
+            progress_then=Coalesce(
+                Subquery(reported.values("progress")[:1]), F("progress")
+            )
+        )
         .order_by("task_id", "party__sort_order")
         .values(
             "task_id",
@@ -107,6 +125,7 @@ def _owners(report) -> dict[int, list[dict]]:
             "agency__name",
             "contact_name",
             "contact_phone",
+            "progress_then",
         )
     )
     for row in rows:
@@ -116,6 +135,7 @@ def _owners(report) -> dict[int, list[dict]]:
                 "agency": row["agency__name"],
                 "contact": row["contact_name"],
                 "phone": row["contact_phone"],
+                "progress": row["progress_then"],
             }
         )
     return owners
@@ -264,7 +284,7 @@ def report_snapshot(report, *, now: dt.datetime | None = None) -> dict:
     parks, parks_summary = park_pairs(report, today)
     updates, updates_total = updates_in_period(report, start, as_of)
     initiative = report.initiative
-    owners = _owners(report)
+    owners = _owners(report, as_of)
     return {
         "schema": SNAPSHOT_SCHEMA_VERSION,
         "report": {

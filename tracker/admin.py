@@ -79,12 +79,17 @@ class WorkStreamAdmin(ChangeReasonMixin, admin.ModelAdmin):
     search_fields = ["name", "code"]
 
 
+PARTY_PROGRESS_FIELDS = ["progress", "narrative", "progress_reported_at"]
+
+
 class TaskOwnerInline(admin.TabularInline):
     model = TaskOwner
     formset = TaskOwnerFormSet
     extra = 0
     min_num = 1
     autocomplete_fields = ["party", "agency", "contact_user"]
+    # A party's progress is its own report, posted through a progress update.
+    readonly_fields = PARTY_PROGRESS_FIELDS
 
 
 class MilestoneInline(admin.TabularInline):
@@ -212,6 +217,7 @@ class TaskOwnerAdmin(ChangeReasonMixin, admin.ModelAdmin):
     search_fields = ["task__code", "task__title", "agency__name", "contact_name"]
     autocomplete_fields = ["task", "party", "agency", "contact_user"]
     list_select_related = ["task", "party", "agency"]
+    readonly_fields = PARTY_PROGRESS_FIELDS
     actions = None  # removing owners one by one keeps the dependency check visible
 
     def has_delete_permission(self, request, obj=None):

@@ -98,3 +98,12 @@ class LightReason(models.TextChoices):
     MILESTONE_DUE_SOON = "milestone_due_soon", _("milestone due soon")
     PROGRESS_LAG = "progress_lag", _("progress lags elapsed time")
     ON_TRACK = "on_track", _("on track")
+
+
+class ProgressRule(models.TextChoices):
+    """How a joint item's progress follows from its owner parties' parts. One
+    rule for every item (tracker.models.task.PROGRESS_RULE); naming it here is
+    what lets the pages, the API and the reports state it."""
+
+    # Rounded down: an item shows 100 % only once every party reports 100 %.
+    AVERAGE = "average", _("Overall progress is the average of the parties' progress.")

@@ -150,8 +150,20 @@ class ProgressUpdateForm(ActionForm):
     )
     evidence = EvidenceField()
 
-    def __init__(self, *args, indicators: list[Indicator] = (), **kwargs):
+    def __init__(self, *args, indicators: list[Indicator] = (), parts=(), **kwargs):
         super().__init__(*args, **kwargs)
+        # The version sent is the party's part's (TaskOwner), not the task's:
+        # a user choosing among parties carries one per part, and the chosen
+        # party's becomes `version`.
+        if len(self.parties) > 1:
+            self.fields["version"].required = False
+            for part in parts:
+                self.fields[f"version_{part.party_id}"] = forms.IntegerField(
+                    widget=forms.HiddenInput,
+                    min_value=1,
+                    required=False,
+                    initial=part.version,
+                )
         self.indicators = {i.pk: i for i in indicators}
         if not self.indicators:
             for name in ("indicator", "period", "value", "evidence"):
@@ -162,8 +174,34 @@ class ProgressUpdateForm(ActionForm):
                 *((i.pk, str(i)) for i in indicators),
             ]
 
+    def acting_party_id(self) -> int | None:
+        """The party whose part the update is for."""
+        if "party" in self.fields:
+            return self.cleaned_data.get("party")
+        return next(iter(self.parties), None)
+
+    def _part_version_field(self) -> str | None:
+        party = (
+            self.cleaned_data.get("party") if hasattr(self, "cleaned_data") else None
+        )
+        name = f"version_{party}"
+        return name if name in self.fields else None
+
+    def with_version(self, version: int) -> ActionForm:
+        name = self._part_version_field()
+        if name is not None:
+            data = self.data.copy()
+            data[self.add_prefix(name)] = str(version)
+            self.data = data
+        return super().with_version(version)
+
     def clean(self):
         data = super().clean()
+        name = self._part_version_field()
+        if name is not None:
+            data["version"] = data.get(name)
+            if data["version"] is None:
+                self.add_error("party", _("Choose the party you are acting for."))
         if not self.indicators:
             return data
         indicator = data.get("indicator")

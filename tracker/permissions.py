@@ -21,11 +21,11 @@ from accounts.permissions import can, coordinator_parties_for, grants
 
 from . import workflow
 from .choices import MilestoneStatus
-from .models import Indicator, Task
+from .models import Indicator, Task, TaskOwner
 from .workflow import Actor
 
 # An activity's `on` → the task's rows it names.
-ROWS = {"indicator": "indicators", "milestone": "milestones"}
+ROWS = {"indicator": "indicators", "milestone": "milestones", "owner": "owners"}
 
 
 def standing(user: User, *, parties: Collection[int], claimant: int | None) -> set:
@@ -42,10 +42,16 @@ def standing(user: User, *, parties: Collection[int], claimant: int | None) -> s
     return kinds
 
 
+def acting_parts(user: User, task: Task) -> tuple[TaskOwner, ...]:
+    """The owner rows (parties' parts) of `task` (owners prefetched) whose
+    party `user` coordinates."""
+    owned = coordinator_parties_for(user, task)
+    return tuple(o for o in task.owners.all() if o.party_id in owned)
+
+
 def acting_parties(user: User, task: Task) -> tuple[Party, ...]:
     """The owner parties of `task` (owners prefetched) `user` coordinates."""
-    owned = coordinator_parties_for(user, task)
-    return tuple(o.party for o in task.owners.all() if o.party_id in owned)
+    return tuple(o.party for o in acting_parts(user, task))
 
 
 def allows(user: User, action: str, obj, *, task: Task) -> bool:
@@ -65,6 +71,9 @@ class TaskActions:
     deciding_parties: tuple[Party, ...]
     indicators: tuple[Indicator, ...]  # whose value the user may report now
     milestones: frozenset[int]  # ids of those the user may change now
+    # The parts (TaskOwner) of the user's owner parties, whatever the state:
+    # the progress form names one and carries its version.
+    parts: tuple[TaskOwner, ...] = ()
 
     def __contains__(self, action: object) -> bool:
         return action in self.names
@@ -75,7 +84,8 @@ def available_actions(user: User, task: Task) -> TaskActions:
     its owners, indicators and milestones and annotates the open claim
     (`open_claim_party_id`, `open_claim_decided`) and the pending extension
     request (`pending_extension_id`)."""
-    acting = acting_parties(user, task)
+    own_parts = acting_parts(user, task)
+    acting = tuple(o.party for o in own_parts)
     claimant = task.open_claim_party_id
     decided = set(task.open_claim_decided or ())
     deciding = tuple(
@@ -122,6 +132,7 @@ def available_actions(user: User, task: Task) -> TaskActions:
         deciding_parties=deciding,
         indicators=tuple(rows["record_reading"]),
         milestones=frozenset(m.pk for m in rows["change_milestone"]),
+        parts=own_parts,
     )
 
 
@@ -131,10 +142,14 @@ def claim_is_due(task: Task, parties: Collection[Party]) -> bool:
     (TRACKER_CLAIM_HINT_PROGRESS) or every milestone of theirs is done (the
     task's joint milestones when they have none of their own). Who may claim
     is available_actions' answer; this only decides how prominently the page
-    offers it. Reads the milestones the task's selector fetched."""
-    if task.progress >= settings.TRACKER_CLAIM_HINT_PROGRESS:
-        return True
+    offers it. On a joint item the progress is the parties' own part's, not
+    the item's average. Reads the owners and milestones the task's selector
+    fetched."""
     ids = {p.pk for p in parties}
+    parts = [o.progress for o in task.owners.all() if o.party_id in ids]
+    progress = max(parts) if parts else task.progress
+    if progress >= settings.TRACKER_CLAIM_HINT_PROGRESS:
+        return True
     milestones = list(task.milestones.all())
     theirs = [m for m in milestones if m.party_id in ids] or [
         m for m in milestones if m.party_id is None

@@ -109,8 +109,8 @@ CLOSED_STATES = frozenset(BY_ACTION["reopen"].sources)
 class Activity:
     """Work on a task that leaves its state as it is (but see
     `status_after_progress`). The permission of the same name (accounts.
-    permissions) judges `on`: the task itself, or each of its indicators or
-    milestones."""
+    permissions) judges `on`: the task itself, or each of its indicators,
+    milestones or owner parties' parts."""
 
     action: str
     states: frozenset[str]
@@ -126,10 +126,14 @@ class Activity:
 # asked for and decided (that is how a hold ends with a new date). Lights, and
 # so their overrides, exist only while the task is worked on.
 ACTIVITIES: tuple[Activity, ...] = (
+    # Each owner party reports on its own part of the item (TaskOwner): the
+    # permission judges the part, so a coordinator reports for their party
+    # only, and the joint office, which owns no part, reports for nobody.
     Activity(
         "post_progress_update",
         OPEN_STATES,
         _("The task is %(status)s; progress cannot be reported on it now."),
+        on="owner",
     ),
     Activity(
         "record_reading",

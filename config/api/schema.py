@@ -18,7 +18,16 @@ _WHOSE = {
         "indicator or extension request under it, answers with it"
     ),
     "milestone": "the milestone, from its read",
+    "part": (
+        "your party's part of the task (`etag` of your party's entry in the "
+        "task's `owners`, or the ETag of your previous update's answer); each "
+        "party's part has its own version, so parties never make each other's "
+        "updates stale"
+    ),
 }
+
+
+_ETAG_OF = {"task": "the task", "part": "your party's part of the task"}
 
 
 def if_match(on: str) -> OpenApiParameter:
@@ -46,7 +55,7 @@ def etag(on: str, codes=(200,)) -> OpenApiParameter:
         required=True,
         response=list(codes),
         description=(
-            f"The current version of {'the task' if on == 'task' else on} "
+            f"The current version of {_ETAG_OF.get(on, on)} "
             f"({_TAG}): send it in If-Match with the next write under it."
         ),
     )

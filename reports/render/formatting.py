@@ -206,6 +206,17 @@ def party_label(name) -> str:
     return name or pgettext("owned by every party", "joint")
 
 
+def party_progress_text(owners) -> str:
+    """川40%；渝60%: each party's own progress on a joint item ("" for an item
+    of one party, or a snapshot from before parties reported apart)."""
+    owners = owners or []
+    if len(owners) < 2 or any(o.get("progress") is None for o in owners):
+        return ""
+    return pgettext("clause separator", "; ").join(
+        f"{o.get('party') or MISSING}{format_percent(o['progress'])}" for o in owners
+    )
+
+
 def owners_text(owners) -> str:
     """川：单位（联系人 电话）；渝：…"""
     parts = []

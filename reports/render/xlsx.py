@@ -37,6 +37,7 @@ from .formatting import (
     light_reason,
     owners_text,
     party_label,
+    party_progress_text,
     priority_label,
     status_label,
     task_list_label,
@@ -406,6 +407,7 @@ def _tasks_sheet(writer: SheetWriter, snapshot: dict):
                 task.get("days_overdue") or 0,
                 _milestone_days(task),
                 owners_text(task.get("owners")),
+                party_progress_text(task.get("owners")),
             ]
         )
     labels = [
@@ -424,6 +426,7 @@ def _tasks_sheet(writer: SheetWriter, snapshot: dict):
         _("Task days overdue"),
         _("Milestone days overdue"),
         _("Owners"),
+        _("Parties' progress"),
     ]
     writer.table(labels, rows, freeze="C2")
     for row in range(2, writer.row + 1):

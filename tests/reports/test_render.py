@@ -464,8 +464,10 @@ def test_the_workbook_has_its_sheets_figures_and_native_charts(week):
     assert tasks.freeze_panes is not None
     first = [c.value for c in tasks[2]]
     assert first[0] == "NY-01" and "in progress" in first and "overdue" in first
-    assert "川: 国网四川省电力公司 (张伟 028-86512203)" in first[-1]
-    due = tasks.cell(row=2, column=11)
+    header = [c.value for c in tasks[1]]
+    owners = first[header.index("Owners")]
+    assert "川: 国网四川省电力公司 (张伟 028-86512203)" in owners
+    due = tasks.cell(row=2, column=header.index("Due date") + 1)
     assert due.is_date and due.value.date() == dt.date(2026, 12, 31)
     assert due.number_format == "yyyy-mm-dd"
 

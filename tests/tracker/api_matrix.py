@@ -92,14 +92,18 @@ class Listing:
     outsider_sees: Callable[[World], set[int]]
 
 
+PART = "part"
+
+
 @dataclass(frozen=True)
 class Op:
     cases: tuple[Case, ...] = ()
     expect: Expect | None = None  # members' outcome of a write
     body: Callable[[World, Case], dict] | None = None
     # Whose ETag a write sends: a model, or (model, "task") for rows without a
-    # version of their own, whose writes are conditioned on their task's.
-    if_match: type[Model] | tuple[type[Model], str] | None = None
+    # version of their own, whose writes are conditioned on their task's, or
+    # PART: the caller's party's part of the task (a progress update).
+    if_match: type[Model] | tuple[type[Model], str] | str | None = None
     idempotent: bool = False
     listing: Listing | None = None
     special: str | None = None  # "me" or "attention"
@@ -304,7 +308,8 @@ MATRIX: dict[str, Op] = {
         cases=cases(TASKS),
         expect=owner_coordinator,
         body=const({"narrative": "本月完成基础施工", "progress": 30}),
-        if_match=Task,
+        # The caller's party's part of the task: parts have their own version.
+        if_match=PART,
         idempotent=True,
     ),
     # owners

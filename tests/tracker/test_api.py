@@ -52,6 +52,12 @@ def etag(client, url):
     return response["ETag"]
 
 
+def part_etag(client, task, party_code="sc"):
+    """The ETag of a party's part of `task`, which its progress updates name."""
+    owners = client.get(f"/api/v1/tasks/{task.pk}/").json()["owners"]
+    return next(o["etag"] for o in owners if o["party"]["code"] == party_code)
+
+
 def test_task_list_shows_owners_and_light(sc, joint):
     body = sc.get("/api/v1/tasks/").json()
     assert body["count"] == 1
@@ -108,7 +114,7 @@ def test_other_partys_milestone_is_visible_but_not_changeable(sc, joint):
 
 def test_progress_update_is_idempotent(sc, joint):
     url = f"/api/v1/tasks/{joint.pk}/progress-updates/"
-    tag = etag(sc, f"/api/v1/tasks/{joint.pk}/")
+    tag = part_etag(sc, joint)
     body = {"narrative": "川渝段铁塔组立完成", "progress": 60}
     first = sc.post(
         url, body, format="json", HTTP_IF_MATCH=tag, HTTP_IDEMPOTENCY_KEY="k-1"
@@ -121,7 +127,9 @@ def test_progress_update_is_idempotent(sc, joint):
     assert replay.json() == first.json()
     assert replay["Idempotent-Replayed"] == "true"
     assert ProgressUpdate.objects.filter(task=joint).count() == 1
-    assert Task.objects.get(pk=joint.pk).progress == 60
+    # Sichuan's part is at 60; the joint item is the parties' average.
+    assert first.json()["part"]["progress"] == 60
+    assert Task.objects.get(pk=joint.pk).progress == 30
     reused = sc.post(
         url,
         {**body, "progress": 61},
@@ -361,7 +369,7 @@ def test_progress_update_with_a_reading_and_its_evidence_is_one_request(
         task=joint, name="铁塔组立", unit="基", target=100, party=sichuan
     )
     url = f"/api/v1/tasks/{joint.pk}/progress-updates/"
-    tag = etag(sc, f"/api/v1/tasks/{joint.pk}/")
+    tag = part_etag(sc, joint)
     upload = io.BytesIO(_png())
     upload.name = "现场照片.png"
     body = {
@@ -384,8 +392,8 @@ def test_progress_update_with_a_reading_and_its_evidence_is_one_request(
     assert stored.evidence and stored.party == sichuan
     download = client_for(cq_coord).get(reading["evidence_url"])
     assert b"".join(download.streaming_content).startswith(b"\x89PNG")
-    # One write, one new version: the answer's tag is the task's as it is now.
-    assert first["ETag"] == etag(sc, f"/api/v1/tasks/{joint.pk}/")
+    # One write, one new version: the answer's tag is the party's part's now.
+    assert first["ETag"] == part_etag(sc, joint)
     assert first["ETag"] != tag
     upload.seek(0)
     replay = sc.post(
@@ -409,7 +417,7 @@ def test_a_refused_reading_refuses_its_progress_update(sc, joint, sichuan, chong
     base = {"narrative": "进展", "progress": 40}
 
     def post(**fields):
-        tag = etag(sc, f"/api/v1/tasks/{joint.pk}/")
+        tag = part_etag(sc, joint)
         return sc.post(url, {**base, **fields}, format="json", HTTP_IF_MATCH=tag)
 
     reading = {"period": "2025-03-31", "value": "3"}

@@ -66,7 +66,8 @@ def test_sichuan_coordinator_posts_progress_on_a_sichuan_task(world):
         "post",
         f"/api/v1/tasks/{world.task_sc.pk}/progress-updates/",
         {"narrative": "完成可研批复", "progress": 25},
-        obj=world.task_sc,
+        # A progress update names the version of the party's own part.
+        obj=world.task_sc.owners.get(party=world.sichuan),
         idempotent=True,
     )
     assert response.status_code == 201, response.content

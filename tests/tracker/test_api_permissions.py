@@ -20,11 +20,13 @@ from dataclasses import dataclass
 import pytest
 from django.db import transaction
 
+from accounts.permissions import grants
 from config.api.concurrency import etag_for
 from tests.tracker.api_matrix import (
     COORDINATOR_PARTY,
     MATRIX,
     MEMBERS,
+    PART,
     ROLES,
     WRITE_METHODS,
     Case,
@@ -42,6 +44,7 @@ from tests.tracker.api_world import (
     problem_shape,
     snapshot,
 )
+from tracker.models import TaskOwner
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +97,14 @@ def expected_for(op: Op, method: str, role: str, case: Case | None) -> frozenset
     return op.expect(role, case)
 
 
+def _part_of(w: World, case: Case, user) -> TaskOwner:
+    """The caller's party's part of the case's task (any part when the caller
+    has none: the call is refused before its tag matters)."""
+    owners = TaskOwner.objects.filter(task_id=w.pk(case.label)).order_by("pk")
+    mine = owners.filter(party__in=grants(user).coordinator_of).first()
+    return mine or owners.first()
+
+
 def run_cell(w: World, operation: str, op: Op, role: str, case: Case | None):
     method, path = operation.split(" ", 1)
     cell = Cell(operation, role, case, [])
@@ -106,7 +117,9 @@ def run_cell(w: World, operation: str, op: Op, role: str, case: Case | None):
             url = url.replace(f"{{{name}}}", value)
         extra: dict[str, str] = {}
         if method in WRITE_METHODS:
-            if op.if_match is not None:
+            if op.if_match == PART:
+                extra["HTTP_IF_MATCH"] = etag_for(_part_of(w, case, user))
+            elif op.if_match is not None:
                 model, via = (
                     op.if_match if isinstance(op.if_match, tuple) else (op.if_match, "")
                 )

@@ -351,9 +351,14 @@ def test_done_milestone_needs_completion_time(task):
     )
 
 
-def test_progress_update_carries_progress_onto_task(task, sc_coord):
+def test_progress_update_carries_progress_onto_task(task, sc_coord, cq_coord):
     services.progress_update_post(
         task=task, actor=sc_coord, narrative="开工建设", progress=35
+    )
+    task.refresh_from_db()
+    assert task.progress == 17  # Sichuan's part at 35, Chongqing's at 0
+    services.progress_update_post(
+        task=task, actor=cq_coord, narrative="开工建设", progress=35
     )
     task.refresh_from_db()
     assert task.progress == 35

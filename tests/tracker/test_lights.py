@@ -32,12 +32,17 @@ def test_green_at_the_start(plan, sc_coord):
     assert light(plan, sc_coord, dt.date(2025, 1, 10)) == Light.GREEN
 
 
-def test_amber_when_progress_lags_elapsed_time(plan, sc_coord, settings):
+def test_amber_when_progress_lags_elapsed_time(plan, sc_coord, cq_coord, settings):
     settings.TRACKER_PROGRESS_LAG_MARGIN = 20
     mid_year = dt.date(2025, 7, 2)  # half the time gone, nothing reported
     assert light(plan, sc_coord, mid_year) == Light.AMBER
     services.progress_update_post(
         task=plan, actor=sc_coord, narrative="进展", progress=35
+    )
+    # The item's progress (the parties' average, 17) is what lags.
+    assert light(plan, sc_coord, mid_year) == Light.AMBER
+    services.progress_update_post(
+        task=plan, actor=cq_coord, narrative="进展", progress=35
     )
     assert light(plan, sc_coord, mid_year) == Light.GREEN  # 50 - 35 < 20
     settings.TRACKER_PROGRESS_LAG_MARGIN = 10

@@ -8,9 +8,10 @@ from rest_framework import serializers
 
 from accounts.models import Agency, Party
 from accounts.serializers import PartyRefSerializer, UserRefSerializer
+from config.api.concurrency import etag_for
 
 from .. import workflow
-from ..choices import Light, LightReason
+from ..choices import Light, LightReason, ProgressRule
 from ..lights import reason_dict
 from ..models import (
     ExtensionRequest,
@@ -23,6 +24,7 @@ from ..models import (
     TaskOwner,
     WorkStream,
 )
+from ..models.task import PROGRESS_RULE
 from ..permissions import available_actions
 
 
@@ -61,12 +63,34 @@ class InitiativeSerializer(serializers.ModelSerializer):
 
 
 class OwnerSerializer(serializers.ModelSerializer):
+    """An owner party of a task and its part of the item: the party's own
+    progress and latest narrative, with the version of the part and its ETag,
+    which a progress update by the party sends in If-Match."""
+
     party = PartyRefSerializer(read_only=True)
     agency = AgencyRefSerializer(read_only=True)
+    etag = serializers.SerializerMethodField(
+        help_text=_("Send it in If-Match with this party's next progress update.")
+    )
 
     class Meta:
         model = TaskOwner
-        fields = ["id", "task", "party", "agency", "contact_name", "contact_phone"]
+        fields = [
+            "id",
+            "task",
+            "party",
+            "agency",
+            "contact_name",
+            "contact_phone",
+            "progress",
+            "narrative",
+            "progress_reported_at",
+            "version",
+            "etag",
+        ]
+
+    def get_etag(self, owner) -> str:
+        return etag_for(owner)
 
 
 class LightOverrideSerializer(serializers.Serializer):
@@ -121,6 +145,10 @@ class TaskSerializer(serializers.ModelSerializer):
     extension_count = serializers.IntegerField(read_only=True)
     days_overdue = serializers.IntegerField(read_only=True)
     status_label = serializers.CharField(source="get_status_display", read_only=True)
+    progress_rule = serializers.SerializerMethodField(
+        help_text=_("How `progress` follows from the owners' `progress`.")
+    )
+    progress_rule_label = serializers.SerializerMethodField()
 
     class Meta:
         model = Task
@@ -141,6 +169,8 @@ class TaskSerializer(serializers.ModelSerializer):
             "extension_count",
             "days_overdue",
             "progress",
+            "progress_rule",
+            "progress_rule_label",
             "completed_at",
             "light",
             "owners",
@@ -151,6 +181,13 @@ class TaskSerializer(serializers.ModelSerializer):
     @extend_schema_field(LightSerializer)
     def get_light(self, task) -> dict:
         return light_of(task)
+
+    @extend_schema_field(serializers.ChoiceField(choices=ProgressRule.choices))
+    def get_progress_rule(self, task) -> str:
+        return str(PROGRESS_RULE)
+
+    def get_progress_rule_label(self, task) -> str:
+        return str(PROGRESS_RULE.label)
 
     def to_representation(self, task):
         # Built by hand: a list page holds up to 100 tasks with their owners, and
@@ -176,6 +213,8 @@ class TaskSerializer(serializers.ModelSerializer):
             "extension_count": task.extension_count,
             "days_overdue": task.days_overdue,
             "progress": task.progress,
+            "progress_rule": str(PROGRESS_RULE),
+            "progress_rule_label": str(PROGRESS_RULE.label),
             "completed_at": when(task.completed_at) if task.completed_at else None,
             "light": light_of(task),
             "owners": [
@@ -190,6 +229,13 @@ class TaskSerializer(serializers.ModelSerializer):
                     },
                     "contact_name": owner.contact_name,
                     "contact_phone": owner.contact_phone,
+                    "progress": owner.progress,
+                    "narrative": owner.narrative,
+                    "progress_reported_at": when(owner.progress_reported_at)
+                    if owner.progress_reported_at
+                    else None,
+                    "version": owner.version,
+                    "etag": etag_for(owner),
                 }
                 for owner in task.owners.all()
             ],
@@ -305,9 +351,23 @@ class PostedProgressUpdateSerializer(ProgressUpdateSerializer):
     reported with it (none or one)."""
 
     readings = ReadingSerializer(source="reading_list", many=True, read_only=True)
+    part = OwnerSerializer(
+        read_only=True,
+        help_text=_("The reporting party's part of the task after the update."),
+    )
+    task_progress = serializers.IntegerField(
+        source="task.progress",
+        read_only=True,
+        help_text=_("The task's progress, derived from its owners' parts."),
+    )
 
     class Meta(ProgressUpdateSerializer.Meta):
-        fields = [*ProgressUpdateSerializer.Meta.fields, "readings"]
+        fields = [
+            *ProgressUpdateSerializer.Meta.fields,
+            "readings",
+            "part",
+            "task_progress",
+        ]
 
 
 class ExtensionRequestSerializer(serializers.ModelSerializer):

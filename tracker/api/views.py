@@ -265,7 +265,7 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
             "multipart/form-data": inputs.ProgressUpdateInput,
         },
         responses={201: PostedProgressUpdateSerializer},
-        parameters=creating("task", (201,)),
+        parameters=creating("part", (201,)),
     )
     @action(
         detail=True,
@@ -289,13 +289,18 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     def _post_progress_update(self, request, pk):
         task = self.get_object()
         data = validated(inputs.ProgressUpdateInput, request, task=task)
-        expected = expected_version(request, task)
+        # The If-Match names the reporting party's part, which has its own
+        # version: parties never make each other's updates stale.
+        part = selectors.reporting_part_for_user(
+            user=request.user, task=task, party=data.get("party")
+        )
         update = services.progress_update_post(
-            task=task, actor=request.user, **data, expected_version=expected
+            task=task,
+            actor=request.user,
+            **data,
+            expected_version=expected_version(request, part),
         )
-        self.etag_object = selectors.task_visible_for_user(
-            user=request.user, pk=task.pk
-        )
+        self.etag_object = update.part
         return Response(
             PostedProgressUpdateSerializer(update).data,
             status=status.HTTP_201_CREATED,
@@ -480,8 +485,10 @@ class ExtensionRequestViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
 
 @extend_schema_view(retrieve=extend_schema(parameters=[etag("task")]))
 class OwnerViewSet(ETagMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """An owner row has no version of its own: a change moves its task's, so
-    writes are conditioned on the task's version and reads carry its ETag."""
+    """A change of an owner's contact or agency moves its task's version, so
+    those writes are conditioned on the task's and reads carry its ETag. The
+    row's own `version` (and `etag` field) is its party's part of the item:
+    what the party's progress updates name."""
 
     serializer_class = OwnerSerializer
     etag_source = staticmethod(_task_of)

@@ -7,9 +7,20 @@ from django.db.models import F, Q
 from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import Priority, TaskList, TaskStatus
+from ..choices import Priority, ProgressRule, TaskList, TaskStatus
 
 NOT_AN_OWNER = _("This party is not an owner of the task.")
+# Every item's progress follows from its parts by this rule (derived_progress).
+PROGRESS_RULE = ProgressRule.AVERAGE
+
+
+def derived_progress(parts) -> int:
+    """The item's progress from its owner parties' progress (PROGRESS_RULE):
+    their average, rounded down, so that 100 means every party is done."""
+    parts = list(parts)
+    if not parts:
+        return 0
+    return sum(parts) // len(parts)
 
 
 class Task(models.Model):
@@ -58,6 +69,9 @@ class Task(models.Model):
         editable=False,
         help_text=_("The due date first agreed; extensions never change it."),
     )
+    # Derived from the owners' parts (derived_progress), stored because the
+    # lists filter and sort by it and the light's progress lag reads it;
+    # progress_update_post keeps it current.
     progress = models.PositiveSmallIntegerField(
         _("progress (%)"), default=0, validators=[MaxValueValidator(100)]
     )
@@ -172,6 +186,16 @@ class Task(models.Model):
         if errors:
             raise ValidationError(errors)
 
+    @property
+    def progress_rule(self) -> ProgressRule:
+        """How `progress` follows from the owner parties' parts."""
+        return PROGRESS_RULE
+
+    @property
+    def is_joint(self) -> bool:
+        """Owned by more than one party (owners prefetched)."""
+        return len(self.owners.all()) > 1
+
     def has_owner(self, party_id) -> bool:
         return self.owners.filter(party_id=party_id).exists()
 
@@ -204,12 +228,28 @@ class TaskOwner(models.Model):
     )
     contact_name = models.CharField(_("contact person"), max_length=64)
     contact_phone = models.CharField(_("contact phone"), max_length=32, blank=True)
+    # The party's part of the item: its own latest progress report. Each party
+    # reports on its part, so the part has its own version: one party's update
+    # never makes another party's form stale.
+    progress = models.PositiveSmallIntegerField(
+        _("party progress (%)"), default=0, validators=[MaxValueValidator(100)]
+    )
+    narrative = models.TextField(_("latest progress narrative"), blank=True)
+    progress_reported_at = models.DateTimeField(
+        _("progress reported at"), null=True, blank=True
+    )
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     class Meta:
         verbose_name = _("task owner")
         verbose_name_plural = _("task owners")
         ordering = ["task", "party__sort_order"]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(progress__gte=0) & Q(progress__lte=100),
+                name="taskowner_progress_0_100",
+                violation_error_message=_("Progress must be between 0 and 100."),
+            ),
             models.UniqueConstraint(
                 fields=["task", "party"],
                 name="taskowner_one_per_party",

@@ -25,15 +25,17 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Sum,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce, Greatest, Least, NullIf
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, Membership, Party, User
-from accounts.permissions import grants
-from config.exceptions import NotFound
+from accounts.permissions import coordinator_parties_for, grants
+from config.exceptions import InvalidInput, NotFound, PermissionDenied
 
 from ..choices import (
     ClaimStatus,
@@ -153,6 +155,26 @@ class DaysBetween(Func):
     output_field = IntegerField()
 
 
+def _progress_as_of(as_of: dt.datetime) -> Subquery:
+    """The task's progress at `as_of` by the item's rule (PROGRESS_RULE, the
+    parties' average rounded down): each party's last report before it, or
+    its part's present figure if it had reported none by then."""
+    reported = ProgressUpdate.objects.filter(
+        task=OuterRef("task"), party=OuterRef("party"), reported_at__lt=as_of
+    ).order_by("-reported_at", "-id")
+    party_then = Coalesce(Subquery(reported.values("progress")[:1]), F("progress"))
+    parts = (
+        TaskOwner.objects.filter(task=OuterRef("pk"))
+        .order_by()
+        .values("task")
+        .annotate(total=Sum(party_then), parts=Count("pk"))
+        .values(
+            then=ExpressionWrapper(F("total") / F("parts"), output_field=IntegerField())
+        )
+    )
+    return Subquery(parts[:1], output_field=IntegerField())
+
+
 def with_light(
     qs: QuerySet[Task],
     *,
@@ -203,10 +225,7 @@ def with_light(
             ),
             default=F("status"),
         )
-        reported = ProgressUpdate.objects.filter(
-            task=OuterRef("pk"), reported_at__lt=as_of
-        ).order_by("-reported_at", "-id")
-        progress = Coalesce(Subquery(reported.values("progress")[:1]), F("progress"))
+        progress = Coalesce(_progress_as_of(as_of), F("progress"))
         open_milestones = milestones.filter(
             ~Q(status=MilestoneStatus.DONE) | Q(completed_at__gte=as_of)
         )
@@ -510,6 +529,25 @@ def owner_get_for_user(*, user, pk) -> TaskOwner:
         ),
         pk,
     )
+
+
+def reporting_part_for_user(*, user, task: Task, party: Party | None) -> TaskOwner:
+    """The part of `task` (its owner row) on which `user` reports progress:
+    that of `party`, else of the one owner party they coordinate. Whoever
+    coordinates none has no part to report on (403); one who coordinates
+    several names the party (400)."""
+    parties = coordinator_parties_for(user, task)
+    if party is not None:
+        chosen = party.pk
+    elif len(parties) > 1:
+        raise InvalidInput(
+            field_errors={"party": [_("Choose the party you are acting for.")]}
+        )
+    else:
+        chosen = next(iter(parties), None)
+    if chosen is None or chosen not in parties:
+        raise PermissionDenied()
+    return TaskOwner.objects.get(task=task, party_id=chosen)
 
 
 # --- home ----------------------------------------------------------------------------

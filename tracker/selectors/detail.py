@@ -339,6 +339,8 @@ def task_history_for_user(*, user, task: Task, page: Any = None) -> Page:
 class ChangesSince:
     entries: list[audit_history.HistoryEntry]
     current_version: int
+    # For a party's progress form: the party's part (TaskOwner) as it is now.
+    part: TaskOwner | None = None
 
     @property
     def latest(self) -> audit_history.HistoryEntry | None:
@@ -437,6 +439,28 @@ def task_changes_since_for_user(*, user, pk, version: int) -> ChangesSince:
     entries = [e for e in entries if e.raw_changes][:10]
     _word(entries)
     return ChangesSince(entries=entries, current_version=task.version)
+
+
+def part_changes_since_for_user(
+    *, user, task_pk: int, party: int | None, version: int
+) -> ChangesSince:
+    """What another clerk of the same party changed on its part of the task
+    (its progress and narrative) after the user read `version` of the part."""
+    task = task_visible_for_user(user=user, pk=task_pk)
+    part = (
+        TaskOwner.objects.filter(task=task, party_id=party)
+        .select_related("party")
+        .get()
+    )
+    event_model = audit_history.event_models_by_tracked()[TaskOwner][0]
+    entries = [
+        e
+        for e in _entries([(event_model, {"pgh_obj_id": part.pk})])
+        if e.event.version > version
+    ]
+    entries = entries[::-1][:10]
+    _word(entries)
+    return ChangesSince(entries=entries, current_version=part.version, part=part)
 
 
 def milestone_changes_since_for_user(*, user, pk, version: int) -> ChangesSince:

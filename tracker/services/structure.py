@@ -151,6 +151,8 @@ def task_create(
                 contact_name=spec.contact_name,
                 contact_phone=spec.contact_phone,
                 contact_user=spec.contact_user,
+                # Each party's part starts where the item starts.
+                progress=progress,
             )
         )
     return task

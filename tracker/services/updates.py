@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Party, User
 from accounts.permissions import grants
-from config.exceptions import InvalidInput, PermissionDenied
+from config.exceptions import InvalidInput, PermissionDenied, PreconditionFailed
 from config.validation import validated_save
 
 from .. import workflow
@@ -27,6 +27,7 @@ from ..models import (
     Task,
     TaskOwner,
 )
+from ..models.task import derived_progress
 from ._common import acting_party, bump, lock, require
 
 
@@ -53,14 +54,31 @@ def progress_update_post(
     reported_at: dt.datetime | None = None,
     expected_version: int | None = None,
 ) -> ProgressUpdate:
-    """Record an owner party's progress update, with an indicator's value (and
-    its evidence) when one is given, and carry its percentage onto the task:
-    both or neither. Reporting may start the task (`workflow.
-    status_after_progress`). The update comes back with `reading_list`."""
-    task = lock(Task, task.pk, expected_version)
-    require(actor, "post_progress_update", task)
+    """Record an owner party's progress update on its part of the item (with
+    an indicator's value and its evidence when one is given), carry it onto
+    the party's part and re-derive the item's progress: all or nothing.
+
+    `expected_version` is the version of the party's part (TaskOwner), not of
+    the task: parties report side by side, and only two clerks of the same
+    party can overwrite each other. The task's own version moves only when
+    its state does (the first update with progress starts it,
+    `workflow.status_after_progress`); its derived progress is a consequence
+    of the parts, so another form on the task stays valid. The update comes
+    back with `reading_list` and `part` (the party's part after it)."""
+    # The task row first, as every writer under a task does: two parties'
+    # updates then re-derive the item one after the other.
+    task = lock(Task, task.pk)
     party = acting_party(actor, task, party)
+    if party is None:
+        # The joint office (or anyone without an owner party) has no part to
+        # report on: a party's report is the party's own.
+        raise PermissionDenied()
+    part = lock(TaskOwner, TaskOwner.objects.get(task=task, party=party).pk)
+    require(actor, "post_progress_update", part)
     workflow.require_state("post_progress_update", status=task.status)
+    # After the rule and the state: a closed task says so, whatever was read.
+    if expected_version is not None and part.version != expected_version:
+        raise PreconditionFailed()
     update = validated_save(
         ProgressUpdate(
             task=task,
@@ -86,14 +104,31 @@ def progress_update_post(
                 reported_at=update.reported_at,
             )
         )
-    latest = task.progress_updates.order_by("-reported_at", "-id").first()
-    changes = {}
+    part_changes = {}
+    latest = (
+        task.progress_updates.filter(party=party).order_by("-reported_at", "-id")
+    ).first()
     if latest.pk == update.pk:
-        changes["progress"] = progress
-        status = workflow.status_after_progress(task.status, progress)
-        if status != task.status:
-            changes["status"] = status
-    bump(task, **changes)
+        # A late entry of an older report goes into the feed; the part keeps
+        # the party's latest figure.
+        part_changes.update(
+            progress=progress,
+            narrative=narrative,
+            progress_reported_at=update.reported_at,
+        )
+    bump(part, **part_changes)
+    update.part = part
+    task_changes = {}
+    derived = derived_progress(task.owners.values_list("progress", flat=True))
+    if derived != task.progress:
+        task_changes["progress"] = derived
+    status = workflow.status_after_progress(task.status, progress)
+    if status != task.status:
+        task_changes["status"] = status
+    else:
+        # Only a change of state moves the task's version (see above).
+        task_changes["version"] = task.version
+    bump(task, **task_changes)
     return update
 
 
@@ -134,7 +169,8 @@ def _record_reading(
     reported_at: dt.datetime,
 ) -> IndicatorReading:
     """A reading of an indicator of the locked `task`; the caller moves the
-    task's version."""
+    version that covers it (the task's, or with a progress update the
+    party's part)."""
     require(actor, "record_reading", spec.indicator)
     party = acting_party(actor, task, party)
     workflow.require_state("record_reading", status=task.status)
@@ -225,8 +261,9 @@ def task_owner_update(
     *, owner: TaskOwner, actor: User, expected_version: int | None = None, **fields
 ) -> TaskOwner:
     """A party keeps its own contact person up to date; the joint office may
-    also reassign the responsible agency. An owner row has no version of its
-    own: the change moves the task's, the version a client read."""
+    also reassign the responsible agency. The change moves the task's
+    version, the one a client read (the row's own version is its party's
+    progress, progress_update_post)."""
     owner = TaskOwner.objects.select_for_update().get(pk=owner.pk)
     lock(Task, owner.task_id, expected_version)
     require(actor, "change_owner_contact", owner)

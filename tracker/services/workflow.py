@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -28,6 +29,7 @@ from ..models import (
     ExtensionRequest,
     LightOverride,
     Task,
+    TaskOwner,
 )
 from ._common import (
     acting_party,
@@ -63,6 +65,11 @@ def _move(task: Task, target: str) -> Task:
     changes = {"status": target}
     if target == TaskStatus.COMPLETED:
         changes.update(completed_at=timezone.now(), progress=100)
+        # Every party has confirmed: each part is done, so the item's progress
+        # stays the one its parts derive.
+        TaskOwner.objects.filter(task=task, progress__lt=100).update(
+            progress=100, version=F("version") + 1
+        )
     elif task.completed_at is not None:
         changes["completed_at"] = None
     bump(task, **changes)

@@ -27,7 +27,7 @@ from config.exceptions import DomainError, NotFound, PreconditionFailed
 from config.exceptions import PermissionDenied as DomainPermissionDenied
 
 from .. import services
-from ..forms import ActionForm, ReadingForm
+from ..forms import ActionForm, ProgressUpdateForm, ReadingForm
 from ..permissions import acting_parties, available_actions, claim_is_due
 from ..selectors import detail as selectors
 from ..selectors import extension_request_get_for_user, task_for_action_for_user
@@ -44,13 +44,23 @@ from .detail_support import (
 )
 
 
+def _part_rows(form: ActionForm, part) -> list[tuple[str, str, str]]:
+    """The progress form's fields beside the party's part as it is now: what
+    another clerk of the same party changed under the form."""
+    data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
+    return [
+        (_("Progress (%)"), show(data.get("progress")), show(part.progress)),
+        (
+            _("Progress narrative"),
+            show(data.get("narrative")),
+            show(part.narrative),
+        ),
+    ]
+
+
 def _task_rows(name: str, form: ActionForm, task) -> list[tuple[str, str, str]]:
     data = form.cleaned_data if hasattr(form, "cleaned_data") else {}
     rows = [(_("Status"), "—", task.get_status_display())]
-    if name == "update":
-        rows.append(
-            (_("Progress (%)"), show(data.get("progress")), show(task.progress))
-        )
     if name == "extension":
         rows.append(
             (
@@ -108,10 +118,13 @@ def _detail_page(
     conflict_view = None
     if conflict is not None:
         name, changes = conflict
+        part = getattr(changes, "part", None)
         conflict_view = ConflictView(
             form_id=f"form-{name}",
             changes=changes,
-            rows=_task_rows(name, bound[name], task),
+            rows=_part_rows(bound[name], part)
+            if part is not None
+            else _task_rows(name, bound[name], task),
         )
     context.update(
         reload_url=reverse("tracker:task_detail", args=[task.pk]),
@@ -150,9 +163,7 @@ def _submit(
         try:
             call(form.cleaned_data)
         except PreconditionFailed:
-            changes = selectors.task_changes_since_for_user(
-                user=request.user, pk=task_pk, version=form.cleaned_data["version"]
-            )
+            changes = _changes_since(request.user, task_pk, form)
             form.with_version(changes.current_version)
             return _detail_page(
                 request,
@@ -172,6 +183,17 @@ def _submit(
             messages.success(request, success)
             return back(task_pk, anchor)
     return _detail_page(request, task_pk, bound={name: form}, status=status)
+
+
+def _changes_since(user, task_pk: int, form: ActionForm) -> selectors.ChangesSince:
+    """What moved the version the refused form was read at: the party's part
+    for a progress update, else the task."""
+    version = form.cleaned_data["version"]
+    if isinstance(form, ProgressUpdateForm) and form.acting_party_id() is not None:
+        return selectors.part_changes_since_for_user(
+            user=user, task_pk=task_pk, party=form.acting_party_id(), version=version
+        )
+    return selectors.task_changes_since_for_user(user=user, pk=task_pk, version=version)
 
 
 # --- the actions ---------------------------------------------------------------------

@@ -116,6 +116,7 @@ def action_form(name: str, actions: TaskActions, *args, **kwargs) -> ActionForm:
     spec = PAGE_FORMS[name]
     if spec.form_class is ProgressUpdateForm:
         kwargs["indicators"] = actions.indicators
+        kwargs["parts"] = actions.parts
     return spec.form_class(
         *args, prefix=name, parties=list(spec.parties(actions)), **kwargs
     )
@@ -132,8 +133,10 @@ def task_forms(
             forms[name] = bound[name]
         elif spec.form_class.workflow_action in actions:
             initial = {"version": task.version}
-            if name == "update":
-                initial["progress"] = task.progress
+            if name == "update" and len(actions.parts) == 1:
+                # The party's own part: its version and its current figure.
+                part = actions.parts[0]
+                initial.update(version=part.version, progress=part.progress)
             forms[name] = action_form(name, actions, initial=initial)
     return forms
 
