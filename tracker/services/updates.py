@@ -28,6 +28,7 @@ from ..models import (
     TaskOwner,
 )
 from ._common import acting_party, bump, lock, require
+from .evidence import EvidenceSpec, evidence_attach
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ def progress_update_post(
     reading: ReadingSpec | None = None,
     reported_at: dt.datetime | None = None,
     expected_version: int | None = None,
+    evidence: EvidenceSpec | None = None,
 ) -> ProgressUpdate:
     """Record an owner party's progress update, with an indicator's value (and
     its evidence) when one is given, and carry its percentage onto the task:
@@ -86,6 +88,9 @@ def progress_update_post(
                 reported_at=update.reported_at,
             )
         )
+    update.evidence_list = evidence_attach(
+        update=update, actor=actor, evidence=evidence
+    )
     latest = task.progress_updates.order_by("-reported_at", "-id").first()
     changes = {}
     if latest.pk == update.pk:
