@@ -23,6 +23,7 @@ from ..models import (
     WorkStream,
 )
 from ..permissions import available_actions
+from .evidence import EvidenceFileSerializer
 
 
 class AgencyRefSerializer(serializers.ModelSerializer):
@@ -273,6 +274,7 @@ class ReadingSerializer(serializers.ModelSerializer):
 class ProgressUpdateSerializer(serializers.ModelSerializer):
     party = PartyRefSerializer(read_only=True)
     author = UserRefSerializer(read_only=True)
+    evidence_files = EvidenceFileSerializer(many=True, read_only=True)
 
     class Meta:
         model = ProgressUpdate
@@ -284,6 +286,7 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
             "narrative",
             "progress",
             "reported_at",
+            "evidence_files",
         ]
 
 
