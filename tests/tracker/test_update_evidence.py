@@ -242,6 +242,9 @@ def test_admin_lists_files_read_only_for_auditors(task, sc_coord, cq_auditor):
     assert change.status_code == 200
     assert 'name="_save"' not in change.content.decode()
     assert client.get("/admin/tracker/updateevidence/add/").status_code == 403
+    history = client.get(f"/admin/tracker/updateevidence/{row.pk}/history/")
+    assert history.status_code == 200
+    assert "验收证书.pdf" in history.content.decode()
 
 
 # --- the API ------------------------------------------------------------------------
