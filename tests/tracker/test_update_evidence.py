@@ -468,7 +468,17 @@ def test_sweeper_removes_unattached_uploads_older_than_a_day(task, sc_coord, med
 
 
 def test_sweeper_is_scheduled():
+    import importlib
+
+    from django.apps import apps
     from django_celery_beat.models import PeriodicTask
 
+    # As migrate runs it (and again: it leaves an existing schedule alone).
+    # A transactional test elsewhere may have emptied the table since.
+    migration = importlib.import_module(
+        "tracker.migrations.0008_evidence_sweep_schedule"
+    )
+    migration.create_schedule(apps, None)
+    migration.create_schedule(apps, None)
     schedule = PeriodicTask.objects.get(task="tracker.sweep_evidence_uploads")
     assert schedule.enabled and schedule.interval.every == 1
