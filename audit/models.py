@@ -42,6 +42,7 @@ from tracker.models import (
     ProgressUpdate,
     Task,
     TaskOwner,
+    UpdateEvidence,
     WorkStream,
 )
 
@@ -115,6 +116,7 @@ MilestoneEvent = history_events(Milestone, "MilestoneEvent")
 IndicatorEvent = history_events(Indicator, "IndicatorEvent")
 IndicatorReadingEvent = history_events(IndicatorReading, "IndicatorReadingEvent")
 ProgressUpdateEvent = history_events(ProgressUpdate, "ProgressUpdateEvent")
+UpdateEvidenceEvent = history_events(UpdateEvidence, "UpdateEvidenceEvent")
 CompletionClaimEvent = history_events(CompletionClaim, "CompletionClaimEvent")
 ClaimDecisionEvent = history_events(ClaimDecision, "ClaimDecisionEvent")
 ExtensionRequestEvent = history_events(ExtensionRequest, "ExtensionRequestEvent")

@@ -67,6 +67,7 @@ from tracker.models import (
     ProgressUpdate,
     Task,
     TaskOwner,
+    UpdateEvidence,
     WorkStream,
 )
 
@@ -83,6 +84,7 @@ RESOURCES = {
     "readings": IndicatorReading,
     "progress-updates": ProgressUpdate,
     "extension-requests": ExtensionRequest,
+    "evidence-files": UpdateEvidence,
     "initiatives": Initiative,
     "parties": Party,
     "agencies": Agency,
@@ -108,7 +110,12 @@ STORED_DATA_RULES = {
         "period",
         "value",
         "evidence",
+        # Uploads of one's own that no update has used; files of an accepted
+        # kind whose content is of that kind.
+        "evidence_ids",
+        "evidence_files",
     },
+    "POST /api/v1/uploads/": {"file"},
     "POST /api/v1/tasks/{id}/request-extension/": {"requested_due_date"},
     "POST /api/v1/tasks/{id}/light-override/": {"expires_at"},
     # An explanation is needed while some of the party's milestones are open.
@@ -126,7 +133,9 @@ def stored_data_rule(label: str, response) -> bool:
         errors = response.json().get("errors") or {}
     except ValueError:
         return False
-    return bool(errors) and set(errors) <= STORED_DATA_RULES.get(label, set())
+    # A list's errors are named per item ("evidence_files.1").
+    fields = {name.split(".")[0] for name in errors}
+    return bool(errors) and fields <= STORED_DATA_RULES.get(label, set())
 
 
 MINIMAL_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -166,6 +175,16 @@ def demo_world() -> None:
         value=Decimal("1.5"),
         evidence=SimpleUploadedFile(
             "佐证.pdf", MINIMAL_PDF, content_type="application/pdf"
+        ),
+    )
+    # And an update with an evidence file, to download.
+    services.progress_update_post(
+        task=indicator.task,
+        actor=sc_coord,
+        narrative="召开现场推进会",
+        progress=indicator.task.progress,
+        evidence=services.EvidenceSpec(
+            files=[SimpleUploadedFile("推进会会议纪要.pdf", MINIMAL_PDF)]
         ),
     )
 

@@ -23,6 +23,7 @@ from .models import (
     ProgressUpdate,
     Task,
     TaskOwner,
+    UpdateEvidence,
     WorkStream,
 )
 
@@ -280,6 +281,17 @@ class IndicatorReadingAdmin(ChangeReasonMixin, admin.ModelAdmin):
     list_select_related = ["indicator", "party", "reported_by"]
 
 
+class UpdateEvidenceInline(admin.TabularInline):
+    model = UpdateEvidence
+    extra = 0
+    can_delete = False
+    fields = ["name", "size", "content_type", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(ProgressUpdate)
 class ProgressUpdateAdmin(ChangeReasonMixin, admin.ModelAdmin):
     list_display = ["task", "party", "author", "progress", "reported_at"]
@@ -288,6 +300,7 @@ class ProgressUpdateAdmin(ChangeReasonMixin, admin.ModelAdmin):
     date_hierarchy = "reported_at"
     autocomplete_fields = ["task", "author"]
     list_select_related = ["task", "party", "author"]
+    inlines = [UpdateEvidenceInline]
 
 
 @admin.register(IndustrialPark)
@@ -383,3 +396,25 @@ class LightOverrideAdmin(ReadOnlyEventAdmin):
     list_filter = ["light"]
     search_fields = ["task__code", "task__title", "reason"]
     list_select_related = ["task", "set_by"]
+
+
+@admin.register(UpdateEvidence)
+class UpdateEvidenceAdmin(ReadOnlyEventAdmin):
+    """Files come with progress updates (or ahead of them, through the API);
+    the admin shows them and who sent them. Downloads go through the scoped
+    download of the task page."""
+
+    list_display = ["name", "update", "size", "uploaded_by", "uploaded_at"]
+    list_filter = [("update", admin.EmptyFieldListFilter)]
+    search_fields = ["name", "update__task__code", "update__task__title"]
+    date_hierarchy = "uploaded_at"
+    list_select_related = ["update__task", "update__party", "uploaded_by"]
+    fields = [
+        "name",
+        "update",
+        "size",
+        "content_type",
+        "uploaded_by",
+        "uploaded_at",
+        "attached_at",
+    ]

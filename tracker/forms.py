@@ -18,12 +18,13 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Party
-from config.api.uploads import validate_evidence
+from config.api.uploads import max_bytes, megabytes, validate_evidence
 from config.exceptions import DomainError
 
 from .choices import OVERRIDE_LIGHTS, Light, MilestoneStatus
 from .models import Indicator
 from .services import ReadingSpec
+from .services.evidence import EvidenceSpec, evidence_kinds, max_files
 
 TEXT_MAX = 4000
 
@@ -51,6 +52,32 @@ class EvidenceField(forms.FileField):
         kwargs.setdefault("help_text", _("PDF, JPG, PNG, DOCX or XLSX, at most 10 MB."))
         super().__init__(**kwargs)
         self.widget.attrs.setdefault("accept", ".pdf,.jpg,.jpeg,.png,.docx,.xlsx")
+
+
+class MultipleFileInput(forms.FileInput):
+    allow_multiple_selected = True
+
+
+class EvidenceFilesField(forms.FileField):
+    """Several evidence files from one `<input type=file multiple>`, each
+    checked as EvidenceField checks one; a refusal names the file."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("accept", ".pdf,.jpg,.jpeg,.png,.docx,.xlsx")
+
+    def clean(self, data, initial=None):
+        files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
+        files = [super(EvidenceFilesField, self).clean(f, initial) for f in files]
+        if len(files) > max_files():
+            raise ValidationError(
+                _("Choose at most %(count)d files."), params={"count": max_files()}
+            )
+        evidence_kinds(files)
+        return files
 
 
 class ServiceErrorsMixin:
@@ -149,6 +176,8 @@ class ProgressUpdateForm(ActionForm):
         label=_("Actual value"), required=False, max_digits=20, decimal_places=4
     )
     evidence = EvidenceField()
+    evidence_files = EvidenceFilesField(label=_("Evidence files of the update"))
+    service_fields = {"evidence_ids": "evidence_files"}
 
     def __init__(self, *args, indicators: list[Indicator] = (), parts=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -164,6 +193,11 @@ class ProgressUpdateForm(ActionForm):
                     required=False,
                     initial=part.version,
                 )
+        self.fields["evidence_files"].help_text = _(
+            "Photos, meeting minutes, acceptance certificates: PDF, JPG, PNG, DOCX "
+            "or XLSX, several at once, each at most %(size)s MB, at most %(count)d "
+            "files."
+        ) % {"size": megabytes(max_bytes()), "count": max_files()}
         self.indicators = {i.pk: i for i in indicators}
         if not self.indicators:
             for name in ("indicator", "period", "value", "evidence"):
@@ -217,6 +251,10 @@ class ProgressUpdateForm(ActionForm):
                 if data.get(name) is None and name not in self.errors:
                     self.add_error(name, _("Needed with a reading."))
         return data
+
+    def evidence_spec(self) -> EvidenceSpec:
+        """The files to attach to the update."""
+        return EvidenceSpec(files=self.cleaned_data.get("evidence_files") or ())
 
     def reading(self) -> ReadingSpec | None:
         """The reading to record with the update."""

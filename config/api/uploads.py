@@ -99,7 +99,7 @@ def validate_evidence(uploaded_file: File) -> str:
     limit = max_bytes()
     if uploaded_file.size is None or uploaded_file.size > limit:
         raise ValidationError(
-            MSG_SIZE, code="file_too_large", params={"limit": _megabytes(limit)}
+            MSG_SIZE, code="file_too_large", params={"limit": megabytes(limit)}
         )
     if sniff_kind(uploaded_file) != claimed:
         raise ValidationError(MSG_CONTENT, code="file_content_mismatch")
@@ -110,7 +110,7 @@ def _extension(name: str) -> str:
     return PurePosixPath(name).suffix.lower().lstrip(".")
 
 
-def _megabytes(size: int) -> str:
+def megabytes(size: int) -> str:
     return f"{size / MIB:.2f}".rstrip("0").rstrip(".")
 
 

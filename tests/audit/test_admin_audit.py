@@ -11,6 +11,7 @@ from axes.models import AccessFailureLog
 from django.contrib import admin
 from django.contrib.admin.utils import quote
 from django.contrib.auth.models import Group, Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.sql import emit_post_migrate_signal
 from django.test import Client
 from django.urls import reverse
@@ -68,7 +69,13 @@ def world(
         value=Decimal(500),
     )
     services.progress_update_post(
-        task=task, actor=sc_coord, narrative="完成选线", progress=30
+        task=task,
+        actor=sc_coord,
+        narrative="完成选线",
+        progress=30,
+        evidence=services.EvidenceSpec(
+            files=[SimpleUploadedFile("选线方案.pdf", b"%PDF-1.4\n%%EOF\n")]
+        ),
     )
     services.task_claim_completion(task=task, actor=sc_coord, explanation="已完成")
     services.task_confirm_completion(task=task, actor=cq_coord)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import io
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -111,6 +112,10 @@ class Op:
     # party's object: leadership, auditors and any coordinator may succeed.
     callers_own: bool = False
     path: dict[str, str] | None = None  # other path parameters than {id}
+    # For an operation on nothing of an initiative (an upload): who may, by
+    # role alone, the outside coordinator included.
+    expect_any: Callable[[str], frozenset[int]] | None = None
+    format: str = "json"
 
 
 def owns(role: str, case: Case) -> bool:
@@ -150,6 +155,16 @@ def any_member(role: str, case: Case) -> frozenset[int]:
 
 def sichuan_leader_only(role: str, case: Case) -> frozenset[int]:
     return NO_CONTENT if role == "sc_leader" else DENY
+
+
+def any_coordinator(role: str) -> frozenset[int]:
+    return CREATED if role.endswith("_coord") else DENY
+
+
+def upload_body(w: World, case: Case | None) -> dict:
+    upload = io.BytesIO(b"%PDF-1.4\n%%EOF\n")
+    upload.name = "现场照片.pdf"
+    return {"file": upload}
 
 
 def cases(labels: tuple[str, ...], state: str | None = None) -> tuple[Case, ...]:
@@ -376,6 +391,15 @@ MATRIX: dict[str, Op] = {
         )
     ),
     "GET /api/v1/progress-updates/{id}/": Op(cases=cases(("pu_sc", "pu_cq"))),
+    # evidence files of progress updates: downloads, uploads ahead of an update
+    "GET /api/v1/evidence-files/{id}/download/": Op(cases=cases(("evidence_cq",))),
+    "POST /api/v1/uploads/": Op(
+        expect_any=any_coordinator,
+        body=upload_body,
+        format="multipart",
+        idempotent=True,
+        callers_own=True,
+    ),
     # extension requests
     "GET /api/v1/extension-requests/": Op(
         listing=Listing(

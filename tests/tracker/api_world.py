@@ -39,6 +39,7 @@ from tracker.models import (
     ProgressUpdate,
     Task,
     TaskOwner,
+    UpdateEvidence,
 )
 
 PROBLEM = "application/problem+json"
@@ -172,8 +173,15 @@ def build_world() -> World:
         task=w.task_joint, actor=sc_coord, narrative="四川段前期工作完成", progress=0
     )
     w.pu_cq = services.progress_update_post(
-        task=w.task_joint, actor=cq_coord, narrative="重庆段前期工作完成", progress=0
+        task=w.task_joint,
+        actor=cq_coord,
+        narrative="重庆段前期工作完成",
+        progress=0,
+        evidence=services.EvidenceSpec(
+            files=[SimpleUploadedFile("前期工作会议纪要.pdf", PDF)]
+        ),
     )
+    [w.evidence_cq] = w.pu_cq.evidence_list
     w.ext_sc = services.task_request_extension(
         task=w.task_sc,
         actor=sc_coord,
@@ -289,6 +297,7 @@ SNAPSHOT_MODELS: tuple[type[Model], ...] = (
     CompletionClaim,
     ClaimDecision,
     LightOverride,
+    UpdateEvidence,
     IdempotencyRecord,
 )
 SNAPSHOT_TABLES = [model._meta.db_table for model in SNAPSHOT_MODELS]

@@ -77,15 +77,15 @@ EXPECTED: dict[str, dict[str, int]] = {
         "milestones": 4,
         "indicators": 4,
         "readings": 4,
-        "progress-updates": 4,
+        "progress-updates": 5,  # + evidence files prefetch
         "extension-requests": 4,
         "initiatives": 5,  # + parties prefetch
         "parties": 4,
         "agencies": 4,
         "work-streams": 4,
         "attention": 4,  # claims to confirm + milestones due
-        # the bare task (visibility), then COUNT(*) and the page
-        "task-progress-updates": 5,
+        # the bare task (visibility), then COUNT(*), the page and its files
+        "task-progress-updates": 6,
         "indicator-readings": 5,  # the indicator, COUNT(*), the page
         "task-detail": 6,  # task, owners, milestones, indicators with latest
     },
@@ -94,14 +94,14 @@ EXPECTED: dict[str, dict[str, int]] = {
         "milestones": 4,
         "indicators": 4,
         "readings": 4,
-        "progress-updates": 4,
+        "progress-updates": 5,
         "extension-requests": 4,
         "initiatives": 5,
         "parties": 4,
         "agencies": 4,
         "work-streams": 4,
         "attention": 3,  # extension requests awaiting decision
-        "task-progress-updates": 5,
+        "task-progress-updates": 6,
         "indicator-readings": 5,
         "task-detail": 6,
     },

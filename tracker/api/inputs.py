@@ -14,6 +14,7 @@ from .. import selectors
 from ..choices import OVERRIDE_LIGHTS, Light, MilestoneStatus, Priority, TaskList
 from ..models import Indicator, WorkStream
 from ..services import ReadingSpec
+from .evidence import EvidenceInputMixin
 
 
 class ActingPartyField(ScopedIdField):
@@ -94,7 +95,7 @@ class TaskIndicatorField(serializers.PrimaryKeyRelatedField):
 READING_FIELDS = ("period", "value", "evidence")
 
 
-class ProgressUpdateInput(StrictSerializer, ActingPartyMixin):
+class ProgressUpdateInput(StrictSerializer, ActingPartyMixin, EvidenceInputMixin):
     """A progress update, and with it (optionally) one indicator's value for a
     period with its evidence file: recorded both or neither. The file needs a
     multipart/form-data body."""
@@ -124,6 +125,14 @@ class ProgressUpdateInput(StrictSerializer, ActingPartyMixin):
     )
 
     def validate(self, data):
+        # `evidence` in the body is the reading's file; the service's is the
+        # update's files.
+        files = self.pop_evidence(data)
+        data = self._validate_reading(data)
+        data["evidence"] = files
+        return data
+
+    def _validate_reading(self, data):
         indicator = data.pop("indicator", None)
         given = {name: data.pop(name, None) for name in READING_FIELDS}
         if indicator is None:

@@ -26,6 +26,7 @@ from ..models import (
 )
 from ..models.task import PROGRESS_RULE
 from ..permissions import available_actions
+from .evidence import EvidenceFileSerializer
 
 
 class AgencyRefSerializer(serializers.ModelSerializer):
@@ -332,6 +333,7 @@ class ReadingSerializer(serializers.ModelSerializer):
 class ProgressUpdateSerializer(serializers.ModelSerializer):
     party = PartyRefSerializer(read_only=True)
     author = UserRefSerializer(read_only=True)
+    evidence_files = EvidenceFileSerializer(many=True, read_only=True)
 
     class Meta:
         model = ProgressUpdate
@@ -343,6 +345,7 @@ class ProgressUpdateSerializer(serializers.ModelSerializer):
             "narrative",
             "progress",
             "reported_at",
+            "evidence_files",
         ]
 
 

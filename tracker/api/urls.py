@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import views
+from . import evidence, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -16,6 +16,10 @@ router.register("indicators", views.IndicatorViewSet, basename="indicator")
 router.register("readings", views.ReadingViewSet, basename="reading")
 router.register(
     "progress-updates", views.ProgressUpdateViewSet, basename="progress-update"
+)
+router.register("uploads", evidence.UploadViewSet, basename="upload")
+router.register(
+    "evidence-files", evidence.EvidenceFileViewSet, basename="evidence-file"
 )
 router.register(
     "extension-requests", views.ExtensionRequestViewSet, basename="extension-request"

@@ -1,3 +1,4 @@
+from .evidence import UpdateEvidence
 from .indicator import Indicator, IndicatorReading
 from .initiative import Initiative, Participation, WorkStream
 from .milestone import Milestone
@@ -22,5 +23,6 @@ __all__ = [
     "ProgressUpdate",
     "Task",
     "TaskOwner",
+    "UpdateEvidence",
     "WorkStream",
 ]

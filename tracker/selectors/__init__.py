@@ -57,6 +57,7 @@ from ..models import (
     ProgressUpdate,
     Task,
     TaskOwner,
+    UpdateEvidence,
     WorkStream,
 )
 from ..workflow import ACTIVITY, OPEN_STATES
@@ -504,6 +505,10 @@ def progress_update_list_for_user(*, user) -> QuerySet[ProgressUpdate]:
     return (
         ProgressUpdate.objects.filter(task__in=_visible_tasks(user))
         .select_related("party", "author", "task")
+        # Each update's evidence files, for the feed and the API, in one query.
+        .prefetch_related(
+            Prefetch("evidence_files", queryset=UpdateEvidence.objects.order_by("id"))
+        )
         .order_by("-reported_at", "-id")
     )
 

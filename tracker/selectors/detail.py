@@ -37,6 +37,7 @@ from ..models import (
     ProgressUpdate,
     Task,
     TaskOwner,
+    UpdateEvidence,
 )
 from ..workflow import OPEN_STATES
 from . import (
@@ -253,6 +254,9 @@ def _family_sources(task_pk: int) -> list[tuple[type[models.Model], dict[str, An
     claim_ids = (
         first(CompletionClaim).objects.filter(task_id=task_pk).values("pgh_obj_id")
     )
+    update_ids = (
+        first(ProgressUpdate).objects.filter(task_id=task_pk).values("pgh_obj_id")
+    )
     children = (TaskOwner, Milestone, Indicator, ProgressUpdate)
     children += (CompletionClaim, ExtensionRequest, LightOverride)
     return [
@@ -260,6 +264,7 @@ def _family_sources(task_pk: int) -> list[tuple[type[models.Model], dict[str, An
         *((first(model), {"task_id": task_pk}) for model in children),
         (first(IndicatorReading), {"indicator_id__in": indicator_ids}),
         (first(ClaimDecision), {"claim_id__in": claim_ids}),
+        (first(UpdateEvidence), {"update_id__in": update_ids}),
     ]
 
 

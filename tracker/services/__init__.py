@@ -4,6 +4,7 @@ Each is keyword-only, type-hinted and atomic; it checks who may act, locks what
 it changes, and validates with the model's own rules before PostgreSQL checks
 them again, so bad input gets a clear message and changes nothing."""
 
+from .evidence import EvidenceSpec, evidence_sweep, evidence_upload
 from .structure import (
     OwnerSpec,
     indicator_create,
@@ -40,8 +41,11 @@ from .workflow import (
 )
 
 __all__ = [
+    "EvidenceSpec",
     "OwnerSpec",
     "ReadingSpec",
+    "evidence_sweep",
+    "evidence_upload",
     "extension_request_decide",
     "indicator_create",
     "indicator_reading_record",

@@ -29,6 +29,7 @@ from ..models import (
 )
 from ..models.task import derived_progress
 from ._common import acting_party, bump, lock, require
+from .evidence import EvidenceSpec, evidence_attach
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ def progress_update_post(
     reading: ReadingSpec | None = None,
     reported_at: dt.datetime | None = None,
     expected_version: int | None = None,
+    evidence: EvidenceSpec | None = None,
 ) -> ProgressUpdate:
     """Record an owner party's progress update on its part of the item (with
     an indicator's value and its evidence when one is given), carry it onto
@@ -104,6 +106,9 @@ def progress_update_post(
                 reported_at=update.reported_at,
             )
         )
+    update.evidence_list = evidence_attach(
+        update=update, actor=actor, evidence=evidence
+    )
     part_changes = {}
     latest = (
         task.progress_updates.filter(party=party).order_by("-reported_at", "-id")

@@ -251,6 +251,7 @@ def _post_update(*, task, actor, form, data):
         party=form.party(),
         reading=form.reading(),
         expected_version=data["version"],
+        evidence=form.evidence_spec(),
     )
 
 
