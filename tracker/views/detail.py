@@ -15,16 +15,12 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
-
-from config.exceptions import DomainError, NotFound, PreconditionFailed
-from config.exceptions import PermissionDenied as DomainPermissionDenied
 
 from .. import services
 from ..forms import ActionForm, ProgressUpdateForm, ReadingForm
@@ -35,6 +31,7 @@ from .detail_milestone import milestone_edit
 from .detail_support import (
     ConflictView,
     action_form,
+    attempt,
     back,
     milestone_form,
     page,
@@ -158,31 +155,18 @@ def _submit(
 ) -> HttpResponse:
     """Validate, make the service call, and answer: back to the page with a
     message, or the page again with the errors or the concurrent change."""
-    status = 400
-    if form.is_valid():
-        try:
-            call(form.cleaned_data)
-        except PreconditionFailed:
-            changes = _changes_since(request.user, task_pk, form)
-            form.with_version(changes.current_version)
-            return _detail_page(
-                request,
-                task_pk,
-                bound={name: form},
-                conflict=(name, changes),
-                status=409,
-            )
-        except (NotFound, DomainPermissionDenied):
-            raise
-        except DomainError as exc:
-            form.add_service_errors(exc)
-            status = exc.status
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(request, success)
-            return back(task_pk, anchor)
-    return _detail_page(request, task_pk, bound={name: form}, status=status)
+    outcome = attempt(form, lambda: call(form.cleaned_data))
+    if outcome.done:
+        messages.success(request, success)
+        return back(task_pk, anchor)
+    conflict = None
+    if outcome.stale:
+        changes = _changes_since(request.user, task_pk, form)
+        form.with_version(changes.current_version)
+        conflict = (name, changes)
+    return _detail_page(
+        request, task_pk, bound={name: form}, conflict=conflict, status=outcome.status
+    )
 
 
 def _changes_since(user, task_pk: int, form: ActionForm) -> selectors.ChangesSince:

@@ -5,22 +5,20 @@ The detail page's quick status forms post here too."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import can
-from config.exceptions import DomainError, NotFound, PreconditionFailed
-from config.exceptions import PermissionDenied as DomainPermissionDenied
 
 from .. import services
 from ..choices import MilestoneStatus
 from ..forms import MilestoneForm
 from ..permissions import allows
 from ..selectors import detail as selectors
-from .detail_support import ConflictView, back, milestone_form, page, show
+from .detail_support import ConflictView, attempt, back, milestone_form, page, show
 
 
 def _milestone_rows(form: MilestoneForm, milestone) -> list[tuple[str, str, str]]:
@@ -77,34 +75,27 @@ def milestone_edit(request, pk):
             raise PermissionDenied
         return _milestone_page(request, milestone, milestone_form(user, milestone))
     form = milestone_form(user, milestone, data=request.POST)
-    status = 400
-    if form.is_valid():
-        try:
-            services.milestone_update(
-                milestone=milestone,
-                actor=user,
-                expected_version=form.cleaned_data["version"],
-                **form.service_arguments(),
-            )
-        except PreconditionFailed:
-            changes = selectors.milestone_changes_since_for_user(
-                user=user, pk=pk, version=form.cleaned_data["version"]
-            )
-            current = selectors.milestone_for_action_for_user(user=user, pk=pk)
-            form.with_version(changes.current_version)
-            return _milestone_page(request, current, form, conflict=changes, status=409)
-        except (NotFound, DomainPermissionDenied):
-            raise
-        except DomainError as exc:
-            form.add_service_errors(exc)
-            status = exc.status
-        except ValidationError as exc:
-            form.add_service_errors(exc)
-        else:
-            messages.success(
-                request,
-                _("The milestone “%(title)s” has been saved.")
-                % {"title": form.cleaned_data.get("title") or milestone.title},
-            )
-            return back(milestone.task_id, f"milestone-{pk}")
-    return _milestone_page(request, milestone, form, status=status)
+    outcome = attempt(
+        form,
+        lambda: services.milestone_update(
+            milestone=milestone,
+            actor=user,
+            expected_version=form.cleaned_data["version"],
+            **form.service_arguments(),
+        ),
+    )
+    if outcome.done:
+        messages.success(
+            request,
+            _("The milestone “%(title)s” has been saved.")
+            % {"title": form.cleaned_data.get("title") or milestone.title},
+        )
+        return back(milestone.task_id, f"milestone-{pk}")
+    if outcome.stale:
+        changes = selectors.milestone_changes_since_for_user(
+            user=user, pk=pk, version=form.cleaned_data["version"]
+        )
+        current = selectors.milestone_for_action_for_user(user=user, pk=pk)
+        form.with_version(changes.current_version)
+        return _milestone_page(request, current, form, conflict=changes, status=409)
+    return _milestone_page(request, milestone, form, status=outcome.status)

@@ -10,12 +10,13 @@ from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts.permissions import grants
+from config.exceptions import DomainError, NotFound, PreconditionFailed
 from config.exceptions import PermissionDenied as DomainPermissionDenied
 
 from ..forms import (
@@ -36,6 +37,37 @@ from ..forms import (
 )
 from ..permissions import TaskActions
 from ..selectors.detail import ChangesSince
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of a form sent to a service: done; stale (the version the
+    form was read at has moved: show the concurrent change); or refused, with
+    the status to show the form again at and its errors added to it."""
+
+    done: bool = False
+    stale: bool = False
+    status: int = 400
+
+
+def attempt(form: ActionForm, call: Callable[[], object]) -> Outcome:
+    """Validate `form` and make the service call. What the user may not see
+    or do is not a form error: those propagate (the 404 and 403 pages)."""
+    if not form.is_valid():
+        return Outcome()
+    try:
+        call()
+    except PreconditionFailed:
+        return Outcome(stale=True, status=409)
+    except (NotFound, DomainPermissionDenied):
+        raise
+    except DomainError as exc:
+        form.add_service_errors(exc)
+        return Outcome(status=exc.status)
+    except ValidationError as exc:
+        form.add_service_errors(exc)
+        return Outcome()
+    return Outcome(done=True, status=200)
 
 
 def page(view: Callable) -> Callable:
