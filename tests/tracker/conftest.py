@@ -9,8 +9,8 @@ from types import SimpleNamespace
 import pytest
 from django.db import transaction
 from django.test import override_settings
-from django.utils import timezone
 
+from tests.clock import frozen
 from tests.factories import make_task
 from tests.tracker.api_world import World, build_world
 from tests.tracker.workflow_world import WorkflowWorld, build_workflow_world
@@ -20,9 +20,11 @@ from tracker import services
 @pytest.fixture(scope="module")
 def _world(django_db_setup, django_db_blocker, tmp_path_factory):
     """Built once for the module inside a transaction rolled back at its end;
-    each test (pytest-django's `db`) and each matrix cell run in savepoints."""
+    each test (pytest-django's `db`) and each matrix cell run in savepoints.
+    The clock stays at the tests' today (tests/clock.py) until the module ends,
+    so the world's dates mean the same to every test."""
     media = override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media")))
-    with django_db_blocker.unblock(), media, transaction.atomic():
+    with django_db_blocker.unblock(), media, frozen(), transaction.atomic():
         yield build_world()
         transaction.set_rollback(True)
 
@@ -36,8 +38,9 @@ def world(_world, db) -> World:
 def _workflow_world(django_db_setup, django_db_blocker):
     """A task in every state (tests/tracker/workflow_world.py), built once for
     the module inside a transaction rolled back at its end; each test runs in
-    a savepoint of its own (pytest-django's `db`)."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    a savepoint of its own (pytest-django's `db`); at the tests' today, like
+    the matrix's world."""
+    with django_db_blocker.unblock(), frozen(), transaction.atomic():
         yield build_workflow_world()
         transaction.set_rollback(True)
 
@@ -58,12 +61,13 @@ def w(
     cq_auditor,
     settings,
     tmp_path,
+    today,
 ):
     """The task page's world: a joint Sichuan–Chongqing task with each party's
     milestone, a joint milestone with parts, one indicator per party and a
-    joint one; uploads go to a folder of the test's own."""
+    joint one, dated from the tests' frozen today; uploads go to a folder of
+    the test's own."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
-    today = timezone.localdate()
     task = make_task(
         initiative,
         code="NY-01",

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 
+from tests.clock import iso
 from tests.tracker.pages import body as _body
 from tests.tracker.pages import page_url as _url
 from tests.tracker.pages import signed_in as _client
@@ -131,7 +132,7 @@ def test_stale_extension_request_is_a_concurrent_change(w, sc_coord, cq_coord):
         _url("task_extension", w.task.pk),
         {
             "extension-version": stale,
-            "extension-requested_due_date": "2030-01-01",
+            "extension-requested_due_date": iso(365),
             "extension-reason": "用地审批延迟",
         },
     )

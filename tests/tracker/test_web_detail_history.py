@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from tests.clock import days
 from tests.tracker.pages import PDF
 from tests.tracker.pages import body as _body
 from tests.tracker.pages import page_url as _url
@@ -66,7 +67,7 @@ def _grow(w, sc_coord, cq_coord, start, stop):
         services.indicator_reading_record(
             indicator=w.ind_sc,
             actor=sc_coord,
-            period=dt.date(2024, 1, 1) + dt.timedelta(days=i),
+            period=days(-100) + dt.timedelta(days=i),
             value=i,
             evidence=SimpleUploadedFile(f"{i}.pdf", PDF),
         )

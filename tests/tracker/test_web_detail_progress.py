@@ -3,12 +3,12 @@ changes, errors shown with the input kept, 403 for the wrong party."""
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from tests.clock import days, iso
 from tests.tracker.pages import EN, PDF
 from tests.tracker.pages import body as _body
 from tests.tracker.pages import page_url as _url
@@ -47,7 +47,7 @@ def test_progress_update_with_reading_and_evidence(w, sc_coord, cq_coord):
     data = _update(
         w.task,
         indicator=w.ind_sc.pk,
-        period="2025-03-31",
+        period=iso(-60),
         value="12.5",
         evidence=SimpleUploadedFile("验收报告.pdf", PDF, "application/pdf"),
     )
@@ -86,7 +86,7 @@ def test_a_refused_file_refuses_the_whole_update(w, sc_coord):
     response = _client(sc_coord).post(
         _url("progress_update_post", w.task.pk),
         _update(
-            w.task, indicator=w.ind_sc.pk, period="2025-03-31", value="3", evidence=fake
+            w.task, indicator=w.ind_sc.pk, period=iso(-60), value="3", evidence=fake
         ),
     )
     assert response.status_code == 400
@@ -98,12 +98,12 @@ def test_a_refused_file_refuses_the_whole_update(w, sc_coord):
 
 def test_update_and_reading_are_one_transaction(w, sc_coord):
     services.indicator_reading_record(
-        indicator=w.ind_sc, actor=sc_coord, period=dt.date(2025, 3, 31), value=1
+        indicator=w.ind_sc, actor=sc_coord, period=days(-60), value=1
     )
     before = _version(w.task)
     response = _client(sc_coord).post(
         _url("progress_update_post", w.task.pk),
-        _update(w.task, indicator=w.ind_sc.pk, period="2025-03-31", value="3"),
+        _update(w.task, indicator=w.ind_sc.pk, period=iso(-60), value="3"),
     )
     assert response.status_code == 400
     assert "铁塔组立完成过半" in _body(response)
@@ -122,7 +122,7 @@ def test_wrong_party_gets_403_and_nothing_changes(w, sc_leader, cq_coord):
     response = _client(cq_coord).post(
         _url("reading_record", w.ind_sc.pk),
         {
-            f"reading-{w.ind_sc.pk}-period": "2025-03-31",
+            f"reading-{w.ind_sc.pk}-period": iso(-60),
             f"reading-{w.ind_sc.pk}-value": "9",
         },
     )
@@ -138,7 +138,7 @@ def test_reading_is_recorded_with_evidence(w, cq_coord):
     response = _client(cq_coord).post(
         _url("reading_record", w.ind_cq.pk),
         {
-            f"{prefix}-period": "2025-06-30",
+            f"{prefix}-period": iso(-10),
             f"{prefix}-value": "18",
             f"{prefix}-note": "二季度",
             f"{prefix}-evidence": SimpleUploadedFile("表.pdf", PDF),
