@@ -1,6 +1,14 @@
 import pytest
 
+from tests.clock import TODAY, frozen
 from tests.factories import PartyFactory, UserFactory, make_initiative, make_task
+
+
+@pytest.fixture
+def today():
+    """The clock frozen at noon of the tests' today (tests/clock.py)."""
+    with frozen():
+        yield TODAY
 
 
 @pytest.fixture

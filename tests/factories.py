@@ -4,6 +4,7 @@ import datetime as dt
 import itertools
 
 import factory
+from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.choices import AgencyKind, PartyKind
@@ -13,6 +14,9 @@ from tracker.choices import TaskList
 from tracker.models import Initiative, Task
 
 _seq = itertools.count(1)
+# A task's default term: well ahead of today, so a task made without a due date
+# is neither overdue nor due soon, whatever the day the tests run on.
+DEFAULT_TERM = dt.timedelta(days=200)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -74,7 +78,7 @@ def make_task(
     *,
     parties: list[Party] | None = None,
     code: str | None = None,
-    due_date: dt.date = dt.date(2025, 12, 31),
+    due_date: dt.date | None = None,
     task_list: str = TaskList.RECIPROCAL,
     **kwargs,
 ) -> Task:
@@ -97,7 +101,7 @@ def make_task(
         code=code or f"T-{next(_seq)}",
         title=kwargs.pop("title", "联合事项"),
         work_stream=stream,
-        due_date=due_date,
+        due_date=due_date or timezone.localdate() + DEFAULT_TERM,
         owners=owners,
         task_list=task_list,
         lead_party=kwargs.pop("lead_party", parties[0] if parties else None),

@@ -1,14 +1,13 @@
 """Grants (a user's active memberships) and the rule set every view,
 serializer and service asks through `can`."""
 
-import datetime as dt
-
 import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from accounts.models import Membership
 from accounts.permissions import can, forget_grants, grants, ruleset
 from accounts.services import membership_grant
+from tests.clock import days
 from tests.factories import PartyFactory, UserFactory, make_initiative, make_task
 from tracker import services
 
@@ -52,7 +51,7 @@ def test_every_rule_refuses_when_given_no_object(office, sc_coord):
 
 def test_leadership_and_auditors_write_nothing(task, sc_leader, cq_auditor):
     milestone = services.milestone_create(
-        task=task, title="联合验收", due_date=dt.date(2026, 6, 30)
+        task=task, title="联合验收", due_date=days(90)
     )
     for user in (sc_leader, cq_auditor):
         assert can(user, "view_initiative", task.initiative)
@@ -68,14 +67,12 @@ def test_a_coordinator_changes_what_their_own_party_owns(
 ):
     task = make_task(initiative, code="NY-07")
     ours = services.milestone_create(
-        task=task, title="四川段", due_date=dt.date(2026, 6, 30), party=sichuan
+        task=task, title="四川段", due_date=days(90), party=sichuan
     )
     theirs = services.milestone_create(
-        task=task, title="重庆段", due_date=dt.date(2026, 6, 30), party=chongqing
+        task=task, title="重庆段", due_date=days(90), party=chongqing
     )
-    joint = services.milestone_create(
-        task=task, title="联合验收", due_date=dt.date(2026, 9, 30)
-    )
+    joint = services.milestone_create(task=task, title="联合验收", due_date=days(120))
     assert can(sc_coord, "change_milestone", ours)
     assert not can(sc_coord, "change_milestone", theirs)
     assert can(cq_coord, "change_milestone", theirs)

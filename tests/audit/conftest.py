@@ -1,7 +1,6 @@
 """Fixtures of the audit tests: auditors and their admin, a sealed history,
 the anchor file, a second session, the application's database role."""
 
-import datetime as dt
 import uuid
 from io import StringIO
 
@@ -15,6 +14,7 @@ from django.test import Client
 from accounts import services as account_services
 from audit.security import auditor_group_sync
 from tests.audit.chain import FORGED_TITLE, event_count, seal
+from tests.clock import days
 from tests.factories import UserFactory
 from tracker import services
 from tracker.models import Task
@@ -46,7 +46,7 @@ def admin_client(superuser):
 def milestone(task, sichuan, sc_coord):
     services.task_start(task=task, actor=sc_coord)
     return services.milestone_create(
-        task=task, title="四川段投运", due_date=dt.date(2025, 6, 30), party=sichuan
+        task=task, title="四川段投运", due_date=days(90), party=sichuan
     )
 
 
@@ -89,7 +89,7 @@ def history(task, sichuan, sc_coord):
     two runs."""
     services.task_start(task=task, actor=sc_coord)
     milestone = services.milestone_create(
-        task=task, title="四川段投运", due_date=dt.date(2025, 6, 30), party=sichuan
+        task=task, title="四川段投运", due_date=days(90), party=sichuan
     )
     for progress in (10, 20, 30):
         # As the API would record it: who, from where, why.

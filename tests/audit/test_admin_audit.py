@@ -37,11 +37,13 @@ from tests.audit.admin_helpers import (
     admin_url,
     patch_milestone,
 )
-from tests.factories import make_task
+from tests.clock import TODAY, days, iso
+from tests.factories import DEFAULT_TERM, make_task
 from tracker import services
 from tracker.models import ExtensionRequest, Milestone
 
-pytestmark = pytest.mark.django_db
+# Dates are written from the tests' frozen today (tests/clock.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("today")]
 
 
 @pytest.fixture
@@ -65,7 +67,7 @@ def world(
     services.indicator_reading_record(
         indicator=indicator,
         actor=sc_coord,
-        period=dt.date(2025, 3, 31),
+        period=days(-60),
         value=Decimal(500),
     )
     services.progress_update_post(
@@ -83,7 +85,7 @@ def world(
     services.task_request_extension(
         task=other,
         actor=sc_coord,
-        requested_due_date=dt.date(2026, 6, 30),
+        requested_due_date=days(400),
         reason="设备到货推迟",
     )
     services.light_override_set(
@@ -100,9 +102,7 @@ def world(
         party=chongqing, name="两江新区", city_county="渝北区", batch=2021
     )
     services.park_pair_create(initiative=initiative, park_a=park_a, park_b=park_b)
-    services.park_evaluation_record(
-        park=park_a, round=1, announced_on=dt.date(2024, 12, 1)
-    )
+    services.park_evaluation_record(park=park_a, round=1, announced_on=days(-180))
     # A finished report with a file, a subscription and its delivery. Made
     # without the PDF (seconds, for every test here): the admins only list rows.
     from reports import services as report_services
@@ -312,7 +312,7 @@ def test_history_page_shows_field_diffs_in_chinese(
     extension = services.task_request_extension(
         task=task,
         actor=sc_coord,
-        requested_due_date=dt.date(2026, 6, 30),
+        requested_due_date=days(400),
         reason="设备到货推迟",
     )
     services.extension_request_decide(request=extension, actor=office, approve=True)
@@ -339,7 +339,7 @@ def test_history_page_shows_field_diffs_in_chinese(
         for change in entry.changes
         if change.label == "截止日期" and entry.action == "update"
     ]
-    assert [(c.old, c.new) for c in due] == [("2025-12-31", "2026-06-30")]
+    assert [(c.old, c.new) for c in due] == [(str(TODAY + DEFAULT_TERM), iso(400))]
 
 
 def test_deleted_objects_keep_a_reachable_history(milestone, auditor_client):

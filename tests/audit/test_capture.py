@@ -1,13 +1,12 @@
 """Every write path is recorded by the database, with who, where and why."""
 
-import datetime as dt
-
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from audit.models import MilestoneEvent, TaskEvent
+from tests.clock import days
 from tracker import services
 from tracker.models import Milestone, Task
 
@@ -18,7 +17,7 @@ pytestmark = pytest.mark.django_db
 def milestone(task, sichuan, sc_coord):
     services.task_start(task=task, actor=sc_coord)
     return services.milestone_create(
-        task=task, title="四川段投运", due_date=dt.date(2025, 6, 30), party=sichuan
+        task=task, title="四川段投运", due_date=days(90), party=sichuan
     )
 
 

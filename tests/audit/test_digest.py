@@ -25,6 +25,7 @@ from tracker import services
 
 pytestmark = pytest.mark.django_db
 
+# The digest is delivered at an explicit `now=`; the real clock plays no part.
 NOW = dt.datetime(2026, 12, 3, 0, 30, tzinfo=dt.UTC)  # 08:30 in Beijing
 DAY = dt.date(2026, 12, 3)
 

@@ -211,6 +211,7 @@ def test_canonical_json_follows_the_documented_recipe():
     shanghai = dt.timezone(dt.timedelta(hours=8))
     record = {
         "title": "川渝合作",
+        # Fixed values: the canonical form of a record, compared byte for byte.
         "pgh_created_at": dt.datetime(2025, 6, 30, 8, 0, tzinfo=shanghai),
         "value": Decimal("12.50"),
         "due_date": dt.date(2025, 12, 31),

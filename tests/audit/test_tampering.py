@@ -274,6 +274,7 @@ def test_the_digests_printed_in_reports_are_checked(history, initiative, setting
     report = Report.objects.create(
         initiative=initiative,
         kind="weekly",
+        # A stored report's period is data here: only its printed digest is checked.
         period_start=dt.date(2026, 11, 23),
         period_end=dt.date(2026, 11, 29),
         snapshot={

@@ -1,9 +1,11 @@
 """Coordinators of both provinces at work in real browsers, on the demo list."""
 
 import base64
+import datetime as dt
 
 import pghistory
 import pytest
+from django.utils.timezone import localdate
 
 from tracker.choices import MilestoneStatus, TaskStatus
 from tracker.demo import DEMO_PASSWORD, load_demo
@@ -52,7 +54,7 @@ def test_chongqing_coordinator_posts_an_update_with_evidence(visitors, demo, tmp
     form.locator("#id_update-narrative").fill("页岩气新井投产，月度产能核定完成。")
     form.locator("#id_update-progress").fill("64")
     form.locator("#id_update-indicator").select_option(str(indicator.pk))
-    form.locator("#id_update-period").fill("2026-10-31")
+    form.locator("#id_update-period").fill(str(localdate() - dt.timedelta(days=30)))
     form.locator("#id_update-value").fill("812.5")
     form.locator("#id_update-evidence").set_input_files(str(evidence))
     cq.shot("update-form-filled")

@@ -13,13 +13,14 @@ from rest_framework.test import APIClient
 
 from audit.models import SecurityEvent
 from reports.models import Report
+from tests.clock import iso
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
 PROBLEM = "application/problem+json"
 REPORTS = "/api/v1/reports/"
-A_REPORT = {"kind": "weekly", "period_start": "2024-12-09", "scope": "initiative"}
+A_REPORT = {"kind": "weekly", "period_start": iso(-30), "scope": "initiative"}
 
 
 def problem(response, status: int, code: str) -> dict:

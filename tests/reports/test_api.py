@@ -60,6 +60,7 @@ def test_a_coordinator_may_not_ask(initiative, sc_coord):
     ("change", "field"),
     [
         ({"kind": "fortnightly"}, "kind"),
+        # Not a date at all.
         ({"period_start": "2026-13-01"}, "period_start"),
         ({"period_end": "2020-01-01"}, "period_end"),
         ({"scope": "party"}, "scope_party"),

@@ -20,6 +20,7 @@ from reports.models import ReportFile
 from reports.render import render, render_body
 from tracker import services as tracker_services
 
+# An explicit day for the report; the seal's values are fixed data.
 TODAY = dt.date(2026, 11, 25)
 DATA = Path(__file__).parent / "data"
 HEX64 = re.compile(r"^[0-9a-f]{64}$")

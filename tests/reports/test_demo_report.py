@@ -20,6 +20,7 @@ from tracker.workflow import OPEN_STATES
 
 # The demo's relative dates (overdue and due-soon milestones, weekly progress
 # reports) are laid out from this day; October is then the last full month.
+# The demo and its report are made at these explicit days, not the clock.
 DEMO_DAY = dt.date(2026, 11, 3)
 # Figures are those of the period's last day: past due means due before it.
 AS_OF = dt.date(2026, 10, 31)

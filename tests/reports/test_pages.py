@@ -10,9 +10,11 @@ from reports.choices import ReportStatus
 from reports.models import Report
 from reports.services import report_request
 from reports.snapshot import report_snapshot
+from tests.clock import days, iso
 from tests.factories import PartyFactory, make_initiative
 
-pytestmark = pytest.mark.django_db
+# Dates are written from the tests' frozen today (tests/clock.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("today")]
 
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 LIBRARY = "/reports/"
@@ -24,6 +26,8 @@ def _media(tmp_path, settings):
     settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
+# Rows made here are data: the library lists and filters them by period, never
+# against the clock. What is asked of the service is dated from today.
 def _report(initiative, *, kind="weekly", start=dt.date(2025, 3, 3), **fields):
     length = {"weekly": 6, "monthly": 30, "on_demand": 9}[kind]
     return Report.objects.create(
@@ -51,8 +55,8 @@ def _on_demand(initiative, **overrides):
         "scope": "initiative",
         "party": "",
         "work_stream": "",
-        "period_start": "2025-03-01",
-        "period_end": "2025-03-31",
+        "period_start": iso(-60),
+        "period_end": iso(-30),
     }
     data.update(overrides)
     return data
@@ -211,8 +215,8 @@ def test_leadership_generates_a_report_once(client, initiative, sc_leader):
     ]
     assert report.requested_by == sc_leader
     assert (report.period_start, report.period_end) == (
-        dt.date(2025, 3, 1),
-        dt.date(2025, 3, 31),
+        days(-60),
+        days(-30),
     )
     assert "queued" in _body(response)
 
@@ -226,13 +230,13 @@ def test_invalid_input_is_shown_with_the_users_input_and_creates_nothing(
     client, initiative, sc_leader
 ):
     client.force_login(sc_leader)
-    data = _on_demand(initiative, period_start="2025-03-10", period_end="2025-03-01")
+    data = _on_demand(initiative, period_start=iso(-50), period_end=iso(-59))
 
     response = client.post(GENERATE, data, **EN)
     assert response.status_code == 200
     body = _body(response)
     assert "The period cannot end before it starts." in body
-    assert 'value="2025-03-10"' in body and 'value="2025-03-01"' in body
+    assert f'value="{iso(-50)}"' in body and f'value="{iso(-59)}"' in body
     assert 'aria-invalid="true"' in body
     assert not Report.objects.exists()
 
@@ -300,8 +304,8 @@ def test_a_queued_report_shows_live_progress_without_inline_script(
     report, _created = report_request(
         initiative=initiative,
         kind="on_demand",
-        period_start=dt.date(2025, 3, 1),
-        period_end=dt.date(2025, 3, 31),
+        period_start=days(-60),
+        period_end=days(-30),
         requested_by=sc_leader,
     )
     client.force_login(sc_leader)
@@ -347,7 +351,11 @@ def test_a_ready_report_shows_its_body(client, initiative, task, sc_leader):
 
 def test_a_failed_report_can_be_asked_for_again(client, initiative, sc_leader):
     report = _report(
-        initiative, kind="on_demand", status=ReportStatus.FAILED, error="boom"
+        initiative,
+        kind="on_demand",
+        start=days(-40),
+        status=ReportStatus.FAILED,
+        error="boom",
     )
     client.force_login(sc_leader)
 
@@ -356,7 +364,7 @@ def test_a_failed_report_can_be_asked_for_again(client, initiative, sc_leader):
     assert "data-status-url" not in body and "progress.js" not in body
     assert "Try again" in body
 
-    data = _on_demand(initiative, period_start="2025-03-03", period_end="2025-03-12")
+    data = _on_demand(initiative, period_start=iso(-40), period_end=iso(-31))
     client.post(GENERATE, data)
     report.refresh_from_db()
     assert report.status == ReportStatus.QUEUED and Report.objects.count() == 1

@@ -2,6 +2,7 @@
 
 import datetime as dt
 
+# The periods are computed from explicit days; none is compared with the clock.
 import pytest
 from django.utils import timezone, translation
 

@@ -17,6 +17,9 @@ from html import unescape
 from pathlib import Path
 
 import openpyxl
+
+# Dates here are data for the renderers and their formats; none is compared with
+# the clock.
 import pytest
 from django.utils import translation
 

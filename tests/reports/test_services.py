@@ -16,6 +16,7 @@ from reports.models import Report, ReportDelivery, ReportFile, ReportRendition
 from reports.storage import checksum, report_file_name
 from tests.reports.history import done_transitions, report_statuses
 
+# Reports are asked for at this explicit `today=`; the periods below are data.
 TODAY = dt.date(2026, 11, 25)  # a Wednesday
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
 from accounts.models import Agency
+from tests.clock import iso
 from tests.tracker.api_world import (
     World,
 )
@@ -64,7 +65,7 @@ OBJECT_PARTIES: dict[str, frozenset[str]] = {
     "ext_sc": frozenset({"sc"}),
     "ext_cq": frozenset({"cq"}),
 }
-NEW_PERIOD = "2026-06-30"  # the world's readings are for another period
+NEW_PERIOD = iso(-15)  # the world's readings are for another period
 
 
 # --- how to call each operation ---------------------------------------------------

@@ -25,6 +25,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Agency
 from config.models import IdempotencyRecord
+from tests.clock import days
 from tests.conftest import _member
 from tests.factories import AgencyFactory, PartyFactory, make_initiative, make_task
 from tracker import services
@@ -44,7 +45,7 @@ from tracker.models import (
 
 PROBLEM = "application/problem+json"
 
-EXISTING_PERIOD = dt.date(2026, 3, 31)
+EXISTING_PERIOD = days(-75)
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF\n"
 
 

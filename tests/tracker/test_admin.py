@@ -141,6 +141,7 @@ def test_duplicate_code_is_a_form_error(admin_client, task, initiative):
 def test_due_before_start_is_a_form_error(admin_client, task):
     url = reverse("admin:tracker_task_change", args=[task.pk])
     data = {
+        # Dates in the wrong order, whatever the day.
         **task_form(task, planned_start="2026-01-01", due_date="2025-01-01"),
         **owner_rows(task),
     }

@@ -1,7 +1,6 @@
 """The REST API end to end: ETags, idempotency, dual sign-off, extensions,
 evidence and the problem+json error contract."""
 
-import datetime as dt
 import io
 import threading
 import zlib
@@ -10,12 +9,14 @@ import pytest
 from django.db import connections
 from rest_framework.test import APIClient
 
+from tests.clock import days, iso
 from tests.factories import make_task
 from tracker import services, workflow
 from tracker.choices import MilestoneStatus, TaskStatus
 from tracker.models import IndicatorReading, Milestone, ProgressUpdate, Task
 
-pytestmark = pytest.mark.django_db
+# Dates are written from the tests' frozen today (tests/clock.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("today")]
 
 
 def client_for(user) -> APIClient:
@@ -38,10 +39,10 @@ def cq(cq_coord):
 def joint(task, sichuan, chongqing, sc_coord):
     services.task_start(task=task, actor=sc_coord)
     services.milestone_create(
-        task=task, title="四川段投运", due_date=dt.date(2025, 6, 30), party=sichuan
+        task=task, title="四川段投运", due_date=days(90), party=sichuan
     )
     services.milestone_create(
-        task=task, title="重庆段投运", due_date=dt.date(2025, 6, 30), party=chongqing
+        task=task, title="重庆段投运", due_date=days(90), party=chongqing
     )
     return task
 
@@ -264,7 +265,7 @@ def test_extension_request_and_decision(sc, office, joint):
     original = joint.due_date
     response = sc.post(
         f"/api/v1/tasks/{joint.pk}/request-extension/",
-        {"requested_due_date": "2026-06-30", "reason": "设备到货推迟"},
+        {"requested_due_date": iso(400), "reason": "设备到货推迟"},
         format="json",
         HTTP_IF_MATCH=etag(sc, f"/api/v1/tasks/{joint.pk}/"),
     )
@@ -287,7 +288,7 @@ def test_extension_request_and_decision(sc, office, joint):
     )
     assert decided.status_code == 200
     detail = sc.get(f"/api/v1/tasks/{joint.pk}/").json()
-    assert detail["due_date"] == "2026-06-30"
+    assert detail["due_date"] == iso(400)
     assert detail["original_due_date"] == original.isoformat()
     assert detail["extension_count"] == 1
 
@@ -338,7 +339,7 @@ def test_reading_with_evidence_is_downloadable_by_members_only(
     readings_url = f"/api/v1/indicators/{indicator.pk}/readings/"
     response = sc.post(
         readings_url,
-        {"period": "2025-03-31", "value": "42", "note": "一季度", "evidence": upload},
+        {"period": iso(-60), "value": "42", "note": "一季度", "evidence": upload},
         format="multipart",
         HTTP_IF_MATCH=etag(sc, readings_url),
     )
@@ -353,7 +354,7 @@ def test_reading_with_evidence_is_downloadable_by_members_only(
     fake.name = "report.pdf"
     refused = sc.post(
         readings_url,
-        {"period": "2025-06-30", "value": "50", "evidence": fake},
+        {"period": iso(-10), "value": "50", "evidence": fake},
         format="multipart",
         HTTP_IF_MATCH=etag(sc, readings_url),
     )
@@ -376,7 +377,7 @@ def test_progress_update_with_a_reading_and_its_evidence_is_one_request(
         "narrative": "铁塔组立过半",
         "progress": "55",
         "indicator": str(own.pk),
-        "period": "2025-03-31",
+        "period": iso(-60),
         "value": "42",
         "evidence": upload,
     }
@@ -420,7 +421,7 @@ def test_a_refused_reading_refuses_its_progress_update(sc, joint, sichuan, chong
         tag = part_etag(sc, joint)
         return sc.post(url, {**base, **fields}, format="json", HTTP_IF_MATCH=tag)
 
-    reading = {"period": "2025-03-31", "value": "3"}
+    reading = {"period": iso(-60), "value": "3"}
     # An indicator of another task is refused like one that does not exist.
     for pk in (elsewhere.pk, 999999):
         response = post(indicator=pk, **reading)
@@ -473,7 +474,7 @@ def test_racing_writers_with_the_same_etag_exactly_one_wins(
     task = make_task(initiative, code="R-1")
     services.task_start(task=task, actor=sc_coord)
     ms = services.milestone_create(
-        task=task, title="四川段", due_date=dt.date(2025, 6, 30), party=sichuan
+        task=task, title="四川段", due_date=days(90), party=sichuan
     )
     url = f"/api/v1/milestones/{ms.pk}/"
     for round_ in range(5):

@@ -16,6 +16,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from reports.models import Report, ReportSubscription
+from tests.clock import iso
 from tests.factories import make_task
 from tracker import services
 from tracker.models import (
@@ -29,7 +30,8 @@ from tracker.models import (
     TaskOwner,
 )
 
-pytestmark = pytest.mark.django_db
+# Dates are written from the tests' frozen today (tests/clock.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("today")]
 
 
 def client_for(user) -> APIClient:
@@ -98,7 +100,7 @@ WRITES = {
         method="post",
         url=lambda w: f"/api/v1/indicators/{w['indicator'].pk}/readings/",
         read_url=lambda w: f"/api/v1/indicators/{w['indicator'].pk}/",
-        body={"period": "2025-03-31", "value": "42", "note": "一季度"},
+        body={"period": iso(-60), "value": "42", "note": "一季度"},
         changed=lambda w: IndicatorReading.objects.count(),
         status=201,
     ),
@@ -262,7 +264,7 @@ def test_racing_readings_with_the_same_etag_exactly_one_wins(
     url = f"/api/v1/indicators/{indicator.pk}/readings/"
     for round_ in range(3):
         tag = client_for(sc_coord).get(url)["ETag"]
-        period = ("2025-01-31", "2025-02-28", "2025-03-31")[round_]
+        period = (iso(-90), iso(-60), iso(-30))[round_]
         body = {"period": period, "value": str(round_)}
         assert _race(sc_coord, url, body, tag, 4) == [201, 412, 412, 412]
     assert IndicatorReading.objects.filter(indicator=indicator).count() == 3
@@ -342,7 +344,7 @@ CREATIONS = {
     "readings": Creation(
         user="sc_coord",
         url=lambda w: f"/api/v1/indicators/{w['indicator'].pk}/readings/",
-        body=lambda w: {"period": "2025-03-31", "value": "42"},
+        body=lambda w: {"period": iso(-60), "value": "42"},
         rows=IndicatorReading.objects.count,
         status=201,
     ),
@@ -359,8 +361,8 @@ CREATIONS = {
         body=lambda w: {
             "initiative": w["task"].initiative_id,
             "kind": "on_demand",
-            "period_start": "2025-01-01",
-            "period_end": "2025-01-31",
+            "period_start": iso(-60),
+            "period_end": iso(-30),
         },
         rows=Report.objects.count,
         status=202,

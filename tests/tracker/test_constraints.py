@@ -15,6 +15,8 @@ from tracker import services
 from tracker.choices import MilestoneStatus
 from tracker.models import Milestone, ProgressUpdate, Task, TaskOwner
 
+# The dates here are data for the constraints under test, never compared with
+# the clock.
 pytestmark = pytest.mark.django_db
 
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import Membership, Party, User
+from tests.clock import TODAY
 from tracker.choices import EvaluationResult, MilestoneStatus, TaskStatus
 from tracker.demo import DEMO_LOGINS, DEMO_PASSWORD, data, load_demo
 from tracker.models import (
@@ -26,8 +27,6 @@ from tracker.models import (
     Task,
 )
 from tracker.models.task import derived_progress
-
-TODAY = dt.date(2025, 3, 14)
 
 # One fragment per item the article (DOMAIN.md) names as a joint task.
 EXPECTED_TITLES = [
@@ -75,7 +74,8 @@ def _check_deferred_constraints():
 
 
 @pytest.fixture
-def demo(db):
+def demo(db, today):
+    """The demo loaded at the tests' frozen today (tests/clock.py)."""
     created = load_demo(today=TODAY)
     _check_deferred_constraints()
     return created
@@ -148,6 +148,7 @@ def test_parks_pairs_and_first_evaluation(demo):
     evaluations = ParkEvaluation.objects.all()
     assert evaluations.count() == 20
     assert set(evaluations.values_list("result", "round", "announced_on")) == {
+        # The article's own figures, fixed in the demo data.
         (EvaluationResult.MET, 2024, dt.date(2024, 12, 12))
     }
 

@@ -14,6 +14,7 @@ from tracker.selectors import task_get_for_user
 
 pytestmark = pytest.mark.django_db
 
+# Each light is asked for at an explicit day (`today=`), not the clock.
 START, DUE = dt.date(2025, 1, 1), dt.date(2025, 12, 31)
 
 

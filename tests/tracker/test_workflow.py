@@ -13,6 +13,7 @@ from config.exceptions import (
     PermissionDenied,
     TransitionNotAllowed,
 )
+from tests.clock import days
 from tests.conftest import _member
 from tests.factories import PartyFactory, make_initiative, make_task
 from tests.tracker.workflow_world import ROLES
@@ -21,7 +22,8 @@ from tracker.choices import ClaimStatus, ExtensionStatus, MilestoneStatus, TaskS
 from tracker.models import IndicatorReading, Task
 from tracker.workflow import Actor
 
-pytestmark = pytest.mark.django_db
+# Dates are written from the tests' frozen today (tests/clock.py).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("today")]
 
 S = TaskStatus
 ACTIONS = {
@@ -164,7 +166,7 @@ def test_claim_needs_own_milestones_done_or_an_explanation(
     task = two_party_task
     services.task_start(task=task, actor=people["owner"])
     services.milestone_create(
-        task=task, title="四川段投运", due_date=dt.date(2025, 6, 30), party=sichuan
+        task=task, title="四川段投运", due_date=days(90), party=sichuan
     )
     with pytest.raises(InvalidInput) as exc:
         services.task_claim_completion(task=task, actor=people["owner"])
@@ -273,7 +275,7 @@ def test_coordinator_changes_only_own_party_milestones(
     task = two_party_task
     services.task_start(task=task, actor=people["owner"])
     cq_ms = services.milestone_create(
-        task=task, title="重庆段完工", due_date=dt.date(2025, 9, 1), party=chongqing
+        task=task, title="重庆段完工", due_date=days(120), party=chongqing
     )
     with pytest.raises(PermissionDenied):
         services.milestone_update(
@@ -287,7 +289,7 @@ def test_coordinator_changes_only_own_party_milestones(
             milestone=cq_ms,
             actor=people["counterpart"],
             expected_version=cq_ms.version,
-            due_date=dt.date(2026, 1, 1),
+            due_date=days(240),
         )
     done = services.milestone_update(
         milestone=cq_ms,
