@@ -7,13 +7,13 @@ from decimal import Decimal
 from types import SimpleNamespace
 
 import pytest
-from django.db import transaction
 from django.test import override_settings
 
 from tests.clock import frozen
 from tests.factories import make_task
 from tests.tracker.api_world import World, build_world
 from tests.tracker.workflow_world import WorkflowWorld, build_workflow_world
+from tests.worlds import rolled_back
 from tracker import services
 
 
@@ -24,9 +24,8 @@ def _world(django_db_setup, django_db_blocker, tmp_path_factory):
     The clock stays at the tests' today (tests/clock.py) until the module ends,
     so the world's dates mean the same to every test."""
     media = override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media")))
-    with django_db_blocker.unblock(), media, frozen(), transaction.atomic():
+    with media, frozen(), rolled_back(django_db_blocker):
         yield build_world()
-        transaction.set_rollback(True)
 
 
 @pytest.fixture
@@ -40,9 +39,8 @@ def _workflow_world(django_db_setup, django_db_blocker):
     the module inside a transaction rolled back at its end; each test runs in
     a savepoint of its own (pytest-django's `db`); at the tests' today, like
     the matrix's world."""
-    with django_db_blocker.unblock(), frozen(), transaction.atomic():
+    with frozen(), rolled_back(django_db_blocker):
         yield build_workflow_world()
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

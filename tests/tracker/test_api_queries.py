@@ -20,7 +20,7 @@ from collections.abc import Callable
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
@@ -35,6 +35,7 @@ from tests.factories import (
     make_initiative,
     make_task,
 )
+from tests.worlds import rolled_back
 from tracker import services
 from tracker.models import Indicator, Initiative, Task
 
@@ -292,10 +293,7 @@ def measured(django_db_setup, django_db_blocker) -> dict:
     ``large_rows`` {endpoint: rows}, ``pages`` {endpoint: {size: (status,
     queries)}} and ``shown`` {endpoint: rows on a page of 100}."""
     results: dict = {role: {} for role in ROLES}
-    with django_db_blocker.unblock(), transaction.atomic():
-        # Never the developer's database: everything below is rolled back,
-        # but it must not even be read from there.
-        assert connection.settings_dict["NAME"].startswith("test_")
+    with rolled_back(django_db_blocker):
         sichuan = PartyFactory(code="sc", name="四川省", short_name="川")
         chongqing = PartyFactory(
             code="cq", name="重庆市", short_name="渝", kind="municipality"
@@ -340,7 +338,6 @@ def measured(django_db_setup, django_db_blocker) -> dict:
                 name: len(client.get(f"{u}?page_size=100").json()["results"])
                 for name, u in urls.items()
             }
-        transaction.set_rollback(True)
     return results
 
 
