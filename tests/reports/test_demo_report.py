@@ -6,45 +6,19 @@ import io
 import shutil
 import subprocess
 
-import pytest
 from django.db.models import Q
 from openpyxl import load_workbook
 
 from reports import services
 from reports.choices import ReportStatus
 from reports.models import Report
-from tests.worlds import rolled_back
+from tests.reports.demo import DEMO_DAY
 from tracker.choices import MilestoneStatus
-from tracker.demo import load_demo
-from tracker.models import Initiative, Milestone, Task
+from tracker.models import Milestone, Task
 from tracker.workflow import OPEN_STATES
 
-# The demo's relative dates (overdue and due-soon milestones, weekly progress
-# reports) are laid out from this day; October is then the last full month.
-# The demo and its report are made at these explicit days, not the clock.
-DEMO_DAY = dt.date(2026, 11, 3)
 # Figures are those of the period's last day: past due means due before it.
 AS_OF = dt.date(2026, 10, 31)
-
-
-@pytest.fixture(scope="module")
-def monthly(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo loaded and October's report generated, once for the module."""
-    from django.test import override_settings
-
-    media = override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media")))
-    with media, rolled_back(django_db_blocker):
-        load_demo(today=DEMO_DAY)
-        report, _ = services.report_request(
-            initiative=Initiative.objects.get(), kind="monthly", today=DEMO_DAY
-        )
-        services.report_generate(report_id=report.pk)
-        yield Report.objects.get(pk=report.pk)
-
-
-@pytest.fixture
-def report(monthly, db):
-    return monthly
 
 
 def _expected_overdue_codes() -> set[str]:

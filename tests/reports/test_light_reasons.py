@@ -6,45 +6,18 @@ import datetime as dt
 import html
 import io
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from django.utils.translation import gettext
 from openpyxl import load_workbook
 
-from reports import services
-from reports.models import Report
 from reports.snapshot import report_snapshot
 from tests.factories import make_task
-from tests.worlds import rolled_back
 from tracker import services as tracker_services
 from tracker.choices import Light, TaskStatus
-from tracker.demo import load_demo
 from tracker.lights import reason_text
-from tracker.models import Initiative, Task
-
-DEMO_DAY = dt.date(2026, 11, 3)
-
-
-@pytest.fixture(scope="module")
-def monthly(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The demo loaded and October's report generated, once for the module."""
-    from django.test import override_settings
-
-    media = override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media")))
-    with media, rolled_back(django_db_blocker):
-        load_demo(today=DEMO_DAY)
-        report, _ = services.report_request(
-            initiative=Initiative.objects.get(), kind="monthly", today=DEMO_DAY
-        )
-        services.report_generate(report_id=report.pk)
-        yield Report.objects.get(pk=report.pk)
-
-
-@pytest.fixture
-def report(monthly, db):
-    return monthly
+from tracker.models import Task
 
 
 def _red(report) -> list[dict]:
