@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class TaskList(models.TextChoices):
@@ -73,9 +74,11 @@ class ExtensionStatus(models.TextChoices):
 class Light(models.TextChoices):
     """The status light: computed from dates and progress, never typed in."""
 
-    RED = "red", _("overdue")
-    AMBER = "amber", _("at risk")
-    GREEN = "green", _("on track")
+    # In Chinese the lights are named by their colour, as a 督办 list says
+    # them (亮红灯); the reason beside each says why.
+    RED = "red", pgettext_lazy("light", "overdue")
+    AMBER = "amber", pgettext_lazy("light", "at risk")
+    GREEN = "green", pgettext_lazy("light", "on track")
     # A completed task: neither late nor on track any more, so neutral.
     CLOSED = "closed", _("closed")
     NONE = "none", _("not tracked")

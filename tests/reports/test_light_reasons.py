@@ -89,7 +89,7 @@ def test_the_spreadsheet_has_the_real_days_and_the_reasons(report):
         )
         assert max(task_days, milestone_days) > 0, task["code"]
         assert row[col["亮灯原因"]] and "逾期" in row[col["亮灯原因"]]
-        assert row[col[light]] == "逾期"
+        assert row[col[light]] == "红灯"
     for task in report.snapshot["tasks"]:
         if task["status"] == TaskStatus.COMPLETED:
             assert by_code[task["code"]][col[light]] == "已销号"

@@ -122,11 +122,18 @@ def test_milestone_due_soon_counts_the_days_left(plan, sc_coord, settings):
     assert said(read(plan, sc_coord, dt.date(2025, 2, 10))) == "节点“可研批复”今天到期"
 
 
-def test_progress_lag_in_points(plan, sc_coord, settings):
+def report_both(plan, progress, *coordinators):
+    """Both parties report the same figure, so the joint item's (their
+    average) is that figure too."""
+    for actor in coordinators:
+        services.progress_update_post(
+            task=plan, actor=actor, narrative="进展", progress=progress
+        )
+
+
+def test_progress_lag_in_points(plan, sc_coord, cq_coord, settings):
     settings.TRACKER_PROGRESS_LAG_MARGIN = 20
-    services.progress_update_post(
-        task=plan, actor=sc_coord, narrative="进展", progress=20
-    )
+    report_both(plan, 20, sc_coord, cq_coord)
     row = read(plan, sc_coord, dt.date(2025, 7, 2))  # 182 of 364 days: 50 %
     assert row.light == Light.AMBER
     assert reason_of(row) == {
@@ -139,10 +146,8 @@ def test_progress_lag_in_points(plan, sc_coord, settings):
     )
 
 
-def test_on_track_says_progress_against_time(plan, sc_coord):
-    services.progress_update_post(
-        task=plan, actor=sc_coord, narrative="进展", progress=10
-    )
+def test_on_track_says_progress_against_time(plan, sc_coord, cq_coord):
+    report_both(plan, 10, sc_coord, cq_coord)
     row = read(plan, sc_coord, dt.date(2025, 2, 7))  # 37 of 364 days
     assert row.light == Light.GREEN
     assert said(row) == "进度10%，计划时间已过10%"
