@@ -136,18 +136,17 @@ def available_actions(user: User, task: Task) -> TaskActions:
     )
 
 
-def claim_is_due(task: Task, parties: Collection[Party]) -> bool:
-    """Whether claiming completion is what `parties` (the owner parties a user
-    acts for) would do next on `task`: progress is near 100 %
+def claim_is_due(task: Task, parts: Collection[TaskOwner]) -> bool:
+    """Whether claiming completion is what the owner of `parts` (the user's
+    parts of the task, `acting_parts`) would do next on `task`: progress is near 100 %
     (TRACKER_CLAIM_HINT_PROGRESS) or every milestone of theirs is done (the
     task's joint milestones when they have none of their own). Who may claim
     is available_actions' answer; this only decides how prominently the page
     offers it. On a joint item the progress is the parties' own part's, not
     the item's average. Reads the owners and milestones the task's selector
     fetched."""
-    ids = {p.pk for p in parties}
-    parts = [o.progress for o in task.owners.all() if o.party_id in ids]
-    progress = max(parts) if parts else task.progress
+    ids = {o.party_id for o in parts}
+    progress = max((o.progress for o in parts), default=task.progress)
     if progress >= settings.TRACKER_CLAIM_HINT_PROGRESS:
         return True
     milestones = list(task.milestones.all())

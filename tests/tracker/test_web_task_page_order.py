@@ -50,7 +50,7 @@ def _post(task, user, progress: int) -> None:
 
 def _due(user, task) -> bool:
     task = selectors.task_detail_for_user(user=user, pk=task.pk).task
-    return claim_is_due(task, available_actions(user, task).acting_parties)
+    return claim_is_due(task, available_actions(user, task).parts)
 
 
 def _html(user, task) -> str:

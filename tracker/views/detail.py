@@ -128,7 +128,7 @@ def _detail_page(
         action_forms=action_forms,
         actions=actions,
         # 申请销号 up front only when it is what the user would do next.
-        claim_due=claim_is_due(task, actions.acting_parties),
+        claim_due=claim_is_due(task, actions.parts),
         claim_threshold=settings.TRACKER_CLAIM_HINT_PROGRESS,
         failed_name=failed[0] if failed else None,
         failed_form=failed[1] if failed and failed[1].errors else None,
