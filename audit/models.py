@@ -25,6 +25,7 @@ from django_celery_beat.models import (
 )
 
 from accounts.models import Agency, Membership, Party, User
+from notifications.models import Notification
 from reports.models import Report, ReportSubscription
 from tracker.models import (
     ClaimDecision,
@@ -124,6 +125,9 @@ LightOverrideEvent = history_events(LightOverride, "LightOverrideEvent")
 IndustrialParkEvent = history_events(IndustrialPark, "IndustrialParkEvent")
 ParkPairEvent = history_events(ParkPair, "ParkPairEvent")
 ParkEvaluationEvent = history_events(ParkEvaluation, "ParkEvaluationEvent")
+
+# What the service told people, and when they read it
+NotificationEvent = history_events(Notification, "NotificationEvent")
 
 # People and rights. Password hashes and login times are not history.
 UserEvent = history_events(User, "UserEvent", exclude=["password", "last_login"])

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "tracker",
     "reports",
     "audit",
+    "notifications",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
