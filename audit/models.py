@@ -27,6 +27,7 @@ from django_celery_beat.models import (
 from accounts.models import Agency, Membership, Party, User
 from notifications.models import Notification
 from reports.models import Report, ReportSubscription
+from supervision.models import Urge, UrgeTarget
 from tracker.models import (
     ClaimDecision,
     CompletionClaim,
@@ -128,6 +129,10 @@ ParkEvaluationEvent = history_events(ParkEvaluation, "ParkEvaluationEvent")
 
 # What the service told people, and when they read it
 NotificationEvent = history_events(Notification, "NotificationEvent")
+
+# The 督办 ledger
+UrgeEvent = history_events(Urge, "UrgeEvent")
+UrgeTargetEvent = history_events(UrgeTarget, "UrgeTargetEvent")
 
 # People and rights. Password hashes and login times are not history.
 UserEvent = history_events(User, "UserEvent", exclude=["password", "last_login"])

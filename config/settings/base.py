@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "reports",
     "audit",
     "notifications",
+    "supervision",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
