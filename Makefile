@@ -21,9 +21,12 @@ run:
 	@scripts/quiet-setup.sh "$(MAKE)" "$(PY)"
 	@$(PY) manage.py runall
 
+# One test process per core (pytest-xdist), handing tests to whichever process
+# is free; TEST_PROCESSES=0 runs them all in this process.
+TEST_PROCESSES ?= auto
 test: export DJANGO_SETTINGS_MODULE = config.settings.test
 test: setup
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_PROCESSES) --dist worksteal $(PYTEST_ARGS)
 
 # Benchmarks, not part of `make test`: each builds its own throwaway database and
 # prints its figures as plain lines (see bench/README.md). BENCH_ARGS=--seconds 20

@@ -22,3 +22,14 @@ REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {  # noqa: F405
 # Reports requested by tests go to a queue no service worker reads; the test
 # session empties it when it ends (tests/conftest.py).
 REPORTS_QUEUE = env("REPORTS_QUEUE", default="tracker-tests")  # noqa: F405
+
+# `make test` runs the suite in several processes (pytest-xdist). Each has its
+# own database (pytest-django names it test_<name>_gw<n>); what the processes
+# would otherwise share on the broker, the cache and the disk gets the
+# process's name too, so no test sees another's queue, counters or files.
+TEST_PROCESS = env("PYTEST_XDIST_WORKER", default="")
+if TEST_PROCESS:
+    REPORTS_QUEUE = f"{REPORTS_QUEUE}-{TEST_PROCESS}"
+    if CACHES["default"].get("KEY_PREFIX"):  # noqa: F405
+        CACHES["default"]["KEY_PREFIX"] += f"-{TEST_PROCESS}"  # noqa: F405
+    MEDIA_ROOT = str(Path(str(MEDIA_ROOT)) / "tests" / TEST_PROCESS)  # noqa: F405
