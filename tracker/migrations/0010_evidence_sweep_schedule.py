@@ -19,8 +19,7 @@ def create_schedule(apps, schema_editor):
         defaults={
             "task": TASK,
             "interval": every_hour,
-            "description": "删除超过一天仍未被任何进展报送使用的佐证材料上传及其文件"
-            "（tracker/services/evidence.py）。",
+            "description": "删除超过一天仍未被任何进展报送使用的佐证材料上传及其文件。",
         },
     )
     if created:
