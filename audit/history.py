@@ -51,6 +51,9 @@ ACTION_LABELS = {
 # rows that are only known from their snapshot).
 NAME_FIELDS = ("code", "title", "name", "full_name", "username")
 EMPTY = _("(empty)")
+# Rows with no name of their own, named by the field that says what they are
+# (an urge: 逾期催办, 通报专班).
+NAMED_BY = {"supervision.urge": "kind"}
 
 
 # --- models and fields ---------------------------------------------------------
@@ -230,6 +233,9 @@ def object_label(
     for name in NAME_FIELDS if with_code else (*NAME_FIELDS[1:], NAME_FIELDS[0]):
         if data.get(name):
             return str(data[name])
+    named_by = NAMED_BY.get(model._meta.label_lower) if model is not None else None
+    if named_by and data.get(named_by):
+        return display_value(model._meta.get_field(named_by), data[named_by], None)
     if model is not None and model._meta.auto_created:
         parts = [
             f"{field_label(model, f)} #{data[f.column]}"

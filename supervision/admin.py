@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.reason import ChangeReasonMixin
@@ -93,20 +94,15 @@ class UrgeAdmin(ReadOnlyAdmin):
     """The 督办 ledger: every 催办, reminder and notice, as the services wrote
     it; each addressed party's answer below it."""
 
-    list_display = [
-        "sent_at",
-        "task",
-        "milestone",
-        "kind",
-        "sender",
-        "parties",
-    ]
-    list_display_links = ["sent_at", "task"]
+    # The item and milestone as text that wraps: long titles would otherwise
+    # push the kind and the parties off a laptop's screen.
+    list_display = ["sent", "kind", "item", "milestone_title", "sender", "parties"]
+    list_display_links = ["sent"]
     list_filter = ["kind", "sent_at"]
     search_fields = ["task__code", "task__title", "milestone__title", "message"]
     date_hierarchy = "sent_at"
     list_select_related = ["task", "milestone", "sent_by"]
-    fields = ["task", "milestone", "kind", "message", "sent_by", "sent_at"]
+    fields = ["task", "milestone", "kind", "message", "sender", "sent_at"]
     readonly_fields = fields
     inlines = [UrgeTargetInline]
 
@@ -123,6 +119,19 @@ class UrgeAdmin(ReadOnlyAdmin):
                 )
             )
         )
+
+    @admin.display(description=_("sent at"), ordering="sent_at")
+    def sent(self, obj):
+        # Date and time may wrap apart on a phone.
+        return timezone.localtime(obj.sent_at).strftime("%Y-%m-%d %H:%M")
+
+    @admin.display(description=_("task"), ordering="task__code")
+    def item(self, obj):
+        return str(obj.task)
+
+    @admin.display(description=_("milestone"), ordering="milestone__title")
+    def milestone_title(self, obj):
+        return obj.milestone.title if obj.milestone else "—"
 
     @admin.display(description=_("sent by"), ordering="sent_by")
     def sender(self, obj):

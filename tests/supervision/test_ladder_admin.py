@@ -217,7 +217,9 @@ def test_every_rung_is_in_the_task_pages_history(ledger, sc_coord):
     # Written by the worker's job, in no one's name (the database's clock
     # times the history, not the frozen one).
     sentences = [e.sentence for e in page.object_list if e.record_type == "催办"]
-    assert len(sentences) == 3
-    assert all(re.fullmatch(r"系统（未记录操作人）于.+新增催办", s) for s in sentences)
+    said = [
+        re.fullmatch(r"系统（未记录操作人）于.+新增催办“(.+)”", s) for s in sentences
+    ]
+    assert sorted(m[1] for m in said) == ["到期提醒", "通报专班", "逾期催办"]
     ledger_rows = [e for e in page.object_list if e.model in (Urge, UrgeTarget)]
     assert {e.source_label for e in ledger_rows} == {"后台任务"}
