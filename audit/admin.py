@@ -426,10 +426,20 @@ class AuditLogAdmin(ReadOnlyAuditAdmin):
         event = event_model.objects.filter(pgh_id=int(pgh_id)).first()
         if event is None or event.pgh_obj_id is None:
             raise Http404
-        url = history_url(tracked, event.pgh_obj_id)
+        # A row read in another object's history (an urge on its item) opens
+        # there.
+        snapshot = {
+            f.column: f.value_from_object(event)
+            for f in history.snapshot_fields(event_model)
+        }
+        shown_in = history.history_parent(tracked, snapshot) or (
+            tracked,
+            event.pgh_obj_id,
+        )
+        url = history_url(*shown_in)
         anchor = f"{event_model._meta.label}:{event.pgh_id}"
         # The history opens at its latest page: name the event's own.
-        entries = history.object_history(tracked, event.pgh_obj_id)
+        entries = history.object_history(*shown_in)
         slugs = [entry.anchor for entry in entries]
         if anchor in slugs:
             paginator = _history_paginator(entries)

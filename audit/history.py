@@ -51,6 +51,9 @@ ACTION_LABELS = {
 # rows that are only known from their snapshot).
 NAME_FIELDS = ("code", "title", "name", "full_name", "username")
 EMPTY = _("(empty)")
+# Rows with no name of their own, named by the field that says what they are
+# (an urge: 逾期催办, 通报专班).
+NAMED_BY = {"supervision.urge": "kind"}
 
 
 # --- models and fields ---------------------------------------------------------
@@ -90,11 +93,57 @@ def model_label(model: type[models.Model]) -> str:
     return str(capfirst(opts.verbose_name))
 
 
+# Rows whose history is read as part of another object's: the 督办 ledger on
+# its item (an urge on its task, an urge's addressed party on the urge). Model
+# → (the snapshot's column naming the parent, the parent model).
+HISTORY_PARENTS: dict[str, tuple[str, str]] = {
+    "supervision.urge": ("task_id", "tracker.task"),
+    "supervision.urgetarget": ("urge_id", "supervision.urge"),
+}
+
+
+def history_parent(
+    model: type[models.Model], data: dict | None
+) -> tuple[type[models.Model], Any] | None:
+    """For a row read in another object's history (HISTORY_PARENTS), that
+    object, from the row's snapshot (no query)."""
+    found = HISTORY_PARENTS.get(model._meta.label_lower)
+    if found is None or not data or data.get(found[0]) is None:
+        return None
+    column, parent = found
+    return apps.get_model(parent), data[column]
+
+
+def child_sources(
+    model: type[models.Model], pk: Any = None, *, ids: Any = None
+) -> list[tuple[type[models.Model], dict[str, Any]]]:
+    """The event tables of the rows read in the object's history
+    (HISTORY_PARENTS, at any depth), each with the lookup that finds them,
+    deleted rows included: one query each when read. `ids` (a subquery of
+    parent ids) stands for `pk` one level down."""
+    found = []
+    label = model._meta.concrete_model._meta.label_lower
+    for child_label, (column, parent) in HISTORY_PARENTS.items():
+        if parent != label:
+            continue
+        child = apps.get_model(child_label)
+        lookup = {column: pk} if ids is None else {f"{column}__in": ids}
+        for event_model in event_models_by_tracked().get(child, ()):
+            found.append((event_model, lookup))
+            found += child_sources(
+                child, ids=event_model.objects.filter(**lookup).values("pgh_obj_id")
+            )
+    return found
+
+
 def link_owner(
     model: type[models.Model], data: dict | None
 ) -> tuple[type[models.Model], Any] | None:
-    """For a row of a many-to-many table (a user's group, a group's
-    permission), the object whose history shows it: the first end."""
+    """The object whose history shows a row: for a row of a many-to-many table
+    (a user's group, a group's permission) the first end; for a row read in
+    another object's history (HISTORY_PARENTS) that object."""
+    if (parent := history_parent(model, data)) is not None:
+        return parent
     if not model._meta.auto_created or not data:
         return None
     ends = [f for f in model._meta.fields if f.many_to_one]
@@ -184,6 +233,9 @@ def object_label(
     for name in NAME_FIELDS if with_code else (*NAME_FIELDS[1:], NAME_FIELDS[0]):
         if data.get(name):
             return str(data[name])
+    named_by = NAMED_BY.get(model._meta.label_lower) if model is not None else None
+    if named_by and data.get(named_by):
+        return display_value(model._meta.get_field(named_by), data[named_by], None)
     if model is not None and model._meta.auto_created:
         parts = [
             f"{field_label(model, f)} #{data[f.column]}"
@@ -354,6 +406,11 @@ class HistoryEntry:
     def is_link(self) -> bool:
         return self.model._meta.auto_created
 
+    @property
+    def is_part(self) -> bool:
+        """A row read in another object's history (HISTORY_PARENTS)."""
+        return self.model._meta.label_lower in HISTORY_PARENTS
+
 
 def party_names(user: User | None) -> str:
     """The parties of a user's active memberships (prefetched)."""
@@ -402,7 +459,8 @@ def _link_event_sources(
 
 
 def object_history(model: type[models.Model], pk: Any) -> list[HistoryEntry]:
-    """Every event of one object (and of its many-to-many links), oldest first,
+    """Every event of one object (and of its many-to-many links and the rows
+    read in its history, HISTORY_PARENTS), oldest first,
     with what each changed (raw values; :func:`describe` words them). One query
     per event table."""
     model = model._meta.concrete_model
@@ -411,6 +469,7 @@ def object_history(model: type[models.Model], pk: Any) -> list[HistoryEntry]:
         for event_model in event_models_by_tracked().get(model, ())
     ]
     sources += _link_event_sources(model, pk)
+    sources += child_sources(model, pk)
     return entries_from_sources(sources)
 
 

@@ -27,7 +27,7 @@ from django_celery_beat.models import (
 from accounts.models import Agency, Membership, Party, User
 from notifications.models import Notification
 from reports.models import Report, ReportSubscription
-from supervision.models import Urge, UrgeTarget
+from supervision.models import ReminderRule, Urge, UrgeTarget, WorkCalendarDay
 from tracker.models import (
     ClaimDecision,
     CompletionClaim,
@@ -133,6 +133,9 @@ NotificationEvent = history_events(Notification, "NotificationEvent")
 # The 督办 ledger
 UrgeEvent = history_events(Urge, "UrgeEvent")
 UrgeTargetEvent = history_events(UrgeTarget, "UrgeTargetEvent")
+# The ladder's rungs and the holiday calendar it counts working days by
+ReminderRuleEvent = history_events(ReminderRule, "ReminderRuleEvent")
+WorkCalendarDayEvent = history_events(WorkCalendarDay, "WorkCalendarDayEvent")
 
 # People and rights. Password hashes and login times are not history.
 UserEvent = history_events(User, "UserEvent", exclude=["password", "last_login"])

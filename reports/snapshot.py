@@ -50,6 +50,7 @@ from .snapshot_lists import (
     upcoming_milestones,
     updates_in_period,
 )
+from .snapshot_supervision import urges_in_period
 
 SNAPSHOT_SCHEMA_VERSION = 1
 TREND_REPORTS = 8
@@ -279,12 +280,18 @@ def report_snapshot(report, *, now: dt.datetime | None = None) -> dict:
 
     summary, streams, parties = _status_counts(tasks, report)
     summary.update(_milestone_counts(report, as_of, today))
+    chased = urges_in_period(report, start, as_of)
+    summary.update(chased.totals())
     history = _history(report)
     previous = history[-1] if history else None
     parks, parks_summary = park_pairs(report, today)
     updates, updates_total = updates_in_period(report, start, as_of)
     initiative = report.initiative
     owners = _owners(report, as_of)
+    overdue = _overdue(tasks, owners, today)
+    task_rows = _tasks(tasks, owners)
+    chased.annotate(overdue)
+    chased.annotate(task_rows)
     return {
         "schema": SNAPSHOT_SCHEMA_VERSION,
         "report": {
@@ -325,8 +332,8 @@ def report_snapshot(report, *, now: dt.datetime | None = None) -> dict:
         ],
         "by_work_stream": streams,
         "by_party": parties,
-        "overdue": _overdue(tasks, owners, today),
-        "tasks": _tasks(tasks, owners),
+        "overdue": overdue,
+        "tasks": task_rows,
         "upcoming_milestones": upcoming_milestones(report, as_of, today),
         "completed": completed_in_period(report, start, as_of),
         "extensions": extensions_in_period(report, start, as_of),

@@ -249,6 +249,9 @@ def _summary_sheet(writer: SheetWriter, context: dict, snapshot: dict):
     writer.line(_("Milestones"), summary.get("milestones_total"))
     writer.line(_("Milestones done"), summary.get("milestones_done"))
     writer.line(_("Milestones overdue"), summary.get("milestones_overdue"))
+    if summary.get("urges") is not None:
+        writer.line(_("Urged this period"), summary["urges"])
+        writer.line(_("Notices this period"), summary.get("notices"))
     parks = snapshot.get("parks_summary") or {}
     if parks.get("parks"):
         writer.line(_("Parks evaluated"), parks["parks"])
@@ -388,6 +391,8 @@ def _chart_rows(rows: int) -> float:
 
 def _tasks_sheet(writer: SheetWriter, snapshot: dict):
     rows = []
+    # A snapshot taken before reports counted 催办 and 通报 has no such columns.
+    chased = snapshot["summary"].get("urges") is not None
     for task in snapshot.get("tasks") or []:
         progress = task.get("progress")
         rows.append(
@@ -408,6 +413,7 @@ def _tasks_sheet(writer: SheetWriter, snapshot: dict):
                 _milestone_days(task),
                 owners_text(task.get("owners")),
                 party_progress_text(task.get("owners")),
+                *((task.get("urges") or 0, task.get("notices") or 0) if chased else ()),
             ]
         )
     labels = [
@@ -427,6 +433,7 @@ def _tasks_sheet(writer: SheetWriter, snapshot: dict):
         _("Milestone days overdue"),
         _("Owners"),
         _("Parties' progress"),
+        *((_("Urged this period"), _("Notices this period")) if chased else ()),
     ]
     writer.table(labels, rows, freeze="C2")
     for row in range(2, writer.row + 1):

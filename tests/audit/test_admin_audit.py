@@ -95,6 +95,11 @@ def world(
         reason="进度滞后",
         expires_at=timezone.now() + dt.timedelta(days=7),
     )
+    # A line of the 督办 ledger, as the daily ladder writes one.
+    from supervision.models import Urge, UrgeTarget
+
+    urge = Urge.objects.create(task=other, kind="overdue", message="请抓紧推进。")
+    UrgeTarget.objects.create(urge=urge, party=sichuan)
     park_a = services.industrial_park_create(
         party=sichuan, name="成都高新区", city_county="成都市", batch=2021
     )

@@ -22,6 +22,9 @@ from django.utils import timezone
 
 from accounts import services as account_services
 from accounts.models import Agency, Membership, Party, User
+from supervision.models import Urge
+from supervision.services.ladder import reminder_ladder_run
+from supervision.workdays import last_working_day
 
 from .. import services, workflow
 from ..choices import EvaluationResult, MilestoneStatus, TaskStatus
@@ -60,6 +63,7 @@ COUNT_LABELS = {
     "park_pairs": ("结对园区", "对"),
     "park_evaluations": ("绩效评价结果", "条"),
     "progress_updates": ("进展报送", "条"),
+    "urges": ("催办及通报", "条"),
 }
 
 
@@ -71,6 +75,8 @@ def load_demo(*, today: dt.date | None = None, stdout=None) -> dict[str, int]:
     loader = _Loader(today=today or timezone.localdate(), stdout=stdout)
     with transaction.atomic():
         loader.run()
+        if loader.created["tasks"]:
+            loader.run_ladder()
     return {key: loader.created[key] for key in COUNT_LABELS}
 
 
@@ -100,6 +106,16 @@ class _Loader:
         for spec in data.TASKS:
             self.load_task(initiative, streams, spec)
         self.load_parks(initiative)
+
+    def run_ladder(self) -> None:
+        """A first load shows a 督办 ledger: the reminders and notices the daily
+        ladder sends on the last working day up to today (only then: loading
+        again, on any day, creates nothing)."""
+        day = last_working_day(self.today)
+        before = Urge.objects.count()
+        reminder_ladder_run(today=day)
+        self.created["urges"] += Urge.objects.count() - before
+        self._say(f"督办提醒：{day:%Y-%m-%d}，{self.created['urges']}条")
 
     # --- helpers ---------------------------------------------------------------
 

@@ -265,6 +265,8 @@ def _family_sources(task_pk: int) -> list[tuple[type[models.Model], dict[str, An
         (first(IndicatorReading), {"indicator_id__in": indicator_ids}),
         (first(ClaimDecision), {"claim_id__in": claim_ids}),
         (first(UpdateEvidence), {"update_id__in": update_ids}),
+        # The 督办 ledger on the item: urges, reminders, notices and answers.
+        *audit_history.child_sources(Task, task_pk),
     ]
 
 
@@ -329,7 +331,8 @@ def task_history_for_user(*, user, task: Task, page: Any = None) -> Page:
     """The task's change history, newest first, a page at a time: the task row
     and every row that belongs to it (owners, milestones, indicators and their
     readings, progress updates, claims and decisions, extension requests, light
-    overrides). `task` comes from a user-scoped selector."""
+    overrides, urges and their answers). `task` comes from a user-scoped
+    selector."""
     entries = _entries(_family_sources(task.pk))
     entries.reverse()
     result = Paginator(entries, HISTORY_PAGE_SIZE).get_page(page)
