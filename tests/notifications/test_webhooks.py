@@ -386,9 +386,7 @@ def test_a_webhook_limited_to_parties_hears_only_of_their_items(
     urge(joint)
     urge(sichuan_only)
     notify(event=Event.URGE, recipients=[], title="无事项的通知")
-    heard = {
-        (row.webhook_id, row.task_id) for row in WebhookDelivery.objects.all()
-    }
+    heard = {(row.webhook_id, row.task_id) for row in WebhookDelivery.objects.all()}
     assert heard == {
         (chongqing_hook.pk, joint.pk),
         (everything.pk, joint.pk),
@@ -431,7 +429,9 @@ def test_a_switched_off_webhook_sends_nothing_already_queued(task):
 def test_the_body_is_cut_to_what_a_group_chat_takes(task):
     with Receiver() as receiver:
         hook(receiver.url("/send?key=k"), WebhookKind.WECOM)
-        notify(event=Event.URGE, recipients=[], title="长", body="进展" * 3000, task=task)
+        notify(
+            event=Event.URGE, recipients=[], title="长", body="进展" * 3000, task=task
+        )
         assert attempt(only_delivery()) == DeliveryStatus.SENT
     content = receiver.requests[0].json["markdown"]["content"]
     assert len(content.encode()) <= 4096

@@ -197,7 +197,11 @@ class Receiver:
                 ok = valid(received, self.secret)
                 self.signatures.append(ok)
                 if not ok:
-                    return Answer(401, {"error": "bad signature"}) if refusal is None else Answer(200, refusal)
+                    return (
+                        Answer(401, {"error": "bad signature"})
+                        if refusal is None
+                        else Answer(200, refusal)
+                    )
             return answer
 
     def wait_for(self, count: int, timeout: float = 60) -> list[Received]:
