@@ -26,8 +26,7 @@ def create_schedule(apps, schema_editor):
             "task": TASK,
             "interval": every_minute,
             "description": "把到了重试时间的群机器人和推送接口消息重新交给后台发送，"
-            "并把最后一次发送没有回音的消息记为失败"
-            "（notifications/webhooks/services.py）。",
+            "并把最后一次发送没有回音的消息记为失败。",
         },
     )
     if created:

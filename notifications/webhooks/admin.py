@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from django import forms
 from django.contrib import admin
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Party
@@ -202,13 +203,36 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
     search_fields = ["title", "last_error"]
     date_hierarchy = "created_at"
     list_select_related = ["webhook"]
-    exclude = ["task"]
-    readonly_fields = ["event_display", "task_display"]
+    fields = [
+        "webhook",
+        "event_display",
+        "title",
+        "body",
+        "link_display",
+        "task_display",
+        "status",
+        "attempts",
+        "last_attempt_at",
+        "next_attempt_at",
+        "response_code",
+        "last_error",
+        "sent_at",
+        "created_at",
+        "delivery_id",
+        "occurrence",
+    ]
+    readonly_fields = fields
     actions = ["send_again"]
 
     @admin.display(description=_("event"))
     def event_display(self, obj):
         return obj.event_label
+
+    @admin.display(description=_("link"))
+    def link_display(self, obj):
+        if not obj.link:
+            return "—"
+        return format_html('<a href="{}">{}</a>', obj.link, _("Open the link"))
 
     @admin.display(description=_("task"))
     def task_display(self, obj):
