@@ -36,6 +36,7 @@ class ChatWebhookForm(forms.ModelForm):
         label=_("webhook URL"),
         max_length=500,
         assume_scheme="https",
+        widget=forms.URLInput(attrs={"class": "vURLField"}),
         help_text=ChatWebhook._meta.get_field("url").help_text,
     )
     secret = forms.CharField(
@@ -43,7 +44,9 @@ class ChatWebhookForm(forms.ModelForm):
         required=False,
         max_length=200,
         strip=True,
-        widget=forms.PasswordInput(render_value=False),
+        widget=forms.PasswordInput(
+            render_value=False, attrs={"class": "vTextField", "autocomplete": "off"}
+        ),
         help_text=ChatWebhook._meta.get_field("secret").help_text,
     )
     clear_secret = forms.BooleanField(
@@ -195,8 +198,6 @@ class WebhookDeliveryAdmin(ReadOnlyAdmin):
         "title",
         "status",
         "attempts",
-        "next_attempt_at",
-        "response_code",
         "last_error",
     ]
     list_filter = ["status", "webhook"]
