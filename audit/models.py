@@ -25,7 +25,7 @@ from django_celery_beat.models import (
 )
 
 from accounts.models import Agency, Membership, Party, User
-from notifications.models import Notification
+from notifications.models import ChatWebhook, Notification
 from reports.models import Report, ReportSubscription
 from supervision.models import ReminderRule, Urge, UrgeTarget, WorkCalendarDay
 from tracker.models import (
@@ -129,6 +129,12 @@ ParkEvaluationEvent = history_events(ParkEvaluation, "ParkEvaluationEvent")
 
 # What the service told people, and when they read it
 NotificationEvent = history_events(Notification, "NotificationEvent")
+# Where group-chat robots and webhooks send, and who changed that. The signing
+# secret is a credential, not history: it stays in its own row.
+ChatWebhookEvent = history_events(ChatWebhook, "ChatWebhookEvent", exclude=["secret"])
+ChatWebhookPartyEvent = history_events(
+    ChatWebhook.parties.through, "ChatWebhookPartyEvent"
+)
 
 # The 督办 ledger
 UrgeEvent = history_events(Urge, "UrgeEvent")

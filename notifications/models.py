@@ -60,3 +60,7 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.recipient} · {self.title}"
+
+
+# The group-chat robots and webhooks keep their models in their own package.
+from .webhooks.models import ChatWebhook, WebhookDelivery  # noqa: E402, F401

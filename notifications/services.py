@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import User
 
 from .models import Notification
+from .webhooks.services import webhook_queue
 
 
 @transaction.atomic
@@ -44,6 +45,7 @@ def notify(
                 link=link,
             )
         )
+    webhook_queue(event=event, title=title, body=body, link=link, task=task)
     return Notification.objects.bulk_create(rows)
 
 

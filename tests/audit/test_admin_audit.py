@@ -133,6 +133,17 @@ def world(
     from audit.models import DigestSubscription
 
     DigestSubscription.objects.create(user=office)
+    # A group-chat robot and a message owed to it.
+    from notifications.webhooks.models import ChatWebhook
+    from notifications.webhooks.services import webhook_queue
+
+    ChatWebhook.objects.create(
+        name="川渝专班群",
+        kind="wecom",
+        url="https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=k",
+        events=["urge"],
+    )
+    webhook_queue(event="urge", title="请加快推进", task=task)
     # Third-party rows, made as their apps make them.
     Token.objects.create(user=sc_coord)
     interval = IntervalSchedule.objects.create(every=1, period="hours")

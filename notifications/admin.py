@@ -1,0 +1,1 @@
+from .webhooks import admin as webhooks_admin  # noqa: F401  (registers its models)
