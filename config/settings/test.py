@@ -27,7 +27,7 @@ REPORTS_QUEUE = env("REPORTS_QUEUE", default="tracker-tests")  # noqa: F405
 # own database (pytest-django names it test_<name>_gw<n>); what the processes
 # would otherwise share on the broker, the cache and the disk gets the
 # process's name too, so no test sees another's queue, counters or files.
-TEST_PROCESS = env("PYTEST_XDIST_WORKER", default="")
+TEST_PROCESS = env("PYTEST_XDIST_WORKER", default="")  # noqa: F405
 if TEST_PROCESS:
     REPORTS_QUEUE = f"{REPORTS_QUEUE}-{TEST_PROCESS}"
     if CACHES["default"].get("KEY_PREFIX"):  # noqa: F405
