@@ -11,6 +11,7 @@ import uuid
 from pathlib import Path
 from urllib.parse import quote
 
+from django.conf import settings
 from django.db import connection
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -44,6 +45,8 @@ class Worker:
             "DJANGO_SETTINGS_MODULE": "config.settings.test",
             "DATABASE_URL": database_url(),
             "REPORTS_QUEUE": queue,
+            # The files the test process reads are where the worker writes.
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
             **env,
         }
         self.proc: subprocess.Popen | None = None

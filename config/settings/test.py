@@ -1,5 +1,7 @@
 """`make test`: the same real PostgreSQL and broker as local, made fast and quiet."""
 
+import os
+
 from .base import *  # noqa: F403
 
 if not DATABASES:  # noqa: F405
@@ -27,7 +29,11 @@ REPORTS_QUEUE = env("REPORTS_QUEUE", default="tracker-tests")  # noqa: F405
 # own database (pytest-django names it test_<name>_gw<n>); what the processes
 # would otherwise share on the broker, the cache and the disk gets the
 # process's name too, so no test sees another's queue, counters or files.
-TEST_PROCESS = env("PYTEST_XDIST_WORKER", default="")  # noqa: F405
+# The variable is taken out of the environment here: the worker and manage.py
+# processes that tests start are told their queue and media directory
+# explicitly and must not add the suffix a second time.
+TEST_PROCESS = os.environ.pop("PYTEST_XDIST_WORKER", "")
+os.environ.pop("PYTEST_XDIST_WORKER_COUNT", None)
 if TEST_PROCESS:
     REPORTS_QUEUE = f"{REPORTS_QUEUE}-{TEST_PROCESS}"
     if CACHES["default"].get("KEY_PREFIX"):  # noqa: F405

@@ -88,11 +88,13 @@ def test_each_allowed_kind_is_accepted(name, content, kind):
     ],
 )
 def test_wrong_or_disguised_files_are_refused(name, content, message):
-    with translation.override("en"), pytest.raises(DjangoValidationError) as raised:
-        validate_evidence(
-            SimpleUploadedFile(name, content, content_type="application/pdf")
-        )
-    assert raised.value.messages == [message]
+    with translation.override("en"):
+        with pytest.raises(DjangoValidationError) as raised:
+            validate_evidence(
+                SimpleUploadedFile(name, content, content_type="application/pdf")
+            )
+        # The messages are translated when read: read them in English too.
+        assert raised.value.messages == [message]
 
 
 def test_too_large_is_refused(settings):
@@ -100,9 +102,10 @@ def test_too_large_is_refused(settings):
     just_fits = SimpleUploadedFile("a.pdf", PDF.ljust(1024 * 1024, b" "))
     assert validate_evidence(just_fits) == "pdf"
     too_big = SimpleUploadedFile("a.pdf", PDF.ljust(1024 * 1024 + 1, b" "))
-    with translation.override("en"), pytest.raises(DjangoValidationError) as raised:
-        validate_evidence(too_big)
-    assert raised.value.messages == ["The file is larger than 1 MB."]
+    with translation.override("en"):
+        with pytest.raises(DjangoValidationError) as raised:
+            validate_evidence(too_big)
+        assert raised.value.messages == ["The file is larger than 1 MB."]
 
 
 @URLS
@@ -124,6 +127,9 @@ def test_the_serializer_field_answers_a_problem(member):
     assert body["errors"] == {"file": [MSG_CONTENT]}
 
 
+# Closing a response ends the request, and Django's end-of-request handler looks
+# at the database connection: these tests may touch the database for that.
+@pytest.mark.django_db
 def test_download_is_an_attachment_typed_by_content(tmp_path):
     storage = FileSystemStorage(location=tmp_path)
     name = storage.save("evidence/abc", io.BytesIO(PDF))
@@ -139,6 +145,7 @@ def test_download_is_an_attachment_typed_by_content(tmp_path):
     response.close()
 
 
+@pytest.mark.django_db
 def test_download_of_unrecognised_content_is_octet_stream(tmp_path):
     storage = FileSystemStorage(location=tmp_path)
     name = storage.save("evidence/abc", io.BytesIO(b"<html>"))
