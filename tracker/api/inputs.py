@@ -195,7 +195,21 @@ class ExtensionInput(StrictSerializer, ActingPartyMixin):
 
 class ExtensionDecisionInput(StrictSerializer):
     approve = serializers.BooleanField()
-    note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    opinion = serializers.CharField(
+        max_length=4000,
+        help_text=_(
+            "The joint office's written opinion, required to approve and to "
+            "refuse; the requesting party reads it."
+        ),
+    )
+    new_due_date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "When approving: the new due date (default: the requested one); "
+            "later than the current due date. Ignored when refusing."
+        ),
+    )
 
 
 class LightOverrideInput(StrictSerializer):
