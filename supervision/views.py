@@ -119,8 +119,18 @@ def office(request):
 
 
 def _submit(
-    request, *, name: str, form: ActionForm, task_pk: int, call, success: str, anchor
+    request,
+    *,
+    name: str,
+    form: ActionForm,
+    task_pk: int,
+    call: Callable[[dict], object],
+    success: str,
+    anchor: str,
 ) -> HttpResponse:
+    """Validate, make the service call, and answer: back to the workbench with
+    a message, or the workbench again with the errors (or, for a stale form,
+    what changed and the form over the current version)."""
     outcome = attempt(form, lambda: call(form.cleaned_data))
     if outcome.done:
         messages.success(request, success)

@@ -67,7 +67,7 @@ def _owners() -> Prefetch:
     return Prefetch(
         "task__owners",
         queryset=TaskOwner.objects.select_related("party").order_by(
-            "party__sort_order"
+            "party__sort_order", "party_id"
         ),
     )
 
@@ -170,7 +170,7 @@ def overdue_unreminded(
             Prefetch(
                 "owners",
                 queryset=TaskOwner.objects.select_related("party").order_by(
-                    "party__sort_order"
+                    "party__sort_order", "party_id"
                 ),
             )
         )

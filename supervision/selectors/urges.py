@@ -21,7 +21,7 @@ def _targets() -> Prefetch:
         "targets",
         queryset=UrgeTarget.objects.select_related(
             "party", "answered_by", "progress_update"
-        ).order_by("party__sort_order", "id"),
+        ).order_by("party__sort_order", "party_id"),
     )
 
 

@@ -67,7 +67,9 @@ def urged_parties(task: Task, milestone: Milestone | None = None) -> list[int]:
     to answer for another's delay. When nobody owes anything by that measure
     (every part at 100 % and no claim filed), the office is chasing the claim
     itself, so every owner party is addressed."""
-    owners = list(task.owners.select_related("party").order_by("party__sort_order"))
+    owners = list(
+        task.owners.select_related("party").order_by("party__sort_order", "party_id")
+    )
     if milestone is not None and milestone.party_id is not None:
         return [milestone.party_id]
     claim = task.completion_claims.filter(status=ClaimStatus.OPEN).first()
