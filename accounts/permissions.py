@@ -117,6 +117,20 @@ def leads_a_participant(user, initiative) -> bool:
     return bool(leads) and initiative.participations.filter(party__in=leads).exists()
 
 
+@rules.predicate
+def leads_an_owner_when_allowed(user, obj) -> bool:
+    """Leadership of an owner party of the object's task, where the task force
+    lets its leaders urge (SUPERVISION_LEADERSHIP_MAY_URGE)."""
+    from django.conf import settings
+
+    if not settings.SUPERVISION_LEADERSHIP_MAY_URGE:
+        return False
+    task = _task_of(obj)
+    if task is None:
+        return False
+    return bool(grants(user).leadership_of & owner_party_ids(task))
+
+
 ruleset.add_rule("view_initiative", is_member)
 ruleset.add_rule("generate_report", is_administrator | leads_a_participant)
 # One rule per activity of tracker.workflow.ACTIVITIES, named after it; who may
@@ -133,6 +147,11 @@ ruleset.add_rule("change_owner_contact", coordinates_objects_party | is_administ
 ruleset.add_rule("manage_task", is_administrator)
 ruleset.add_rule("decide_extension", is_administrator)
 ruleset.add_rule("override_light", is_administrator)
+# 催办 by hand: the joint office, and leadership where the setting allows it.
+ruleset.add_rule("urge", is_administrator | leads_an_owner_when_allowed)
+# An urge is answered by a coordinator of an owner party; which of the open
+# urges are theirs to answer is the party's (supervision.services.urges).
+ruleset.add_rule("answer_urge", coordinates_an_owner)
 
 
 def can(user, rule: str, obj) -> bool:

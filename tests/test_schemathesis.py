@@ -56,6 +56,8 @@ from schemathesis.generation.hypothesis.builder import (
 from schemathesis.openapi.checks import RejectedPositiveData, UndefinedStatusCode
 
 from accounts.models import Agency, Party, User
+from supervision.models import UrgeTarget
+from supervision.services.urges import urge_send
 from tracker import services
 from tracker.demo import load_demo
 from tracker.models import (
@@ -90,6 +92,7 @@ RESOURCES = {
     "agencies": Agency,
     "work-streams": WorkStream,
     "owners": TaskOwner,
+    "urge-targets": UrgeTarget,
 }
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 # Rules between a field and what is stored, which no schema can state: a row
@@ -120,6 +123,10 @@ STORED_DATA_RULES = {
     "POST /api/v1/tasks/{id}/light-override/": {"expires_at"},
     # An explanation is needed while some of the party's milestones are open.
     "POST /api/v1/tasks/{id}/claim-completion/": {"explanation"},
+    # A milestone of this task, not done yet; an approved date later than the
+    # task's current one.
+    "POST /api/v1/tasks/{id}/urges/": {"milestone"},
+    "POST /api/v1/extension-requests/{id}/decide/": {"new_due_date"},
     "POST /api/v1/reports/": {"period_start", "period_end", "party", "work_stream"},
     "POST /api/v1/report-subscriptions/": {"party", "work_stream"},
 }
@@ -158,6 +165,12 @@ def demo_world() -> None:
     )
     services.task_claim_completion(
         task=second, actor=cq_coord, explanation="重庆段已全部完工"
+    )
+    # A 催办 on an item in progress, each party's part of it to answer.
+    urge_send(
+        task=open_tasks[2],
+        actor=User.objects.get(username="admin"),
+        message="请于本周内报送进展。",
     )
     # A closed task takes no readings: one Sichuan reports on a task in progress.
     indicator = (

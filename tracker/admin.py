@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.forms.models import BaseInlineFormSet
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from audit.reason import ChangeReasonMixin
@@ -370,15 +372,36 @@ class ExtensionRequestAdmin(ReadOnlyEventAdmin):
 
     @admin.action(description=_("Approve the selected extension requests"))
     def approve(self, request, queryset):
+        """Approve with the dates asked for and the office's written opinion,
+        which every decision needs: asked on a page of its own first. Deciding
+        one request at a time, with its own date, is the workbench's."""
         from config.exceptions import DomainError
 
         from . import services
 
+        opinion = (request.POST.get("opinion") or "").strip()
+        if "apply" not in request.POST or not opinion:
+            return TemplateResponse(
+                request,
+                "admin/tracker/extensionrequest/approve.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Approve the selected extension requests"),
+                    "opts": self.model._meta,
+                    "extensions": queryset.select_related("task", "party"),
+                    "opinion": opinion,
+                    "missing": "apply" in request.POST,
+                    "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                },
+            )
         approved = 0
         for extension in queryset:
             try:
                 services.extension_request_decide(
-                    request=extension, actor=request.user, approve=True
+                    request=extension,
+                    actor=request.user,
+                    approve=True,
+                    opinion=opinion,
                 )
                 approved += 1
             except DomainError as exc:
@@ -388,6 +411,7 @@ class ExtensionRequestAdmin(ReadOnlyEventAdmin):
                 request,
                 _("%(count)d extension requests approved.") % {"count": approved},
             )
+        return None
 
 
 @admin.register(LightOverride)

@@ -387,28 +387,47 @@ class ReopenForm(ReasonForm):
 
 
 class ExtensionDecisionForm(ActionForm):
+    """The joint office's decision on an extension request: approve with a new
+    due date (the requested one unless the office chooses another) or refuse,
+    with a written opinion either way. A blank opinion or date is the
+    service's to refuse, with its own words."""
+
     workflow_action = "decide_extension"
+    field_order = ["decision", "new_due_date", "opinion"]
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[
-            ("approve", _("Approve: the due date moves to the requested one")),
+            ("approve", _("Approve: the due date moves to the new one")),
             ("refuse", _("Refuse: the due date stays")),
         ],
         widget=forms.RadioSelect,
     )
-    note = forms.CharField(
-        label=_("Note"),
+    new_due_date = forms.DateField(
+        label=_("New due date"),
+        required=False,
+        widget=DateInput(),
+        help_text=_(
+            "When approving: the requested date, or another the office chooses; "
+            "later than the current due date."
+        ),
+    )
+    opinion = forms.CharField(
+        label=_("Opinion of the joint office"),
         required=False,
         max_length=TEXT_MAX,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Required when refusing."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Required to approve and to refuse; the requesting party reads it."
+        ),
     )
     service_fields = {"approve": "decision"}
 
     def service_arguments(self) -> dict:
+        approve = self.cleaned_data["decision"] == "approve"
         return {
-            "approve": self.cleaned_data["decision"] == "approve",
-            "note": self.cleaned_data.get("note") or "",
+            "approve": approve,
+            "opinion": self.cleaned_data.get("opinion") or "",
+            "new_due_date": self.cleaned_data.get("new_due_date") if approve else None,
         }
 
 

@@ -6,8 +6,9 @@ of tracker.workflow asked with the user's standing towards the task, and the
 rule of each activity (accounts.permissions) asked of the row it judges.
 
 `available_actions` reads only what the task's selector fetched with it (the
-owners, indicators and milestones, and the open claim and pending extension
-annotated on the row), so offering any number of actions costs no query."""
+owners, indicators and milestones, and the open claim, the pending extension
+and the parties with an open 催办 annotated on the row), so offering any
+number of actions costs no query."""
 
 from __future__ import annotations
 
@@ -83,7 +84,8 @@ def available_actions(user: User, task: Task) -> TaskActions:
     """What `user` may do on `task` now: a task from a selector that fetches
     its owners, indicators and milestones and annotates the open claim
     (`open_claim_party_id`, `open_claim_decided`) and the pending extension
-    request (`pending_extension_id`)."""
+    request (`pending_extension_id`) and the parties with an open urge
+    (`open_urge_parties`)."""
     own_parts = acting_parts(user, task)
     acting = tuple(o.party for o in own_parts)
     claimant = task.open_claim_party_id
@@ -110,6 +112,8 @@ def available_actions(user: User, task: Task) -> TaskActions:
         "reject_completion": bool(deciding),
         "request_extension": task.pending_extension_id is None,
         "decide_extension": task.pending_extension_id is not None,
+        # Only an urge addressed to one of the user's parties and still open.
+        "answer_urge": bool(set(task.open_urge_parties or ()) & {p.pk for p in acting}),
     }
     names = []
     for action in workflow.ACTIONS:

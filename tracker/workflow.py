@@ -3,7 +3,7 @@
 Every status change of a task is one row of TRANSITIONS: the action's name,
 the states it may start from, the state it leads to, and who may take it.
 Everything else done on a task (reports, readings, milestones, extensions,
-light overrides) is one row of ACTIVITIES: the states that take it, and the
+light overrides, 催办 and their answers) is one row of ACTIVITIES: the states that take it, and the
 row the permission of the same name judges. The services ask `check`,
 `require_state` and `status_after_progress` here; the pages and the API ask
 `tracker.permissions.available_actions`, which asks `accepts`; tests walk every
@@ -162,6 +162,20 @@ ACTIVITIES: tuple[Activity, ...] = (
         OPEN_STATES,
         _("The task is %(status)s; it has no light to override."),
     ),
+    # 催办 by hand chases an item that is being worked on: a suspended one is
+    # on hold by the office's own decision, a closed one owes nothing more.
+    Activity(
+        "urge",
+        OPEN_STATES,
+        _("The task is %(status)s; it cannot be urged now."),
+    ),
+    # An owner party answers a 催办 or reminder addressed to it while the item
+    # is worked on or on hold; a closed item keeps its ledger as it was closed.
+    Activity(
+        "answer_urge",
+        OPEN_STATES | {S.SUSPENDED},
+        _("The task is %(status)s; an urge on it cannot be answered now."),
+    ),
 )
 ACTIVITY = {a.action: a for a in ACTIVITIES}
 ACTIONS = (*BY_ACTION, *ACTIVITY)
@@ -182,6 +196,8 @@ LABELS = {
     "request_extension": _("request an extension of the due date"),
     "decide_extension": _("decide the pending extension request"),
     "override_light": _("override the light"),
+    "urge": _("urge the owner parties (催办)"),
+    "answer_urge": _("answer an urge addressed to your party"),
 }
 ACTION_CHOICES = [(action, LABELS[action]) for action in ACTIONS]
 

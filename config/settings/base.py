@@ -361,3 +361,18 @@ REPORTS_MAX_ATTEMPTS = env.int("REPORTS_MAX_ATTEMPTS", default=5)
 REPORTS_STEP_PAUSE_SECONDS = env.float("REPORTS_STEP_PAUSE_SECONDS", default=0)
 # The broker queue report jobs go to (the worker's default queue unless set).
 REPORTS_QUEUE = env("REPORTS_QUEUE", default="celery")
+
+# The joint office's workbench (督办工作台, /office/): light overrides ending
+# within this many days, completion claims the counterpart has left unanswered
+# for longer than this, and overdue items with no 催办 or reminder for this
+# many days are put in front of the office.
+SUPERVISION_OVERRIDE_EXPIRY_DAYS = env.int(
+    "SUPERVISION_OVERRIDE_EXPIRY_DAYS", default=7
+)
+SUPERVISION_CLAIM_WAIT_DAYS = env.int("SUPERVISION_CLAIM_WAIT_DAYS", default=5)
+SUPERVISION_UNREMINDED_DAYS = env.int("SUPERVISION_UNREMINDED_DAYS", default=3)
+# 催办 by hand is the joint office's; leadership may send one too when this is
+# set (some task forces want their leaders to chase directly, most do not).
+SUPERVISION_LEADERSHIP_MAY_URGE = env.bool(
+    "SUPERVISION_LEADERSHIP_MAY_URGE", default=False
+)

@@ -331,7 +331,9 @@ def test_history_page_shows_field_diffs_in_chinese(
         requested_due_date=days(400),
         reason="设备到货推迟",
     )
-    services.extension_request_decide(request=extension, actor=office, approve=True)
+    services.extension_request_decide(
+        request=extension, actor=office, approve=True, opinion="同意延期"
+    )
 
     # From the object's own admin page.
     change_page = auditor_client.get(admin_url(Milestone, "change", milestone.pk))

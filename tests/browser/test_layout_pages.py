@@ -93,6 +93,7 @@ VISITS = {
         "tracker:milestone_edit", "/milestones/{cq_milestone}/edit/", "cq_coord"
     ),
     "overview": Visit("tracker:overview", "/overview/", "sc_leader"),
+    "office": Visit("supervision:office", "/office/", "admin"),
     "report-library": Visit("reports:library", "/reports/", "sc_leader"),
     "report-library-office": Visit("reports:library", "/reports/", "admin"),
     "report": Visit("reports:detail", "/reports/{report}/", "sc_leader", ("report",)),
@@ -162,6 +163,8 @@ NOT_PAGES = {
     "tracker:progress_update_post": "POST only (the form is on the task page)",
     "tracker:reading_record": "POST; a GET goes back to the task page",
     "tracker:extension_decide": "POST only (the form is on the task page)",
+    "supervision:office_decide": "POST only (the forms are on the workbench)",
+    "supervision:office_urge": "POST only (the forms are on the workbench)",
     "admin:audit_auditlog_export": "a CSV or Excel download",
     "admin:audit_auditlog_add": "history is never added by hand",
     "admin:audit_auditlog_delete": "history is never deleted",
@@ -176,6 +179,7 @@ NOT_PAGE_PREFIXES = {
     "tracker:task_": "the task's action forms post here (the task page is checked)",
     "api:": "the JSON API (its pages are the API docs)",
     "reports_api:": "the JSON API (its pages are the API docs)",
+    "supervision_api:": "the JSON API (its pages are the API docs)",
     "admin:": "the admin's own pages outside the audit trail (the words part "
     "renders each of them in Chinese)",
 }
@@ -240,6 +244,7 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     from audit.sealing import seal_new_events
     from reports import services as report_services
     from reports.choices import ReportStatus
+    from supervision.services.urges import urge_send
     from tracker import services
     from tracker.demo import DEMO_PASSWORD, load_demo
     from tracker.models import Initiative, Milestone, Task
@@ -271,6 +276,13 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                 actor=users["cq_coord"],
                 requested_due_date=jq08.due_date + dt.timedelta(days=180),
                 reason="重庆链主企业采购清单需与四川方补充对接，申请顺延半年。",
+            )
+            # A 催办 on NY-01: its page shows the 催办记录 and Sichuan's answer
+            # form; the workbench has a decision and overdue items to show.
+            urge_send(
+                task=task["NY-01"],
+                actor=users["admin"],
+                message="请于本周五前报送线路工程全线架线贯通的最新进展。",
             )
             initiative = Initiative.objects.get()
             report, _ = report_services.report_request(

@@ -64,6 +64,8 @@ OBJECT_PARTIES: dict[str, frozenset[str]] = {
     "owner_cq": frozenset({"cq"}),
     "ext_sc": frozenset({"sc"}),
     "ext_cq": frozenset({"cq"}),
+    "target_sc": frozenset({"sc"}),
+    "target_cq": frozenset({"cq"}),
 }
 NEW_PERIOD = iso(-15)  # the world's readings are for another period
 
@@ -144,6 +146,14 @@ def counterpart(role: str, case: Case) -> frozenset[int]:
     if claimant is None:
         return CONFLICT
     return DENY if COORDINATOR_PARTY[role] == claimant else OK
+
+
+def office_creates(role: str, case: Case) -> frozenset[int]:
+    return CREATED if role == "office" else DENY
+
+
+def the_office(role: str) -> frozenset[int]:
+    return OK if role == "office" else DENY
 
 
 def leadership_or_office(role: str, case: Case) -> frozenset[int]:
@@ -414,8 +424,25 @@ MATRIX: dict[str, Op] = {
     "POST /api/v1/extension-requests/{id}/decide/": Op(
         cases=cases(("ext_sc", "ext_cq")),
         expect=office_only,
-        body=const({"approve": True, "note": "同意延期"}),
+        body=const({"approve": True, "opinion": "同意延期"}),
         if_match=(ExtensionRequest, "task"),
+    ),
+    # 督办: the joint office's workbench, 催办 by hand and the parties' answers
+    "GET /api/v1/office/": Op(expect_any=the_office),
+    "GET /api/v1/tasks/{id}/urges/": Op(cases=cases(TASKS)),
+    "POST /api/v1/tasks/{id}/urges/": Op(
+        cases=cases(TASKS),
+        expect=office_creates,
+        body=const({"message": "请于本周内报送进展"}),
+        if_match=Task,
+        idempotent=True,
+    ),
+    "GET /api/v1/urge-targets/{id}/": Op(cases=cases(("target_sc", "target_cq"))),
+    "POST /api/v1/urge-targets/{id}/answer/": Op(
+        cases=cases(("target_sc", "target_cq")),
+        expect=owner_coordinator,
+        body=const({"reply": "已召开推进会，本周内报送进展"}),
+        idempotent=True,
     ),
     # reports: every member reads them; leadership and the office ask for them
     "GET /api/v1/reports/": Op(

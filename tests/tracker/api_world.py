@@ -25,6 +25,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Agency
 from config.models import IdempotencyRecord
+from supervision.services.urges import urge_send
 from tests.clock import days
 from tests.conftest import _member
 from tests.factories import AgencyFactory, PartyFactory, make_initiative, make_task
@@ -195,6 +196,10 @@ def build_world() -> World:
         requested_due_date=w.due + dt.timedelta(days=60),
         reason="环评批复延迟",
     )
+    # The joint office's 催办 on the joint item: one target per owner party.
+    urge = urge_send(task=w.task_joint, actor=office, message="请于本周内报送进展")
+    w.target_sc = urge.targets.get(party=sichuan)
+    w.target_cq = urge.targets.get(party=chongqing)
     for task in w.cy_tasks:
         task.refresh_from_db()
     _reports(w, today)
@@ -272,7 +277,10 @@ def _override_all(w: World) -> None:
 def _decide_extensions(w: World) -> None:
     for extension in (w.ext_sc, w.ext_cq):
         services.extension_request_decide(
-            request=extension, actor=w.users["office"], approve=False, note="理由不足"
+            request=extension,
+            actor=w.users["office"],
+            approve=False,
+            opinion="理由不足",
         )
 
 

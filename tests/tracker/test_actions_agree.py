@@ -30,6 +30,8 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from config.exceptions import Conflict, PermissionDenied, TransitionNotAllowed
+from supervision.models import UrgeTarget
+from supervision.services.urges import urge_answer, urge_send
 from tests.tracker.workflow_world import ROLES, Rows
 from tracker import services, workflow
 from tracker.choices import MilestoneStatus, TaskStatus
@@ -42,15 +44,20 @@ pytestmark = pytest.mark.django_db
 REFUSALS = (PermissionDenied, TransitionNotAllowed, Conflict)
 # An action taken on one of several rows of the task: the page has a form per
 # row, the API names the action once.
-PER_ROW = {"record_reading": "indicators", "change_milestone": "milestones"}
+PER_ROW = {
+    "record_reading": "indicators",
+    "change_milestone": "milestones",
+    "answer_urge": "targets",  # the open urges addressed to the user's party
+}
 
 # Queries of one request, whoever asks and whatever they may do. The API: the
 # memberships, the task (the open claim and pending extension annotated on it),
 # its owners, milestones and indicators. The page: the session, its user and
 # the memberships, the same four, then the readings, the feed, the extension
-# requests and the claims; one more for the decisions when there is a claim.
+# requests, the claims, the urges and the parties they address; one more for
+# the decisions when there is a claim.
 API_QUERIES = 5
-PAGE_QUERIES = 11
+PAGE_QUERIES = 13
 
 
 class _Undo(Exception):
@@ -100,6 +107,11 @@ def _attempts(rows: Rows, actor) -> dict[str, dict[object, Callable]]:
             value=1,
         )
 
+    def answer(pk):
+        return lambda: urge_answer(
+            target=UrgeTarget.objects.get(pk=pk), actor=actor, reply="已加快推进"
+        )
+
     pending = rows.pending_request()
     reason = {"reason": "专班研究决定"}
     attempts = {
@@ -129,7 +141,10 @@ def _attempts(rows: Rows, actor) -> dict[str, dict[object, Callable]]:
         if pending is None
         else {
             pending.pk: lambda: services.extension_request_decide(
-                request=rows.pending_request(), actor=actor, approve=True
+                request=rows.pending_request(),
+                actor=actor,
+                approve=True,
+                opinion="同意延期",
             )
         },
         "override_light": transition(
@@ -138,6 +153,8 @@ def _attempts(rows: Rows, actor) -> dict[str, dict[object, Callable]]:
             reason="征地协调受阻",
             expires_at=timezone.now() + dt.timedelta(days=7),
         ),
+        "urge": transition(urge_send, message="请加快推进"),
+        "answer_urge": {pk: answer(pk) for pk in rows.targets.values()},
     }
     assert set(attempts) == set(workflow.ACTIONS)
     return attempts

@@ -160,6 +160,7 @@ def test_task_detail_says_what_the_caller_may_do_now(sc, cq, joint, office):
         "cancel",
         "change_milestone",
         "override_light",
+        "urge",
     ]
     claimed = sc.post(
         url + "claim-completion/",
@@ -274,7 +275,7 @@ def test_extension_request_and_decision(sc, office, joint):
     ext_url = f"/api/v1/extension-requests/{ext_id}/"
     refused = sc.post(
         ext_url + "decide/",
-        {"approve": True},
+        {"approve": True, "opinion": "同意延期"},
         format="json",
         HTTP_IF_MATCH=etag(sc, ext_url),
     )
@@ -282,7 +283,7 @@ def test_extension_request_and_decision(sc, office, joint):
     office_client = client_for(office)
     decided = office_client.post(
         ext_url + "decide/",
-        {"approve": True},
+        {"approve": True, "opinion": "同意延期"},
         format="json",
         HTTP_IF_MATCH=etag(office_client, ext_url),
     )

@@ -95,7 +95,7 @@ def test_office_decides_an_extension(world):
         world.users["office"],
         "post",
         f"/api/v1/extension-requests/{world.ext_cq.pk}/decide/",
-        {"approve": True},
+        {"approve": True, "opinion": "同意延期"},
         obj=world.ext_cq.task,
     )
     assert response.status_code == 200, response.content

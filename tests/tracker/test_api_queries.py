@@ -209,7 +209,7 @@ class World:
                 reason="征地延误",
             )
             services.extension_request_decide(
-                request=extension, actor=self.office, approve=True
+                request=extension, actor=self.office, approve=True, opinion="同意延期"
             )
         services.task_request_extension(
             task=task,

@@ -91,7 +91,7 @@ WRITES = {
         method="post",
         url=lambda w: f"/api/v1/extension-requests/{w['extension'].pk}/decide/",
         read_url=lambda w: f"/api/v1/extension-requests/{w['extension'].pk}/",
-        body={"approve": True, "note": "同意延期"},
+        body={"approve": True, "opinion": "同意延期"},
         changed=lambda w: Task.objects.get(pk=w["task"].pk).due_date,
         status=200,
     ),
@@ -319,7 +319,7 @@ CREATIONS = {
     "decide": Creation(
         user="office",
         url=lambda w: f"/api/v1/extension-requests/{w['extension'].pk}/decide/",
-        body=lambda w: {"approve": False, "note": "理由不充分"},
+        body=lambda w: {"approve": False, "opinion": "理由不充分"},
         rows=lambda: ExtensionRequest.objects.filter(decided_at__isnull=False).count(),
         status=200,
     ),
@@ -477,4 +477,4 @@ def test_the_schema_declares_the_write_contract(sc):
         item = re.fullmatch(r"/api/v1/[a-z-]+/\{id\}/", path)
         if method == "get" and item and segment in UNDER_A_TASK:
             assert success["200"]["headers"]["ETag"]["required"], path
-    assert writes == 17  # every write under a task, each checked above
+    assert writes == 18  # every write under a task, each checked above

@@ -231,7 +231,7 @@ def test_api_refuses_work_on_a_closed_task(world, sc_coord, cq_coord, office, cl
             admin,
             f"/api/v1/extension-requests/{extension.pk}/decide/",
             "post",
-            {"approve": True},
+            {"approve": True, "opinion": "同意延期"},
             task_url,
             "暂不能审批其延期申请",
         ),

@@ -172,10 +172,15 @@ def test_the_office_decides_an_extension_request(task, sc_coord, cq_coord, offic
         url, {"decision-version": _version(task), "decision-decision": "refuse"}, **EN
     )
     assert refused_bare.status_code == 400
-    assert "Give a reason for refusing." in refused_bare.content.decode()
+    assert "Write the office&#x27;s opinion" in refused_bare.content.decode()
     assert ExtensionRequest.objects.get().status == ExtensionStatus.PENDING
     response = client.post(
-        url, {"decision-version": _version(task), "decision-decision": "approve"}
+        url,
+        {
+            "decision-version": _version(task),
+            "decision-decision": "approve",
+            "decision-opinion": "同意延期",
+        },
     )
     assert response.status_code == 302
     assert response["Location"].endswith("#extensions")
@@ -191,7 +196,11 @@ def test_the_office_decides_an_extension_request(task, sc_coord, cq_coord, offic
     )
     forged = signed_in(cq_coord).post(
         page_url("extension_decide", other.pk),
-        {"decision-version": _version(task), "decision-decision": "approve"},
+        {
+            "decision-version": _version(task),
+            "decision-decision": "approve",
+            "decision-opinion": "同意",
+        },
     )
     assert forged.status_code == 403
     assert ExtensionRequest.objects.get(pk=other.pk).status == ExtensionStatus.PENDING

@@ -13,6 +13,8 @@ from config.exceptions import (
     PermissionDenied,
     TransitionNotAllowed,
 )
+from supervision.models import Urge, UrgeTarget
+from supervision.services.urges import urge_answer, urge_send
 from tests.clock import days
 from tests.conftest import _member
 from tests.factories import PartyFactory, make_initiative, make_task
@@ -210,10 +212,13 @@ def test_extension_keeps_the_original_date_on_record(two_party_task, people):
         )
     with pytest.raises(PermissionDenied):
         services.extension_request_decide(
-            request=request, actor=people["counterpart"], approve=True
+            request=request,
+            actor=people["counterpart"],
+            approve=True,
+            opinion="同意延期",
         )
     services.extension_request_decide(
-        request=request, actor=people["office"], approve=True
+        request=request, actor=people["office"], approve=True, opinion="同意延期"
     )
     task = Task.objects.get(pk=task.pk)
     assert task.due_date == original + dt.timedelta(days=90)
@@ -223,7 +228,7 @@ def test_extension_keeps_the_original_date_on_record(two_party_task, people):
     assert task_get_for_user(user=people["office"], pk=task.pk).extension_count == 1
     with pytest.raises(TransitionNotAllowed):
         services.extension_request_decide(
-            request=request, actor=people["office"], approve=False, note="重复"
+            request=request, actor=people["office"], approve=False, opinion="重复"
         )
 
 
@@ -253,13 +258,13 @@ def test_extension_refusal_needs_a_note_and_earlier_dates_are_refused(
     )
     with pytest.raises(InvalidInput):
         services.extension_request_decide(
-            request=request, actor=people["office"], approve=False
+            request=request, actor=people["office"], approve=False, opinion=" "
         )
     services.extension_request_decide(
         request=request,
         actor=people["office"],
         approve=False,
-        note="不影响总体进度，按期完成",
+        opinion="不影响总体进度，按期完成",
     )
     request.refresh_from_db()
     assert request.status == ExtensionStatus.REFUSED
@@ -334,8 +339,15 @@ def _do(action, task, rows, people):
         )
     if action == "decide_extension":
         return services.extension_request_decide(
-            request=rows.pending_request(), actor=office, approve=True
+            request=rows.pending_request(),
+            actor=office,
+            approve=True,
+            opinion="同意延期",
         )
+    if action == "urge":
+        return urge_send(task=task, actor=office, message="请加快推进")
+    if action == "answer_urge":
+        return urge_answer(target=rows.target("sc"), actor=owner, reply="已加快推进")
     assert action == "override_light"
     return services.light_override_set(
         task=task,
@@ -358,6 +370,8 @@ def _footprint(task) -> tuple:
         tuple(task.milestones.values_list("status", "version")),
         tuple(task.extension_requests.values_list("status", flat=True)),
         task.light_overrides.count(),
+        Urge.objects.filter(task=task).count(),
+        UrgeTarget.objects.filter(urge__task=task, answered_at__isnull=False).count(),
     )
 
 

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 
 from accounts.models import Party, User
+from supervision.models import UrgeTarget
+from supervision.services.urges import urge_send
 from tests.conftest import _member
 from tests.factories import PartyFactory, make_initiative, make_task
 from tracker import services
@@ -41,6 +43,9 @@ class Rows:
     indicators: dict[str, int]  # party code ("joint") → indicator id
     milestones: dict[str, int]  # party code ("joint") → milestone id
     pending: int | None  # the pending extension request
+    # party code → its target of the office's 催办, sent while the task was
+    # open and not answered
+    targets: dict[str, int] = field(default_factory=dict)
 
     def task(self) -> Task:
         return Task.objects.get(pk=self.task_pk)
@@ -50,6 +55,9 @@ class Rows:
 
     def milestone(self, code: str) -> Milestone:
         return Milestone.objects.get(pk=self.milestones[code])
+
+    def target(self, code: str) -> UrgeTarget:
+        return UrgeTarget.objects.get(pk=self.targets[code])
 
     def pending_request(self) -> ExtensionRequest | None:
         if self.pending is None:
@@ -139,8 +147,12 @@ def build_workflow_world() -> WorkflowWorld:
                     requested_due_date=task.due_date + dt.timedelta(days=60),
                     reason="征地拆迁滞后",
                 ).pk
+            urge = urge_send(task=task, actor=people["office"], message="请加快推进")
+            targets = {
+                code: urge.targets.get(party=parties[code]).pk for code in ("sc", "cq")
+            }
             bring_to(task, status, people)
             world.tasks[status, pending] = Rows(
-                task.pk, indicators, milestones, request
+                task.pk, indicators, milestones, request, targets
             )
     return world

@@ -4,6 +4,7 @@ every id is one of the rows the caller may use (config.api.inputs)."""
 
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.fields import empty
 
 from accounts.models import Agency, Party, User
 from config.api.inputs import ScopedIdField, StrictSerializer
@@ -193,9 +194,31 @@ class ExtensionInput(StrictSerializer, ActingPartyMixin):
     reason = serializers.CharField(max_length=4000)
 
 
+class RequiredBooleanField(serializers.BooleanField):
+    """A boolean that must be sent, in a form body too: DRF reads a checkbox
+    left out of a form as false, which would turn a forgotten `approve` into a
+    refusal."""
+
+    default_empty_html = empty
+
+
 class ExtensionDecisionInput(StrictSerializer):
-    approve = serializers.BooleanField()
-    note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    approve = RequiredBooleanField()
+    opinion = serializers.CharField(
+        max_length=4000,
+        help_text=_(
+            "The joint office's written opinion, required to approve and to "
+            "refuse; the requesting party reads it."
+        ),
+    )
+    new_due_date = serializers.DateField(
+        required=False,
+        allow_null=True,
+        help_text=_(
+            "When approving: the new due date (default: the requested one); "
+            "later than the current due date. Ignored when refusing."
+        ),
+    )
 
 
 class LightOverrideInput(StrictSerializer):

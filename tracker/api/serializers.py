@@ -394,6 +394,7 @@ class ExtensionRequestSerializer(serializers.ModelSerializer):
             "decided_by",
             "decided_at",
             "decision_note",
+            "granted_due_date",
         ]
 
 

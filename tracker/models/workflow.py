@@ -153,7 +153,12 @@ class ExtensionRequest(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # The office's written opinion, required for approval and refusal alike.
     decision_note = models.TextField(_("decision note"), blank=True)
+    # The due date the office granted: the requested one unless it chose
+    # another. The request keeps the date it was asked at (current_due_date)
+    # and the days overdue then, so the record of lateness stays on file.
+    granted_due_date = models.DateField(_("granted due date"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("extension request")
@@ -188,6 +193,19 @@ class ExtensionRequest(models.Model):
                     & Q(decided_by__isnull=False)
                 ),
                 name="extension_decided_has_decider",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="approved", granted_due_date__isnull=False)
+                | (~Q(status="approved") & Q(granted_due_date__isnull=True)),
+                name="extension_approved_has_granted_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(granted_due_date__isnull=True)
+                | Q(granted_due_date__gt=F("current_due_date")),
+                name="extension_granted_date_later",
+                violation_error_message=_(
+                    "The new due date must be later than the current one."
+                ),
             ),
         ]
 

@@ -27,6 +27,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Agency, Membership, Party, User
 from accounts.permissions import coordinator_parties_for, grants
 from config.exceptions import InvalidInput, NotFound, PermissionDenied
+from supervision.choices import ANSWERED_KINDS
+from supervision.models import UrgeTarget
 
 from ..choices import (
     ClaimStatus,
@@ -177,11 +179,23 @@ def with_action_facts(qs: QuerySet[Task]) -> QuerySet[Task]:
     task's owners, indicators and milestones: the open completion claim's party
     (`open_claim_party_id`) and the parties that decided on it
     (`open_claim_decided`), and the pending extension request
-    (`pending_extension_id`). In the row's own statement: no query more."""
+    (`pending_extension_id`), and the owner parties with a 催办 or reminder
+    still to answer (`open_urge_parties`). In the row's own statement: no
+    query more."""
     open_claims = CompletionClaim.objects.filter(
         task=OuterRef("pk"), status=ClaimStatus.OPEN
     )
     return qs.annotate(
+        open_urge_parties=ArraySubquery(
+            UrgeTarget.objects.filter(
+                urge__task=OuterRef("pk"),
+                urge__kind__in=ANSWERED_KINDS,
+                answered_at__isnull=True,
+            )
+            .order_by()
+            .values("party_id")
+            .distinct()
+        ),
         open_claim_party_id=Subquery(open_claims.values("party_id")[:1]),
         open_claim_decided=ArraySubquery(
             ClaimDecision.objects.filter(

@@ -65,8 +65,10 @@ def progress_update_post(
     party can overwrite each other. The task's own version moves only when
     its state does (the first update with progress starts it,
     `workflow.status_after_progress`); its derived progress is a consequence
-    of the parts, so another form on the task stays valid. The update comes
-    back with `reading_list` and `part` (the party's part after it)."""
+    of the parts, so another form on the task stays valid. The update answers
+    the party's open 催办 and reminders on the item. It comes back with
+    `reading_list`, `part` (the party's part after it) and `answered_urges`
+    (the urge targets it answered)."""
     # The task row first, as every writer under a task does: two parties'
     # updates then re-derive the item one after the other.
     task = lock(Task, task.pk)
@@ -134,6 +136,12 @@ def progress_update_post(
         # Only a change of state moves the task's version (see above).
         task_changes["version"] = task.version
     bump(task, **task_changes)
+    # The update is the party's answer to the 催办 and reminders it has open
+    # on the item. (Imported here: the 督办 ledger's services build on the
+    # task list's, not the other way round.)
+    from supervision.services.urges import urge_targets_answer_with_update
+
+    update.answered_urges = urge_targets_answer_with_update(update=update)
     return update
 
 

@@ -5,14 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pghistory
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Party, User
 from config.exceptions import Conflict, InvalidInput, TransitionNotAllowed
 from config.validation import validated_save
+from notifications.choices import Event
+from notifications.recipients import coordinators_of, joint_office
+from notifications.services import notify
 
 from .. import workflow
 from ..choices import (
@@ -249,6 +255,18 @@ def task_reject_completion(
 # --- extensions ------------------------------------------------------------------
 
 
+def _told(task: Task, anchor: str) -> dict:
+    """What every notification about `task` carries: the item and where on
+    its page the news is. Titles and bodies are written in the service's
+    language (zh-Hans), whatever language the actor's page is in."""
+    url = reverse("tracker:task_detail", args=[task.pk])
+    return {"task": task, "link": f"{url}#{anchor}"}
+
+
+def _day(value: dt.date) -> str:
+    return formats.date_format(value, "DATE_FORMAT")
+
+
 @transaction.atomic
 def task_request_extension(
     *,
@@ -259,6 +277,8 @@ def task_request_extension(
     party: Party | None = None,
     expected_version: int | None = None,
 ) -> ExtensionRequest:
+    """An owner party asks the joint office to move the due date, with its
+    reasons; the office is told."""
     task = lock(Task, task.pk, expected_version)
     require(actor, "request_extension", task)
     party = acting_party(actor, task, party)
@@ -276,7 +296,7 @@ def task_request_extension(
         raise Conflict(
             _("This task already has an extension request awaiting decision.")
         )
-    return validated_save(
+    extension = validated_save(
         ExtensionRequest(
             task=task,
             party=party,
@@ -287,6 +307,22 @@ def task_request_extension(
             reason=reason,
         )
     )
+    with translation.override(settings.LANGUAGE_CODE):
+        notify(
+            event=Event.EXTENSION_REQUESTED,
+            recipients=joint_office(),
+            title=_("%(party)s requests an extension: %(code)s %(title)s")
+            % {"party": party.name, "code": task.code, "title": task.title},
+            body=_("Move the due date from %(old)s to %(new)s. Reason: %(reason)s")
+            % {
+                "old": _day(task.due_date),
+                "new": _day(requested_due_date),
+                "reason": reason,
+            },
+            actor=actor,
+            **_told(task, "decisions"),
+        )
+    return extension
 
 
 @transaction.atomic
@@ -295,29 +331,82 @@ def extension_request_decide(
     request: ExtensionRequest,
     actor: User,
     approve: bool,
-    note: str = "",
+    opinion: str,
+    new_due_date: dt.date | None = None,
     expected_version: int | None = None,
 ) -> ExtensionRequest:
-    """The joint office approves (the due date moves; the original stays on
-    record) or refuses (with a note). Conditioned on the task's version."""
-    request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
+    """The joint office approves or refuses, with a written opinion either
+    way, which the requesting party is told and the history of the task and
+    of the request keeps as the reason of the change. Approving moves the due
+    date to `new_due_date` (by default the requested one), which must be
+    later than the current one; the request keeps the due date it was made
+    at and the days overdue then, and the task its original due date.
+    Conditioned on the task's version."""
+    # The task row first, as every writer under a task locks it.
     task = lock(Task, request.task_id, expected_version)
+    request = ExtensionRequest.objects.select_for_update().get(pk=request.pk)
     require(actor, "decide_extension", task)
     if request.status != ExtensionStatus.PENDING:
         raise TransitionNotAllowed(
             _("This extension request has already been decided.")
         )
     workflow.require_state("decide_extension", status=task.status)
-    if not approve and not note.strip():
-        raise InvalidInput(field_errors={"note": [_("Give a reason for refusing.")]})
-    request.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
-    request.decided_by = actor
-    request.decided_at = timezone.now()
-    request.decision_note = note
-    validated_save(request)
-    if approve:
-        bump(task, due_date=request.requested_due_date)
+    opinion = opinion.strip()
+    errors = {}
+    if not opinion:
+        errors["opinion"] = [
+            _("Write the office's opinion; the requesting party will read it.")
+        ]
+    granted = (new_due_date or request.requested_due_date) if approve else None
+    if granted is not None and granted <= task.due_date:
+        errors["new_due_date"] = [
+            _("The new due date must be later than the current one.")
+        ]
+    if errors:
+        raise InvalidInput(field_errors=errors)
+    with pghistory.context(reason=opinion):
+        request.status = (
+            ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
+        )
+        request.decided_by = actor
+        request.decided_at = timezone.now()
+        request.decision_note = opinion
+        request.granted_due_date = granted
+        validated_save(request)
+        if granted is not None:
+            bump(task, due_date=granted)
+    _tell_decision(request, task=task, actor=actor)
     return request
+
+
+def _tell_decision(request: ExtensionRequest, *, task: Task, actor: User) -> None:
+    """The requesting party's coordinators hear of the decision and read the
+    office's opinion."""
+    with translation.override(settings.LANGUAGE_CODE):
+        names = {"code": task.code, "title": task.title}
+        if request.status == ExtensionStatus.APPROVED:
+            title = _("Extension approved: %(code)s %(title)s") % names
+            body = _(
+                "The due date moves from %(old)s to %(new)s. Opinion of the joint "
+                "office: %(opinion)s"
+            ) % {
+                "old": _day(request.current_due_date),
+                "new": _day(request.granted_due_date),
+                "opinion": request.decision_note,
+            }
+        else:
+            title = _("Extension refused: %(code)s %(title)s") % names
+            body = _(
+                "The due date stays %(date)s. Opinion of the joint office: %(opinion)s"
+            ) % {"date": _day(task.due_date), "opinion": request.decision_note}
+        notify(
+            event=Event.EXTENSION_DECIDED,
+            recipients=coordinators_of([request.party_id]),
+            title=title,
+            body=body,
+            actor=actor,
+            **_told(task, "extensions"),
+        )
 
 
 # --- light overrides ----------------------------------------------------------------

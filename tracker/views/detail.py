@@ -22,6 +22,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from supervision.forms import UrgeAnswerForm
+from supervision.selectors.urges import (
+    urge_ledger_for_task,
+    urge_target_get_for_user,
+)
+from supervision.services.urges import urge_answer, urge_send
+
 from .. import services
 from ..forms import ActionForm, ProgressUpdateForm, ReadingForm
 from ..permissions import acting_parties, available_actions, claim_is_due
@@ -111,6 +118,27 @@ def _detail_page(
                 prefix=key,
                 parties=[] if indicator.party_id else actions.acting_parties,
             )
+    if "decision" in action_forms and not action_forms["decision"].is_bound:
+        # Approving grants the requested date unless the office chooses another.
+        pending = detail.pending_extension
+        action_forms["decision"].initial["new_due_date"] = pending.requested_due_date
+    urges = urge_ledger_for_task(user=user, task=task)
+    answering = (
+        {p.pk for p in actions.acting_parties} if "answer_urge" in actions else ()
+    )
+    waiting = False
+    for urge in urges:
+        for target in urge.targets.all():
+            key = target.form_name = f"answer-{target.pk}"
+            if key in bound:
+                target.form = bound[key]
+            elif (
+                target.answerable
+                and target.answered_at is None
+                and target.party_id in answering
+            ):
+                target.form = UrgeAnswerForm(prefix=key)
+            waiting = waiting or hasattr(target, "form")
     failed = next(iter(bound.items()), None)
     conflict_view = None
     if conflict is not None:
@@ -124,6 +152,9 @@ def _detail_page(
             else _task_rows(name, bound[name], task),
         )
     context.update(
+        urges=urges,
+        # An urge waiting for the user's answer is shown high on the page.
+        urges_waiting=waiting,
         reload_url=reverse("tracker:task_detail", args=[task.pk]),
         action_forms=action_forms,
         actions=actions,
@@ -259,6 +290,15 @@ def _request_extension(*, task, actor, form, data):
     )
 
 
+def _urge(*, task, actor, form, data):
+    urge_send(
+        task=task,
+        actor=actor,
+        expected_version=data["version"],
+        **form.service_arguments(),
+    )
+
+
 progress_update_post = _task_action(
     "update",
     call=_post_update,
@@ -331,6 +371,12 @@ task_extension = _task_action(
     success=gettext_lazy("The extension request has been sent to the joint office."),
     anchor="extensions",
 )
+task_urge = _task_action(
+    "urge",
+    call=_urge,
+    success=gettext_lazy("The 催办 has been sent to the owner parties' coordinators."),
+    anchor="urges",
+)
 task_light_override = _task_action(
     "override",
     call=_override,
@@ -369,6 +415,28 @@ def reading_record(request, pk):
         call=call,
         success=_("The reading has been recorded."),
         anchor=f"indicator-{pk}",
+    )
+
+
+@page
+@require_http_methods(["GET", "POST"])
+def urge_target_answer(request, pk):
+    """A coordinator answers the urge target `pk` addressed to their party."""
+    user = request.user
+    target = urge_target_get_for_user(user=user, pk=pk)
+    task_pk = target.urge.task_id
+    if request.method != "POST":
+        return back(task_pk, "urges")
+    name = f"answer-{pk}"
+    form = UrgeAnswerForm(request.POST, prefix=name)
+    return _submit(
+        request,
+        task_pk=task_pk,
+        name=name,
+        form=form,
+        call=lambda data: urge_answer(target=target, actor=user, reply=data["reply"]),
+        success=_("Your reply is recorded; the sender of the 催办 is told."),
+        anchor="urges",
     )
 
 
@@ -413,6 +481,13 @@ urlpatterns = [
         "tasks/<int:pk>/light-override/",
         task_light_override,
         name="task_light_override",
+    ),
+    path("tasks/<int:pk>/urge/", task_urge, name="task_urge"),
+    # The answer forms of the task page post here (one per urge target).
+    path(
+        "urge-targets/<int:pk>/answer/",
+        urge_target_answer,
+        name="task_urge_answer",
     ),
     path(
         "extension-requests/<int:pk>/decide/",

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.permissions import grants
 from config.exceptions import DomainError, NotFound, PreconditionFailed
 from config.exceptions import PermissionDenied as DomainPermissionDenied
+from supervision.forms import UrgeForm
 
 from ..forms import (
     ActionForm,
@@ -140,6 +141,7 @@ PAGE_FORMS: dict[str, PageForm] = {
     "update": PageForm(ProgressUpdateForm),
     "extension": PageForm(ExtensionForm),
     "decision": PageForm(ExtensionDecisionForm, _nobody),
+    "urge": PageForm(UrgeForm, _nobody),
 }
 
 
