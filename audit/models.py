@@ -25,7 +25,12 @@ from django_celery_beat.models import (
 )
 
 from accounts.models import Agency, Membership, Party, User
-from notifications.models import Notification
+from notifications.models import (
+    DigestMail,
+    MailSettings,
+    Notification,
+    NotificationPreference,
+)
 from reports.models import Report, ReportSubscription
 from supervision.models import Urge, UrgeTarget
 from tracker.models import (
@@ -127,8 +132,16 @@ IndustrialParkEvent = history_events(IndustrialPark, "IndustrialParkEvent")
 ParkPairEvent = history_events(ParkPair, "ParkPairEvent")
 ParkEvaluationEvent = history_events(ParkEvaluation, "ParkEvaluationEvent")
 
-# What the service told people, and when they read it
-NotificationEvent = history_events(Notification, "NotificationEvent")
+# What the service told people, when they read it and when it was mailed (not
+# each hand-over to the broker: plumbing), and how each person wants to be told
+NotificationEvent = history_events(
+    Notification, "NotificationEvent", exclude=["email_queued_at"]
+)
+NotificationPreferenceEvent = history_events(
+    NotificationPreference, "NotificationPreferenceEvent"
+)
+MailSettingsEvent = history_events(MailSettings, "MailSettingsEvent")
+DigestMailEvent = history_events(DigestMail, "DigestMailEvent")
 
 # The 督办 ledger
 UrgeEvent = history_events(Urge, "UrgeEvent")
