@@ -2,6 +2,8 @@
 person sets their own preferences on their settings page (or the API)."""
 
 from django.contrib import admin
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from config.admin import ReadOnlyAdmin
 
@@ -24,7 +26,16 @@ class NotificationAdmin(ReadOnlyAdmin):
     search_fields = ["title", "recipient__username", "recipient__full_name"]
     date_hierarchy = "created_at"
     list_select_related = ["recipient"]
-    raw_id_fields = ["recipient", "actor", "task", "digest"]
+    exclude = ["link"]
+    readonly_fields = ["where_it_leads"]
+
+    @admin.display(description=_("link"))
+    def where_it_leads(self, obj):
+        # A path of this site (notify() writes nothing else), shown as a link
+        # to follow rather than as a path to read.
+        if not obj.link.startswith("/") or obj.link.startswith("//"):
+            return "—"
+        return format_html('<a href="{}">{}</a>', obj.link, _("Open it"))
 
 
 @admin.register(NotificationPreference)

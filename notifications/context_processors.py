@@ -1,8 +1,13 @@
 """The unread count in every page's header."""
 
 import functools
+import logging
+
+from django.db import DatabaseError
 
 from .selectors import unread_count
+
+log = logging.getLogger(__name__)
 
 
 def unread_notifications(request):
@@ -16,6 +21,12 @@ def unread_notifications(request):
 
     @functools.cache
     def count() -> int:
-        return unread_count(user=user)
+        try:
+            return unread_count(user=user)
+        except DatabaseError:
+            # An error page rendered after the database failed must still
+            # render: the badge is not worth a second failure.
+            log.warning("the unread count could not be read", exc_info=True)
+            return 0
 
     return {"unread_notifications": count}

@@ -107,29 +107,30 @@ def notification_preferences_set(
             field_errors={"events": [_("Unknown event: %s.") % ", ".join(unknown)]}
         )
     current = {choice.event: choice for choice in preferences.choices_for(user)}
-    errors = {}
+    errors = []
     for event, wanted in events.items():
         stray = sorted(set(wanted) - set(CHANNELS))
         if stray:
-            errors[event] = [_("Unknown channel: %s.") % ", ".join(stray)]
+            errors.append(_("Unknown channel: %s.") % ", ".join(stray))
             continue
         values = {name: getattr(current[event], name) for name in CHANNELS}
         values.update({name: bool(wanted[name]) for name in wanted})
         if event in preferences.ALWAYS_IN_APP and not (
             values["enabled"] and values["in_app"]
         ):
-            errors[event] = [
+            errors.append(
                 _(
                     "Urges and escalation notices always show in the "
                     "notification centre."
                 )
-            ]
+            )
             continue
         NotificationPreference.objects.update_or_create(
             user=user, event=event, defaults=values
         )
     if errors:
-        raise InvalidInput(field_errors=errors)
+        # The request's `events` as a whole: nothing of it is kept.
+        raise InvalidInput(field_errors={"events": sorted(set(errors))})
     if daily_digest is not None:
         MailSettings.objects.update_or_create(
             user=user, defaults={"daily_digest": daily_digest}

@@ -17,7 +17,7 @@ SCHEDULES = [
         "task": "notifications.send_digests",
         "crontab": {"minute": "30", "hour": "17"},
         "description": "把当天尚未邮件告知的消息汇总成一封邮件，"
-        "发给选择每日汇总的用户（notifications/mail.py）。",
+        "发给选择每日汇总的用户。",
     },
     {
         "name": "补发未送出的消息邮件（每5分钟）",
