@@ -56,6 +56,7 @@ from schemathesis.generation.hypothesis.builder import (
 from schemathesis.openapi.checks import RejectedPositiveData, UndefinedStatusCode
 
 from accounts.models import Agency, Party, User
+from notifications.models import Notification
 from tracker import services
 from tracker.demo import load_demo
 from tracker.models import (
@@ -90,6 +91,7 @@ RESOURCES = {
     "agencies": Agency,
     "work-streams": WorkStream,
     "owners": TaskOwner,
+    "notifications": Notification,
 }
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 # Rules between a field and what is stored, which no schema can state: a row
@@ -122,6 +124,8 @@ STORED_DATA_RULES = {
     "POST /api/v1/tasks/{id}/claim-completion/": {"explanation"},
     "POST /api/v1/reports/": {"period_start", "period_end", "party", "work_stream"},
     "POST /api/v1/report-subscriptions/": {"party", "work_stream"},
+    # 催办 and 通报 always show in the centre; each event named once.
+    "PUT /api/v1/notification-preferences/": {"events"},
 }
 
 

@@ -98,6 +98,10 @@ VISITS = {
     "report": Visit("reports:detail", "/reports/{report}/", "sc_leader", ("report",)),
     "report-queued": Visit("reports:detail", "/reports/{queued}/", "sc_leader"),
     "api-docs": Visit("docs", "/api/docs/", "sc_coord"),
+    "notifications": Visit("notifications:centre", "/notifications/", "cq_coord"),
+    "notification-settings": Visit(
+        "notifications:preferences", "/notifications/preferences/", "cq_coord"
+    ),
     "admin-index-auditor": Visit("admin:index", "/admin/", "cq_auditor"),
     "audit-log": Visit(
         "admin:audit_auditlog_changelist",
@@ -162,6 +166,8 @@ NOT_PAGES = {
     "tracker:progress_update_post": "POST only (the form is on the task page)",
     "tracker:reading_record": "POST; a GET goes back to the task page",
     "tracker:extension_decide": "POST only (the form is on the task page)",
+    "notifications:open": "marks the notification read and redirects to its item",
+    "notifications:read_all": "POST only (the button is on the notification centre)",
     "admin:audit_auditlog_export": "a CSV or Excel download",
     "admin:audit_auditlog_add": "history is never added by hand",
     "admin:audit_auditlog_delete": "history is never deleted",
@@ -176,6 +182,7 @@ NOT_PAGE_PREFIXES = {
     "tracker:task_": "the task's action forms post here (the task page is checked)",
     "api:": "the JSON API (its pages are the API docs)",
     "reports_api:": "the JSON API (its pages are the API docs)",
+    "notifications_api:": "the JSON API (its pages are the API docs)",
     "admin:": "the admin's own pages outside the audit trail (the words part "
     "renders each of them in Chinese)",
 }

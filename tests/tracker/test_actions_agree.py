@@ -48,9 +48,10 @@ PER_ROW = {"record_reading": "indicators", "change_milestone": "milestones"}
 # memberships, the task (the open claim and pending extension annotated on it),
 # its owners, milestones and indicators. The page: the session, its user and
 # the memberships, the same four, then the readings, the feed, the extension
-# requests and the claims; one more for the decisions when there is a claim.
+# requests and the claims, and the header's unread count; one more for the
+# decisions when there is a claim.
 API_QUERIES = 5
-PAGE_QUERIES = 11
+PAGE_QUERIES = 12
 
 
 class _Undo(Exception):

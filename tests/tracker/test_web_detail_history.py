@@ -85,7 +85,7 @@ def test_detail_query_count_is_constant(w, sc_coord, cq_coord):
     with CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200
     assert len(large) == len(small), [q["sql"][:80] for q in large.captured_queries]
-    assert len(small) <= 12
+    assert len(small) <= 13  # the header's unread count included
 
 
 # Session, user, grants, the task and its owners; one query per event table
