@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from config.api.inputs import validated
+from config.api.parsers import JSONParser
 
 from .. import preferences, selectors, services
 from ..models import Notification
@@ -92,6 +93,10 @@ def _preferences(user) -> dict:
 class PreferencesView(APIView):
     """My notification settings: per event, whether I receive it and on which
     channels; and whether e-mail comes as one daily digest."""
+
+    # A list of objects: a form body cannot say it (DRF would read no events
+    # from it and answer as if none were sent).
+    parser_classes = [JSONParser]
 
     @extend_schema(responses={200: PreferencesSerializer})
     def get(self, request):

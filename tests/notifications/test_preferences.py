@@ -252,3 +252,13 @@ def test_a_claim_respects_the_counterparts_choice(joint, people):
     )
     claim(joint, people["cq"])
     assert [n.recipient for n in Notification.objects.all()] == [people["sc"]]
+
+
+def test_the_api_takes_json_only(people):
+    response = _api(people["sc"]).put(
+        "/api/v1/notification-preferences/",
+        {"daily_digest": "true", "events": '[{"enabled": false}]'},
+        format="multipart",
+    )
+    assert response.status_code == 415
+    assert not preferences.daily_digest_for(people["sc"])

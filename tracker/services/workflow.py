@@ -254,7 +254,11 @@ def task_confirm_completion(
     bump(task)  # the claim's state is part of the task's representation
     _complete_if_all_confirmed(task, claim)
     with translation.override(settings.LANGUAGE_CODE):
-        closed = task.status == workflow.COMPLETED
+        lines = [reason] if reason.strip() else []
+        if task.status == workflow.COMPLETED:
+            lines.append(
+                gettext("Every counterpart has confirmed: the item is closed.")
+            )
         _tell_coordinators(
             Event.CLAIM_CONFIRMED,
             parties=[claim.party_id],
@@ -262,16 +266,7 @@ def task_confirm_completion(
             actor=actor,
             title=gettext("%(party)s confirmed completion: %(task)s")
             % {"party": party.name, "task": task.title},
-            body="\n".join(
-                text
-                for text in (
-                    reason,
-                    gettext("Every counterpart has confirmed: the item is closed.")
-                    if closed
-                    else "",
-                )
-                if text
-            ),
+            body="\n".join(lines),
         )
     return task
 
