@@ -80,15 +80,25 @@ class PreferencesSerializer(serializers.Serializer):
     events = EventChoiceSerializer(many=True)
 
 
+class JsonBooleanField(serializers.BooleanField):
+    """true or false, as the schema says; not 0, 1, "yes" or "on", which DRF
+    would read as one or the other."""
+
+    def to_internal_value(self, data):
+        if data is True or data is False:
+            return data
+        self.fail("invalid", input=data)
+
+
 class EventChoiceInput(StrictSerializer):
     event = serializers.ChoiceField(choices=Event.choices)
-    enabled = serializers.BooleanField(required=False)
-    in_app = serializers.BooleanField(required=False)
-    email = serializers.BooleanField(required=False)
+    enabled = JsonBooleanField(required=False)
+    in_app = JsonBooleanField(required=False)
+    email = JsonBooleanField(required=False)
 
 
 class PreferencesInput(StrictSerializer):
-    daily_digest = serializers.BooleanField(required=False)
+    daily_digest = JsonBooleanField(required=False)
     events = EventChoiceInput(many=True, required=False)
 
     def validate_events(self, value):

@@ -234,6 +234,9 @@ def test_the_api_reads_and_sets_the_same_choices(people):
         {"events": [{"event": "lunch"}]},
         {"events": [{"event": "urge"}, {"event": "urge"}]},
         {"events": [{"event": "urge", "sms": True}]},
+        {"events": [{"event": "reminder", "email": 1}]},
+        {"daily_digest": "yes"},
+        {"events": [{"enabled": False}]},
         {"colour": "red"},
     ],
 )
