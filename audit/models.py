@@ -25,7 +25,13 @@ from django_celery_beat.models import (
 )
 
 from accounts.models import Agency, Membership, Party, User
-from notifications.models import ChatWebhook, Notification
+from notifications.models import (
+    ChatWebhook,
+    DigestMail,
+    MailSettings,
+    Notification,
+    NotificationPreference,
+)
 from reports.models import Report, ReportSubscription
 from supervision.models import ReminderRule, Urge, UrgeTarget, WorkCalendarDay
 from tracker.models import (
@@ -127,8 +133,16 @@ IndustrialParkEvent = history_events(IndustrialPark, "IndustrialParkEvent")
 ParkPairEvent = history_events(ParkPair, "ParkPairEvent")
 ParkEvaluationEvent = history_events(ParkEvaluation, "ParkEvaluationEvent")
 
-# What the service told people, and when they read it
-NotificationEvent = history_events(Notification, "NotificationEvent")
+# What the service told people, when they read it and when it was mailed (not
+# each hand-over to the broker: plumbing), and how each person wants to be told
+NotificationEvent = history_events(
+    Notification, "NotificationEvent", exclude=["email_queued_at"]
+)
+NotificationPreferenceEvent = history_events(
+    NotificationPreference, "NotificationPreferenceEvent"
+)
+MailSettingsEvent = history_events(MailSettings, "MailSettingsEvent")
+DigestMailEvent = history_events(DigestMail, "DigestMailEvent")
 # Where group-chat robots and webhooks send, and who changed that. The signing
 # secret is a credential, not history: it stays in its own row.
 ChatWebhookEvent = history_events(ChatWebhook, "ChatWebhookEvent", exclude=["secret"])

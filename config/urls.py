@@ -43,9 +43,11 @@ urlpatterns = [
     path("", include("tracker.urls")),
     path("reports/", include("reports.urls")),
     path("", include("supervision.urls")),
+    path("notifications/", include("notifications.urls")),
     path("api/v1/", include("tracker.api.urls")),
     path("api/v1/", include("reports.api.urls")),
     path("api/v1/", include("supervision.api.urls")),
+    path("api/v1/", include("notifications.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="docs"),
 ]

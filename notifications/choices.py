@@ -15,3 +15,11 @@ class Event(models.TextChoices):
     REMINDER = "reminder", _("reminder")
     ESCALATION = "escalation", _("escalation notice (通报)")
     REPORT_READY = "report_ready", _("report ready")
+
+
+class EmailMode(models.TextChoices):
+    """Whether and how a notification is mailed, decided when it is written."""
+
+    NONE = "", _("not mailed")
+    NOW = "now", _("one e-mail each")
+    DIGEST = "digest", _("in the daily digest")

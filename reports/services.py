@@ -292,8 +292,35 @@ def _finish(report: Report) -> None:
         # The mail owed is a row from the moment the report is done, so a
         # broker that is away when it finishes delays the mail, never loses it.
         _delivery_rows(locked)
+        _notify_ready(locked)
         report_id = report.pk
         transaction.on_commit(lambda: _queue_delivery(report_id))
+
+
+def _notify_ready(report: Report) -> None:
+    """Tell the report's subscribers, and whoever asked for it, in their
+    notification centre (their preferences may add e-mail; the report's own
+    mail with the PDF is report_deliver's)."""
+    from notifications.choices import Event
+    from notifications.services import notify
+
+    from .render import report_title
+
+    people = [s.user for s in report_subscribers(report)]
+    if report.requested_by_id is not None and report.requested_by.is_active:
+        people.append(report.requested_by)
+    if not people:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        title = _("Progress report ready: %(title)s") % {
+            "title": report_title(report.snapshot)
+        }
+    notify(
+        event=Event.REPORT_READY,
+        recipients=people,
+        title=title,
+        link=reverse("reports:detail", args=[report.pk]),
+    )
 
 
 def _fail(row, exc: BaseException) -> bool:
@@ -432,9 +459,9 @@ def _queue_delivery(report_id: int) -> None:
         log.warning("report %s delivery could not be queued", report_id)
 
 
-def report_recipients(report: Report):
-    """Active subscribers with an e-mail address and an active membership in a
-    party of the report's initiative."""
+def report_subscribers(report: Report):
+    """Active subscribers with an active membership in a party of the report's
+    initiative (those who may read it)."""
     members = Membership.objects.filter(
         is_active=True, party__participations__initiative=report.initiative_id
     ).values("user")
@@ -443,9 +470,13 @@ def report_recipients(report: Report):
             initiative_id=report.initiative_id, kind=report.kind, scope=report.scope
         )
         .filter(user__is_active=True, user__in=members)
-        .exclude(user__email="")
         .select_related("user")
     )
+
+
+def report_recipients(report: Report):
+    """The subscribers the report is mailed to: those with an address."""
+    return report_subscribers(report).exclude(user__email="")
 
 
 def report_deliver(*, report_id: int) -> int:

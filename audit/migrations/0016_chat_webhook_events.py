@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_membership_agency_in_party"),
         ("audit", "0015_ladder_rule_and_calendar_events"),
-        ("notifications", "0002_chat_webhooks"),
+        ("notifications", "0004_chat_webhooks"),
     ]
 
     operations = [

@@ -85,6 +85,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "notifications.context_processors.unread_notifications",
             ],
         },
     },
@@ -161,9 +162,25 @@ STORAGES = {
     },
 }
 
-EMAIL_BACKEND = env(
-    "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
-)
+# Mail (notifications, report and digest mail), sent only by the worker.
+# EMAIL_URL names the server: smtp+tls://user:password@host:587 (STARTTLS),
+# smtp+ssl://user:password@host:465 (TLS from the start), smtp://host:25 (plain,
+# inside the intranet), consolemail:// (print). Unset: EMAIL_BACKEND as before
+# (a dotted backend class), else the console (production: SMTP on
+# localhost:25). A user or password with @ : / in it is percent-encoded.
+EMAIL_URL = env("EMAIL_URL", default="")
+if EMAIL_URL:
+    globals().update(
+        {k: v for k, v in env.email_url("EMAIL_URL").items() if k.startswith("EMAIL_")}
+    )
+else:
+    EMAIL_BACKEND = env(
+        "EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
+    )
+# Seconds a worker waits on the mail server before giving the attempt up (and
+# retrying later): a server that accepts connections and never answers must
+# not hold a worker.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="tracker@localhost")
 
 REST_FRAMEWORK = {

@@ -9,6 +9,8 @@ if not DATABASES:  # noqa: F405
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+# Tests never mail anyone, whatever EMAIL_URL says (a worker started by a test
+# may be pointed at a local server: tests/notifications/worker_settings.py).
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"

@@ -144,6 +144,18 @@ def world(
         events=["urge"],
     )
     webhook_queue(event="urge", title="请加快推进", task=task)
+
+    # Someone's notification settings, and their daily digest mailed.
+    from notifications.mail import digest_send
+    from notifications.services import notification_preferences_set, notify
+
+    cq_coord.email = "cq_coord@example.gov.cn"
+    cq_coord.save()
+    notification_preferences_set(
+        user=cq_coord, events={"reminder": {"email": True}}, daily_digest=True
+    )
+    notify(event="reminder", recipients=[cq_coord], title="节点即将到期", task=task)
+    digest_send()
     # Third-party rows, made as their apps make them.
     Token.objects.create(user=sc_coord)
     interval = IntervalSchedule.objects.create(every=1, period="hours")

@@ -99,6 +99,10 @@ VISITS = {
     "report": Visit("reports:detail", "/reports/{report}/", "sc_leader", ("report",)),
     "report-queued": Visit("reports:detail", "/reports/{queued}/", "sc_leader"),
     "api-docs": Visit("docs", "/api/docs/", "sc_coord"),
+    "notifications": Visit("notifications:centre", "/notifications/", "cq_coord"),
+    "notification-settings": Visit(
+        "notifications:preferences", "/notifications/preferences/", "cq_coord"
+    ),
     "admin-index-auditor": Visit("admin:index", "/admin/", "cq_auditor"),
     "audit-log": Visit(
         "admin:audit_auditlog_changelist",
@@ -165,6 +169,8 @@ NOT_PAGES = {
     "tracker:extension_decide": "POST only (the form is on the task page)",
     "supervision:office_decide": "POST only (the forms are on the workbench)",
     "supervision:office_urge": "POST only (the forms are on the workbench)",
+    "notifications:open": "marks the notification read and redirects to its item",
+    "notifications:read_all": "POST only (the button is on the notification centre)",
     "admin:audit_auditlog_export": "a CSV or Excel download",
     "admin:audit_auditlog_add": "history is never added by hand",
     "admin:audit_auditlog_delete": "history is never deleted",
@@ -180,6 +186,7 @@ NOT_PAGE_PREFIXES = {
     "api:": "the JSON API (its pages are the API docs)",
     "reports_api:": "the JSON API (its pages are the API docs)",
     "supervision_api:": "the JSON API (its pages are the API docs)",
+    "notifications_api:": "the JSON API (its pages are the API docs)",
     "admin:": "the admin's own pages outside the audit trail (the words part "
     "renders each of them in Chinese)",
 }

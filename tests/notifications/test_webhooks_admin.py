@@ -252,7 +252,7 @@ def test_an_auditor_cannot_send_again(auditor, dingtalk):
 
 
 def test_the_sweepers_schedule_is_named_in_chinese_and_made_once():
-    migration = importlib.import_module("notifications.migrations.0002_chat_webhooks")
+    migration = importlib.import_module("notifications.migrations.0004_chat_webhooks")
     # As migrate made it (an earlier transactional test may have flushed it).
     migration.create_schedule(apps, None)
     migration.create_schedule(apps, None)

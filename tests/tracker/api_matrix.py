@@ -168,6 +168,11 @@ def sichuan_leader_only(role: str, case: Case) -> frozenset[int]:
     return NO_CONTENT if role == "sc_leader" else DENY
 
 
+def sichuan_coordinator_only(role: str) -> frozenset[int]:
+    """A notification written for Sichuan's coordinator: anyone else's 404."""
+    return OK if role == "sc_coord" else frozenset({404})
+
+
 def any_coordinator(role: str) -> frozenset[int]:
     return CREATED if role.endswith("_coord") else DENY
 
@@ -481,6 +486,23 @@ MATRIX: dict[str, Op] = {
     ),
     "DELETE /api/v1/report-subscriptions/{id}/": Op(
         cases=cases(("sub_leader",)), expect=sichuan_leader_only, callers_own=True
+    ),
+    # the caller's own notifications and settings: anyone signed in, their own
+    "GET /api/v1/notifications/": Op(),
+    "GET /api/v1/notifications/unread-count/": Op(),
+    "POST /api/v1/notifications/read-all/": Op(callers_own=True),
+    "GET /api/v1/notifications/{id}/": Op(
+        cases=cases(("note_sc",), "notified"), expect_any=sichuan_coordinator_only
+    ),
+    "POST /api/v1/notifications/{id}/read/": Op(
+        cases=cases(("note_sc",), "notified"),
+        expect_any=sichuan_coordinator_only,
+        callers_own=True,
+    ),
+    "GET /api/v1/notification-preferences/": Op(),
+    "PUT /api/v1/notification-preferences/": Op(
+        body=const({"daily_digest": True, "events": [{"event": "reminder"}]}),
+        callers_own=True,
     ),
 }
 

@@ -284,6 +284,19 @@ def _decide_extensions(w: World) -> None:
         )
 
 
+def _notified(w: World) -> None:
+    from notifications.services import notify
+
+    [w.note_sc] = notify(
+        event="urge",
+        recipients=[w.users["sc_coord"]],
+        title="专班催办：请报送川渝特高压联合工程进展",
+        task=w.task_joint,
+        link=f"/tasks/{w.task_joint.pk}/",
+        actor=w.users["office"],
+    )
+
+
 PREPARE: dict[str, Callable[[World], None]] = {
     "in_progress": _start_all,
     "claimed_by_cq": _claimed_by("cq_coord"),
@@ -292,6 +305,7 @@ PREPARE: dict[str, Callable[[World], None]] = {
     "cancelled": _cancel_all,
     "light_overridden": _override_all,
     "extensions_decided": _decide_extensions,
+    "notified": _notified,
 }
 
 

@@ -54,10 +54,10 @@ PER_ROW = {
 # memberships, the task (the open claim and pending extension annotated on it),
 # its owners, milestones and indicators. The page: the session, its user and
 # the memberships, the same four, then the readings, the feed, the extension
-# requests, the claims, the urges and the parties they address; one more for
-# the decisions when there is a claim.
+# requests, the claims, the urges and the parties they address, and the
+# header's unread count; one more for the decisions when there is a claim.
 API_QUERIES = 5
-PAGE_QUERIES = 13
+PAGE_QUERIES = 14
 
 
 class _Undo(Exception):

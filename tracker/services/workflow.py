@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
 from django.utils import formats, timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Party, User
@@ -125,6 +126,23 @@ def _close_claim(claim: CompletionClaim, status: str) -> None:
     claim.save(update_fields=["status", "closed_at"])
 
 
+def _tell_coordinators(
+    event: str, *, parties, task: Task, actor: User, title: str, body: str = ""
+) -> None:
+    """Notify the coordinators of `parties` of a step of the claim, in this
+    transaction. `title` and `body` are made in the service's language (the
+    recipients', whatever the actor's page is in) by the caller."""
+    notify(
+        event=event,
+        recipients=coordinators_of(parties),
+        title=title,
+        body=body,
+        task=task,
+        link=reverse("tracker:task_detail", args=[task.pk]),
+        actor=actor,
+    )
+
+
 @transaction.atomic
 def task_claim_completion(
     *,
@@ -158,6 +176,16 @@ def task_claim_completion(
         )
     )
     _move(task, t.target)
+    with translation.override(settings.LANGUAGE_CODE):
+        _tell_coordinators(
+            Event.CLAIM_FILED,
+            parties=_other_owner_parties(task, claim),
+            task=task,
+            actor=actor,
+            title=gettext("%(party)s claims completion: %(task)s")
+            % {"party": party.name, "task": task.title},
+            body=explanation,
+        )
     _complete_if_all_confirmed(task, claim)
     return claim
 
@@ -203,7 +231,7 @@ def _decide(
             claim=claim, party=party, decided_by=actor, decision=decision, reason=reason
         )
     )
-    return task, claim, t
+    return task, claim, t, party
 
 
 @transaction.atomic
@@ -216,7 +244,7 @@ def task_confirm_completion(
     expected_version: int | None = None,
 ) -> Task:
     """A counterpart party confirms; the last confirmation completes the task."""
-    task, claim, _t = _decide(
+    task, claim, _t, party = _decide(
         Decision.CONFIRM,
         task=task,
         actor=actor,
@@ -226,6 +254,21 @@ def task_confirm_completion(
     )
     bump(task)  # the claim's state is part of the task's representation
     _complete_if_all_confirmed(task, claim)
+    with translation.override(settings.LANGUAGE_CODE):
+        lines = [reason] if reason.strip() else []
+        if task.status == workflow.COMPLETED:
+            lines.append(
+                gettext("Every counterpart has confirmed: the item is closed.")
+            )
+        _tell_coordinators(
+            Event.CLAIM_CONFIRMED,
+            parties=[claim.party_id],
+            task=task,
+            actor=actor,
+            title=gettext("%(party)s confirmed completion: %(task)s")
+            % {"party": party.name, "task": task.title},
+            body="\n".join(lines),
+        )
     return task
 
 
@@ -240,7 +283,7 @@ def task_reject_completion(
 ) -> Task:
     """Any counterpart party may reject the claim, with a reason; the task goes
     back to in progress."""
-    task, claim, t = _decide(
+    task, claim, t, party = _decide(
         Decision.REJECT,
         task=task,
         actor=actor,
@@ -249,7 +292,18 @@ def task_reject_completion(
         expected_version=expected_version,
     )
     _close_claim(claim, ClaimStatus.REJECTED)
-    return _move(task, t.target)
+    task = _move(task, t.target)
+    with translation.override(settings.LANGUAGE_CODE):
+        _tell_coordinators(
+            Event.CLAIM_REJECTED,
+            parties=[claim.party_id],
+            task=task,
+            actor=actor,
+            title=gettext("%(party)s returned the completion claim: %(task)s")
+            % {"party": party.name, "task": task.title},
+            body=gettext("Reason for returning it: %(reason)s") % {"reason": reason},
+        )
+    return task
 
 
 # --- extensions ------------------------------------------------------------------

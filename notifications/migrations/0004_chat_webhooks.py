@@ -44,7 +44,7 @@ def delete_schedule(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0002_membership_agency_in_party"),
-        ("notifications", "0001_notifications"),
+        ("notifications", "0003_mail_schedules"),
         ("tracker", "0010_evidence_sweep_schedule"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
