@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from config.admin import ReadOnlyAdmin
 
 from .models import DigestMail, MailSettings, Notification, NotificationPreference
+from .webhooks import admin as webhooks_admin  # noqa: F401  (registers its models)
 
 
 @admin.register(Notification)
@@ -62,5 +63,3 @@ class DigestMailAdmin(ReadOnlyAdmin):
     date_hierarchy = "day"
     list_select_related = ["user"]
 
-
-from .webhooks import admin as webhooks_admin  # noqa: F401  (registers its models)
