@@ -62,4 +62,3 @@ class DigestMailAdmin(ReadOnlyAdmin):
     search_fields = ["email", "user__username", "user__full_name"]
     date_hierarchy = "day"
     list_select_related = ["user"]
-
