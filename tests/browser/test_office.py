@@ -1,7 +1,8 @@
 """The joint office and a coordinator in real browsers, on the demo list: the
 office refuses an extension with an opinion and sends a 催办 from its
-workbench; Chongqing's coordinator reads the opinion, finds the open 催办 on
-the item's page and answers it; the office sees the answer and how long it
+workbench; Chongqing's coordinator sees both in the header's unread count,
+reads the opinion in the notification centre and on the item, follows the
+催办 to the item's page and answers it; the office sees the answer and how long it
 took. Each page is photographed at 1366 and 375 px (BROWSER_ARTIFACTS)."""
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import pghistory
 import pytest
 
 from accounts.models import User
-from supervision.models import UrgeTarget
+from notifications.models import Notification
+from supervision.models import Urge, UrgeTarget
 from supervision.selectors.office import office_workbench_for_user
 from tracker import services
 from tracker.choices import ExtensionStatus
@@ -32,6 +34,9 @@ REPLY = "已召开赶工调度会，重庆段本周内完成剩余铁塔组立�
 def demo():
     with pghistory.context(source="command", command="load_demo"):
         load_demo()
+    # The demo's ledger has every overdue item reminded lately by the daily
+    # ladder; here nothing has been chased yet, so the workbench lists them.
+    Urge.objects.all().delete()
     jq08 = Task.objects.get(code="JQ-08")
     services.task_request_extension(
         task=jq08,
@@ -112,9 +117,31 @@ def test_the_office_refuses_and_urges_and_the_coordinator_answers(visitors, demo
     assert target.answered_at is None
     _both_widths(office, "workbench-after")
 
-    # Chongqing's coordinator reads the opinion and answers the 催办.
+    # Chongqing's coordinator sees both in the header's unread count, reads
+    # the decision in the notification centre, and follows the 催办 to the item.
     cq = visitors("cq_coord", viewport=DESKTOP)
     cq.login("cq_coord", DEMO_PASSWORD)
+    unread = Notification.objects.filter(
+        recipient__username="cq_coord", read_at__isnull=True
+    )
+    before = unread.count()
+    assert unread.filter(event="extension_decided", task=jq08).count() == 1
+    assert unread.filter(event="urge", task=item).count() == 1
+    badge = cq.page.get_by_test_id("unread-badge")
+    assert badge.locator("[aria-hidden]").inner_text() == str(before)
+    cq.page.get_by_test_id("nav-inbox").click()
+    cq.page.wait_for_url("**/notifications/**")
+    decided = cq.page.get_by_test_id("notification").filter(has_text=jq08.title)
+    assert OPINION in decided.first.inner_text()
+    _both_widths(cq, "notification-centre")
+    urged = cq.page.get_by_test_id("notification").filter(has_text=MESSAGE).first
+    assert urged.get_attribute("data-read") == "false"
+    with cq.page.expect_navigation():
+        urged.get_by_role("link").click()
+    assert f"/tasks/{item.pk}/" in cq.page.url
+    assert unread.count() == before - 1
+    assert badge.locator("[aria-hidden]").inner_text() == str(before - 1)
+
     cq.page.goto(f"/tasks/{jq08.pk}/#extensions")
     opinion = cq.page.get_by_test_id("extension-opinion").first
     assert OPINION in opinion.inner_text()
