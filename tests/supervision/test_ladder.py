@@ -195,7 +195,10 @@ def test_an_approved_extension_starts_the_ladder_again(item, people):
             reason="春节后设备到货推迟",
         )
         services.extension_request_decide(
-            request=request, actor=people["office"], approve=True
+            request=request,
+            actor=people["office"],
+            approve=True,
+            opinion="同意延期至3月20日。",
         )
     run_every_day("2026-03-02", "2026-03-27")
     later = {day: kinds for day, kinds in fired_by_day().items() if day.month == 3}
