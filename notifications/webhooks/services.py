@@ -60,18 +60,17 @@ def _task_summary(task) -> dict | None:
     return {"id": task.pk, "code": task.code, "title": task.title}
 
 
-@transaction.atomic
-def webhook_queue(
-    *, event: str, title: str, body: str = "", link: str = "", task=None
+def _deliveries_queue(
+    hooks: Iterable[ChatWebhook],
+    *,
+    event: str,
+    title: str,
+    body: str,
+    link: str,
+    task=None,
 ) -> list[WebhookDelivery]:
-    """One delivery per active webhook subscribed to `event` (and, when it is
-    limited to some parties, concerned by `task`), in the caller's
-    transaction; each is handed to the worker once the transaction commits."""
-    hooks = list(selectors.webhooks_subscribed(event=event, task=task))
-    if not hooks:
-        return []
-    if not link and task is not None:
-        link = reverse("tracker:task_detail", args=[task.pk])
+    """One delivery per webhook of one occurrence, handed to the worker once
+    the caller's transaction commits."""
     occurrence = uuid.uuid4()
     now = timezone.now()
     rows = WebhookDelivery.objects.bulk_create(
@@ -91,6 +90,23 @@ def webhook_queue(
     ids = [row.pk for row in rows]
     transaction.on_commit(lambda: webhook_deliveries_publish(ids=ids))
     return rows
+
+
+@transaction.atomic
+def webhook_queue(
+    *, event: str, title: str, body: str = "", link: str = "", task=None
+) -> list[WebhookDelivery]:
+    """One delivery per active webhook subscribed to `event` (and, when it is
+    limited to some parties, concerned by `task`), in the caller's
+    transaction; each is handed to the worker once the transaction commits."""
+    hooks = list(selectors.webhooks_subscribed(event=event, task=task))
+    if not hooks:
+        return []
+    if not link and task is not None:
+        link = reverse("tracker:task_detail", args=[task.pk])
+    return _deliveries_queue(
+        hooks, event=event, title=title, body=body, link=link, task=task
+    )
 
 
 def webhook_deliveries_publish(*, ids: Iterable[int]) -> int:
@@ -262,21 +278,6 @@ def webhook_send_test(*, webhooks: Iterable[ChatWebhook]) -> list[WebhookDeliver
             "This webhook is set up: notifications of the Chengdu–Chongqing "
             "joint task list will arrive here."
         )
-    occurrence = uuid.uuid4()
-    now = timezone.now()
-    rows = WebhookDelivery.objects.bulk_create(
-        WebhookDelivery(
-            webhook=hook,
-            occurrence=occurrence,
-            event=TEST_EVENT,
-            title=title,
-            body=body,
-            link=_absolute("/"),
-            next_attempt_at=now,
-            created_at=now,
-        )
-        for hook in webhooks
+    return _deliveries_queue(
+        webhooks, event=TEST_EVENT, title=title, body=body, link="/"
     )
-    ids = [row.pk for row in rows]
-    transaction.on_commit(lambda: webhook_deliveries_publish(ids=ids))
-    return rows
