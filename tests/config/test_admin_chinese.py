@@ -71,6 +71,7 @@ IDENTIFIER = re.compile(
     )$""",
     re.VERBOSE,
 )
+UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I)
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.@+/-]*")
 # A time zone's name (Asia/Shanghai, America/Argentina/Buenos_Aires).
 ZONE = re.compile(r"^[A-Z][A-Za-z_+-]*(?:/[A-Za-z0-9_+-]+)+$")
@@ -133,6 +134,8 @@ def untranslated(html: str, names: set[str]) -> set[str]:
         part = part.replace("<unknown>", "")
         # A masked secret: the salt and hash of a password, "Xw4a******".
         part = re.sub(r"\S*\*{3,}", "", part)
+        # A UUID (a delivery's key): hex digits, which may begin with letters.
+        part = UUID.sub("", part)
         if _is_json(part):
             continue  # a row's JSON (a schedule's arguments), shown read-only
         for token in WORD.findall(part):
@@ -276,6 +279,13 @@ def test_a_coordinator_meets_the_admin_in_chinese(world, sc_coord):
 def test_the_scan_sees_an_english_label():
     page = "<h1>AXES</h1><p>Access attempts · NY-01 · cq_auditor · a.pdf</p>"
     assert untranslated(page, {"cq_auditor"}) == {"AXES", "Access", "attempts"}
+
+
+def test_a_key_is_not_a_word_whatever_letter_it_begins_with():
+    # A webhook delivery's key; the hex digits after the first may be letters.
+    page = "<p>37abafcf-b1bf-40ca-8c31-0804a976aaae · abafcf01-b1bf-40ca-8c31-0804a976aaae</p>"
+    assert untranslated(page, set()) == set()
+    assert untranslated("<p>abafcf-b1bf Access</p>", set()) == {"abafcf-b1bf", "Access"}
 
 
 def test_the_greeting_names_the_user(world, chongqing):
