@@ -32,6 +32,14 @@ from notifications.models import (
     Notification,
     NotificationPreference,
 )
+from parks.models import (
+    AssessmentEvidence,
+    AssessmentStep,
+    AssessmentValue,
+    CycleIndicator,
+    EvaluationCycle,
+    ParkAssessment,
+)
 from reports.models import Report, ReportSubscription
 from supervision.models import ReminderRule, Urge, UrgeTarget, WorkCalendarDay
 from tracker.models import (
@@ -46,6 +54,7 @@ from tracker.models import (
     Milestone,
     ParkEvaluation,
     ParkPair,
+    ParkPairMember,
     Participation,
     ProgressUpdate,
     Task,
@@ -130,8 +139,32 @@ ClaimDecisionEvent = history_events(ClaimDecision, "ClaimDecisionEvent")
 ExtensionRequestEvent = history_events(ExtensionRequest, "ExtensionRequestEvent")
 LightOverrideEvent = history_events(LightOverride, "LightOverrideEvent")
 IndustrialParkEvent = history_events(IndustrialPark, "IndustrialParkEvent")
-ParkPairEvent = history_events(ParkPair, "ParkPairEvent")
+# Pairs had two parks as columns before they had members: the history rows
+# written then keep those columns (an event row is never rewritten).
+ParkPairEvent = history_events(
+    ParkPair,
+    "ParkPairEvent",
+    attrs={
+        # Null in the rows written before pairs had a batch.
+        "batch": models.PositiveSmallIntegerField(_("batch (year)"), null=True),
+        "park_a": models.BigIntegerField(
+            _("park (before members)"), null=True, db_column="park_a_id"
+        ),
+        "park_b": models.BigIntegerField(
+            _("paired park (before members)"), null=True, db_column="park_b_id"
+        ),
+    },
+)
 ParkEvaluationEvent = history_events(ParkEvaluation, "ParkEvaluationEvent")
+ParkPairMemberEvent = history_events(ParkPairMember, "ParkPairMemberEvent")
+
+# Park performance evaluation cycles
+EvaluationCycleEvent = history_events(EvaluationCycle, "EvaluationCycleEvent")
+CycleIndicatorEvent = history_events(CycleIndicator, "CycleIndicatorEvent")
+ParkAssessmentEvent = history_events(ParkAssessment, "ParkAssessmentEvent")
+AssessmentValueEvent = history_events(AssessmentValue, "AssessmentValueEvent")
+AssessmentEvidenceEvent = history_events(AssessmentEvidence, "AssessmentEvidenceEvent")
+AssessmentStepEvent = history_events(AssessmentStep, "AssessmentStepEvent")
 
 # What the service told people, when they read it and when it was mailed (not
 # each hand-over to the broker: plumbing), and how each person wants to be told

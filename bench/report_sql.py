@@ -61,14 +61,13 @@ RAW = {
       AND scope = 'initiative' AND status = 'done' AND period_end < %(end)s
       ORDER BY period_end DESC LIMIT %(history)s""",
     "parks": f"""SELECT pp.name, pp.paired_on, a.name, a.city_county, pa.short_name,
-      ea.result, ea.round, ea.announced_on, b.name, b.city_county, pb.short_name,
-      eb.result, eb.round, eb.announced_on FROM tracker_parkpair pp
-      JOIN tracker_industrialpark a ON a.id = pp.park_a_id
+      ea.result, ea.round, ea.announced_on FROM tracker_parkpairmember m
+      JOIN tracker_parkpair pp ON pp.id = m.pair_id
+      JOIN tracker_industrialpark a ON a.id = m.park_id
       JOIN accounts_party pa ON pa.id = a.party_id
-      JOIN tracker_industrialpark b ON b.id = pp.park_b_id
-      JOIN accounts_party pb ON pb.id = b.party_id
-      {LATEST_EVALUATION.format("a")} {LATEST_EVALUATION.format("b")}
-      WHERE pp.initiative_id = %(ini)s ORDER BY pa.sort_order, a.city_county, a.name""",
+      {LATEST_EVALUATION.format("a")}
+      WHERE pp.initiative_id = %(ini)s
+      ORDER BY pp.id, pa.sort_order, a.name""",
     "updates": f"""SELECT t.code, t.title, p.short_name,
       COALESCE(NULLIF(au.full_name, ''), au.username), u.reported_at, u.progress,
       left(u.narrative, 141) FROM tracker_progressupdate u {SCOPE.format("u")}

@@ -21,7 +21,7 @@ from tracker.models import (
     IndicatorReading,
     Milestone,
     ParkEvaluation,
-    ParkPair,
+    ParkPairMember,
     ProgressUpdate,
     Task,
 )
@@ -229,58 +229,72 @@ def indicators_as_of(report, as_of: dt.datetime, today: dt.date) -> list[dict]:
 
 
 def park_pairs(report, today: dt.date) -> tuple[list[dict], dict]:
+    """Each pair with its parks (the parties' order) and each park's latest
+    result announced by ``today``; one query over the members."""
     if report.scope == ScopeKind.WORK_STREAM:
         return [], {}
-    pairs = ParkPair.objects.filter(initiative_id=report.initiative_id)
+    members = ParkPairMember.objects.filter(pair__initiative_id=report.initiative_id)
     if report.scope == ScopeKind.PARTY:
-        pairs = pairs.filter(
-            Q(park_a__party_id=report.scope_party_id)
-            | Q(park_b__party_id=report.scope_party_id)
-        )
-
-    def latest(side: str):
-        return ParkEvaluation.objects.filter(
-            park=OuterRef(side), announced_on__lte=today
-        ).order_by("-announced_on", "-round")
-
-    annotations = {}
-    for side in ("park_a", "park_b"):
-        for field in ("result", "round", "announced_on"):
-            annotations[f"{side}_{field}"] = Subquery(latest(side).values(field)[:1])
+        members = members.filter(
+            pair__members__park__party_id=report.scope_party_id
+        ).distinct()
+    latest = ParkEvaluation.objects.filter(
+        park=OuterRef("park"), announced_on__lte=today
+    ).order_by("-announced_on", "-round")
     rows = (
-        pairs.annotate(**annotations)
-        .order_by("park_a__party__sort_order", "park_a__city_county", "park_a__name")
+        members.annotate(
+            **{
+                f"latest_{field}": Subquery(latest.values(field)[:1])
+                for field in ("result", "round", "announced_on")
+            }
+        )
+        .order_by("pair_id", "park__party__sort_order", "park__name")
         .values(
-            "name",
-            "paired_on",
-            *[
-                f"{side}__{field}"
-                for side in ("park_a", "park_b")
-                for field in ("name", "city_county", "party__short_name")
-            ],
-            *annotations,
+            "pair_id",
+            "pair__name",
+            "pair__paired_on",
+            "pair__batch",
+            "park__name",
+            "park__city_county",
+            "park__party__short_name",
+            "park__party__sort_order",
+            "latest_result",
+            "latest_round",
+            "latest_announced_on",
         )
     )
-    result, parks, met, rounds = [], 0, 0, set()
+    pairs: dict[int, dict] = {}
+    parks, met, rounds = 0, 0, set()
     for row in rows:
-        sides = {}
-        for side in ("park_a", "park_b"):
-            outcome = row[f"{side}_result"]
-            parks += 1
-            met += outcome == "met"
-            if row[f"{side}_round"]:
-                rounds.add(row[f"{side}_round"])
-            sides[side] = {
-                "name": row[f"{side}__name"],
-                "city": row[f"{side}__city_county"],
-                "party": row[f"{side}__party__short_name"],
-                "result": outcome,
-                "round": row[f"{side}_round"],
-                "announced_on": iso(row[f"{side}_announced_on"]),
-            }
-        result.append(
-            {"name": row["name"], "paired_on": iso(row["paired_on"]), **sides}
+        pair = pairs.setdefault(
+            row["pair_id"],
+            {
+                "name": row["pair__name"],
+                "paired_on": iso(row["pair__paired_on"]),
+                "batch": row["pair__batch"],
+                "sides": [],
+                "_order": (
+                    row["park__party__sort_order"],
+                    row["park__city_county"],
+                    row["park__name"],
+                ),
+            },
         )
+        parks += 1
+        met += row["latest_result"] == "met"
+        if row["latest_round"]:
+            rounds.add(row["latest_round"])
+        pair["sides"].append(
+            {
+                "name": row["park__name"],
+                "city": row["park__city_county"],
+                "party": row["park__party__short_name"],
+                "result": row["latest_result"],
+                "round": row["latest_round"],
+                "announced_on": iso(row["latest_announced_on"]),
+            }
+        )
+    result = sorted(pairs.values(), key=lambda pair: pair.pop("_order"))
     summary = {
         "pairs": len(result),
         "parks": parks,

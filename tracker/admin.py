@@ -21,6 +21,7 @@ from .models import (
     Milestone,
     ParkEvaluation,
     ParkPair,
+    ParkPairMember,
     Participation,
     ProgressUpdate,
     Task,
@@ -313,12 +314,68 @@ class IndustrialParkAdmin(ChangeReasonMixin, admin.ModelAdmin):
     list_select_related = ["party", "agency"]
 
 
+class ParkPairMemberFormSet(BaseInlineFormSet):
+    """Two or more parks, of different parties, each in one pair per batch
+    (the batch is the pair's: set on save)."""
+
+    def clean(self):
+        super().clean()
+        parks = [
+            form.cleaned_data["park"]
+            for form in self.forms
+            if form.cleaned_data.get("park") and not form.cleaned_data.get("DELETE")
+        ]
+        if len(parks) < 2:
+            raise ValidationError(_("A pair needs at least two parks."))
+        if len({park.party_id for park in parks}) < len(parks):
+            raise ValidationError(
+                _("The parks of a pair must be in different parties.")
+            )
+        for form in self.forms:
+            if form.cleaned_data.get("park"):
+                form.instance.batch = self.instance.batch
+
+
+class ParkPairMemberInline(admin.TabularInline):
+    model = ParkPairMember
+    formset = ParkPairMemberFormSet
+    fields = ["park"]
+    autocomplete_fields = ["park"]
+    extra = 2
+    min_num = 0
+
+
 @admin.register(ParkPair)
 class ParkPairAdmin(ChangeReasonMixin, admin.ModelAdmin):
-    list_display = ["__str__", "park_a", "park_b", "paired_on"]
-    search_fields = ["name", "park_a__name", "park_b__name"]
-    autocomplete_fields = ["park_a", "park_b"]
-    list_select_related = ["park_a", "park_b"]
+    list_display = ["member_parks", "name", "batch", "paired_on"]
+    list_filter = ["batch"]
+    search_fields = ["name", "parks__name"]
+    inlines = [ParkPairMemberInline]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch(
+                    "members",
+                    queryset=ParkPairMember.objects.select_related(
+                        "park__party"
+                    ).order_by("park__party__sort_order", "park__name"),
+                )
+            )
+        )
+
+    @admin.display(description=_("parks"))
+    def member_parks(self, obj):
+        return " ⇄ ".join(member.park.name for member in obj.members.all())
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # A pair moved to another batch takes its parks with it.
+        form.instance.members.exclude(batch=form.instance.batch).update(
+            batch=form.instance.batch
+        )
 
 
 @admin.register(ParkEvaluation)

@@ -29,6 +29,7 @@ INSTALLED_APPS = [
     "audit",
     "notifications",
     "supervision",
+    "parks",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -216,7 +216,12 @@ def build_context(snapshot: dict, *, medium: str = "html") -> dict:
         **_listed("extensions", snapshot.get("extensions"), pdf),
         **_listed("indicators", snapshot.get("indicators"), pdf),
         "parks": [
-            {**pair, "sides": [pair.get("park_a") or {}, pair.get("park_b") or {}]}
+            # Snapshots frozen before pairs had members name two sides.
+            {
+                **pair,
+                "sides": pair.get("sides")
+                or [pair.get("park_a") or {}, pair.get("park_b") or {}],
+            }
             for pair in snapshot.get("parks") or []
         ],
         "parks_sentence": _parks_sentence(snapshot.get("parks_summary") or {}),

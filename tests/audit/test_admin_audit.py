@@ -106,7 +106,7 @@ def world(
     park_b = services.industrial_park_create(
         party=chongqing, name="两江新区", city_county="渝北区", batch=2021
     )
-    services.park_pair_create(initiative=initiative, park_a=park_a, park_b=park_b)
+    services.park_pair_create(initiative=initiative, parks=[park_a, park_b])
     services.park_evaluation_record(park=park_a, round=1, announced_on=days(-180))
     # A finished report with a file, a subscription and its delivery. Made
     # without the PDF (seconds, for every test here): the admins only list rows.

@@ -23,6 +23,7 @@ from tracker.models import (
     Milestone,
     ParkEvaluation,
     ParkPair,
+    ParkPairMember,
     ProgressUpdate,
     Task,
 )
@@ -141,10 +142,13 @@ def test_parks_pairs_and_first_evaluation(demo):
     assert parks.filter(party__code="CQ").count() == 10
     assert len(set(parks.values_list("city_county", flat=True))) == 19
     assert set(parks.values_list("batch", flat=True)) == {2021}
-    pairs = ParkPair.objects.select_related("park_a__party", "park_b__party")
+    pairs = ParkPair.objects.prefetch_related("members__park__party")
     assert pairs.count() == 10
     for pair in pairs:
-        assert {pair.park_a.party.code, pair.park_b.party.code} == {"SC", "CQ"}
+        assert pair.batch == 2021
+        assert sorted(m.park.party.code for m in pair.members.all()) == ["CQ", "SC"]
+    # Every park is in exactly one pair of the batch.
+    assert ParkPairMember.objects.filter(batch=2021).count() == 20
     evaluations = ParkEvaluation.objects.all()
     assert evaluations.count() == 20
     assert set(evaluations.values_list("result", "round", "announced_on")) == {

@@ -35,7 +35,7 @@ from ..models import (
     Initiative,
     Milestone,
     ParkEvaluation,
-    ParkPair,
+    ParkPairMember,
     Task,
     WorkStream,
 )
@@ -399,10 +399,14 @@ class _Loader:
             self.parks[name] = park
         for name_a, name_b in data.PARK_PAIRS:
             park_a = self.parks[name_a]
-            if ParkPair.objects.filter(park_a=park_a).exists():
+            if ParkPairMember.objects.filter(
+                park=park_a, batch=data.PARK_BATCH
+            ).exists():
                 continue
             services.park_pair_create(
-                initiative=initiative, park_a=park_a, park_b=self.parks[name_b]
+                initiative=initiative,
+                parks=[park_a, self.parks[name_b]],
+                batch=data.PARK_BATCH,
             )
             self.created["park_pairs"] += 1
         evaluation = data.EVALUATION

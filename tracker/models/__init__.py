@@ -2,7 +2,7 @@ from .evidence import UpdateEvidence
 from .indicator import Indicator, IndicatorReading
 from .initiative import Initiative, Participation, WorkStream
 from .milestone import Milestone
-from .park import IndustrialPark, ParkEvaluation, ParkPair
+from .park import IndustrialPark, ParkEvaluation, ParkPair, ParkPairMember
 from .progress import ProgressUpdate
 from .task import Task, TaskOwner
 from .workflow import ClaimDecision, CompletionClaim, ExtensionRequest, LightOverride
@@ -19,6 +19,7 @@ __all__ = [
     "Milestone",
     "ParkEvaluation",
     "ParkPair",
+    "ParkPairMember",
     "Participation",
     "ProgressUpdate",
     "Task",

@@ -1,6 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import EvaluationResult
@@ -52,7 +52,9 @@ class IndustrialPark(models.Model):
 
 
 class ParkPair(models.Model):
-    """Two paired parks (结对园区) from different parties."""
+    """Paired parks (结对园区): two or more parks of different parties, paired in
+    one batch. A park is in at most one pair per batch, so it may be paired
+    again in a later batch; the parks are its members."""
 
     initiative = models.ForeignKey(
         "tracker.Initiative",
@@ -60,49 +62,79 @@ class ParkPair(models.Model):
         on_delete=models.PROTECT,
         related_name="park_pairs",
     )
-    park_a = models.OneToOneField(
-        IndustrialPark,
-        verbose_name=_("park"),
-        on_delete=models.PROTECT,
-        related_name="pair_as_a",
-    )
-    park_b = models.OneToOneField(
-        IndustrialPark,
-        verbose_name=_("paired park"),
-        on_delete=models.PROTECT,
-        related_name="pair_as_b",
-    )
     name = models.CharField(_("name"), max_length=128, blank=True)
+    batch = models.PositiveSmallIntegerField(
+        _("batch (year)"), help_text=_("Year of the batch that made the pairing.")
+    )
     paired_on = models.DateField(_("paired on"), null=True, blank=True)
+    parks = models.ManyToManyField(
+        IndustrialPark,
+        through="ParkPairMember",
+        verbose_name=_("parks"),
+        related_name="pairs",
+    )
 
     class Meta:
         verbose_name = _("park pair")
         verbose_name_plural = _("park pairs")
-        ordering = ["initiative", "park_a__party__sort_order", "park_a__name"]
+        ordering = ["initiative", "-batch", "name", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(park_a=F("park_b")),
-                name="parkpair_two_parks",
-                violation_error_message=_("A park cannot be paired with itself."),
+                condition=Q(batch__gte=2020) & Q(batch__lte=2100),
+                name="parkpair_batch_year",
+                violation_error_message=_("The batch year must be 2020 or later."),
             ),
         ]
 
     def __str__(self):
-        return self.name or f"{self.park_a} ⇄ {self.park_b}"
+        if self.name:
+            return self.name
+        if self.pk is None:
+            return str(_("park pair"))
+        return " ⇄ ".join(member.park.name for member in self.ordered_members())
 
-    def clean(self):
-        errors = {}
-        if self.park_a_id and self.park_b_id:
-            if self.park_a.party_id == self.park_b.party_id:
-                errors["park_b"] = _("Paired parks must be in different parties.")
-            taken = ParkPair.objects.exclude(pk=self.pk).filter(
-                Q(park_a__in=[self.park_a_id, self.park_b_id])
-                | Q(park_b__in=[self.park_a_id, self.park_b_id])
-            )
-            if taken.exists():
-                errors["park_b"] = _("One of these parks is already paired.")
-        if errors:
-            raise ValidationError(errors)
+    def ordered_members(self):
+        """The members in the parties' order (Sichuan before Chongqing)."""
+        return self.members.select_related("park__party").order_by(
+            "park__party__sort_order", "park__name"
+        )
+
+
+class ParkPairMember(models.Model):
+    """One park of a pair. ``batch`` repeats the pair's batch so that the
+    database can hold a park to one pair per batch."""
+
+    pair = models.ForeignKey(
+        ParkPair,
+        verbose_name=_("park pair"),
+        on_delete=models.CASCADE,
+        related_name="members",
+    )
+    park = models.ForeignKey(
+        IndustrialPark,
+        verbose_name=_("park"),
+        on_delete=models.PROTECT,
+        related_name="pair_memberships",
+    )
+    batch = models.PositiveSmallIntegerField(_("batch (year)"))
+
+    class Meta:
+        verbose_name = _("paired park")
+        verbose_name_plural = _("paired parks")
+        ordering = ["pair", "park__party__sort_order", "park__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["park", "batch"],
+                name="parkpairmember_one_pair_per_batch",
+                violation_error_message=_("This park is already paired in that batch."),
+            ),
+            models.UniqueConstraint(
+                fields=["pair", "park"], name="parkpairmember_once_per_pair"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.pair_id}: {self.park}"
 
 
 class ParkEvaluation(models.Model):

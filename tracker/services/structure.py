@@ -10,8 +10,10 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Agency, Party, User
 from config.exceptions import TransitionNotAllowed
@@ -32,6 +34,7 @@ from ..models import (
     Milestone,
     ParkEvaluation,
     ParkPair,
+    ParkPairMember,
     Participation,
     Task,
     TaskOwner,
@@ -261,21 +264,39 @@ def industrial_park_create(
 def park_pair_create(
     *,
     initiative: Initiative,
-    park_a: IndustrialPark,
-    park_b: IndustrialPark,
+    parks: list[IndustrialPark],
+    batch: int | None = None,
     name: str = "",
     paired_on: dt.date | None = None,
 ) -> ParkPair:
-    """Pair two parks of different parties; a park has at most one partner."""
-    return validated_save(
-        ParkPair(
-            initiative=initiative,
-            park_a=park_a,
-            park_b=park_b,
-            name=name,
-            paired_on=paired_on,
+    """Pair two or more parks of different parties in one batch (by default
+    the latest batch among them); a park is in at most one pair per batch, so
+    it may be paired again in a later one."""
+    parks = list(parks)
+    if len(parks) < 2 or len({park.pk for park in parks}) < len(parks):
+        raise ValidationError({"parks": _("A pair needs at least two parks.")})
+    if len({park.party_id for park in parks}) < len(parks):
+        raise ValidationError(
+            {"parks": _("The parks of a pair must be in different parties.")}
         )
+    batch = batch if batch is not None else max(park.batch for park in parks)
+    early = [park.name for park in parks if park.batch > batch]
+    if early:
+        raise ValidationError(
+            {
+                "batch": _(
+                    "%(parks)s was designated after that batch and cannot be "
+                    "paired in it."
+                )
+                % {"parks": "、".join(early)}
+            }
+        )
+    pair = validated_save(
+        ParkPair(initiative=initiative, batch=batch, name=name, paired_on=paired_on)
     )
+    for park in parks:
+        validated_save(ParkPairMember(pair=pair, park=park, batch=batch))
+    return pair
 
 
 @transaction.atomic
