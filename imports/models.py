@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def upload_path(instance, filename):
@@ -12,13 +13,13 @@ def upload_path(instance, filename):
 
 
 class JobStatus(models.TextChoices):
-    QUEUED = "queued", _("queued")
-    CHECKING = "checking", _("checking")
-    CHECKED = "checked", _("checked")
-    REFUSED = "refused", _("refused")
-    COMMITTING = "committing", _("importing")
-    DONE = "done", _("imported")
-    FAILED = "failed", _("failed")
+    QUEUED = "queued", pgettext_lazy("import", "queued")
+    CHECKING = "checking", pgettext_lazy("import", "checking")
+    CHECKED = "checked", pgettext_lazy("import", "checked")
+    REFUSED = "refused", pgettext_lazy("import", "refused")
+    COMMITTING = "committing", pgettext_lazy("import", "importing")
+    DONE = "done", pgettext_lazy("import", "imported")
+    FAILED = "failed", pgettext_lazy("import", "failed")
 
 
 class ImportJob(models.Model):

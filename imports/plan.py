@@ -176,6 +176,10 @@ class Planner:
         for column in SHEETS[sheet]:
             if column.key not in row.cells:
                 continue
+            if column.key == "agency" and "party" in row.cells and not ok:
+                # An agency is looked up in its party: an unknown party says it.
+                if values.get("party") is None:
+                    continue
             raw = row.cells[column.key]
             try:
                 values[column.key] = self._typed(sheet, column, raw, values)
@@ -191,8 +195,7 @@ class Planner:
                     sheet,
                     row.number,
                     column.key,
-                    _("“%(title)s” is required."),
-                    title=column.zh,
+                    _("This cell is required and is empty."),
                 )
         return values if ok else None
 
@@ -252,9 +255,9 @@ class Planner:
                 ITEMS,
                 row.number,
                 "code",
-                _("Duplicate item code %(code)s (first on row %(row)s)."),
+                _("Duplicate item code %(code)s (first on row %(first)s)."),
                 code=code,
-                row=self.items[code].row,
+                first=self.items[code].row,
             )
             return
         task = self.tasks.get(code)

@@ -3,6 +3,9 @@ dry run, the import. Plumbing only: imports.services does the work."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+
 from django import forms
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
@@ -84,8 +87,6 @@ def template(request):
     if initiative is None:
         raise Http404()
     data = template_build(initiative=initiative)
-    import io
-
     return FileResponse(
         io.BytesIO(data),
         as_attachment=True,
@@ -154,10 +155,9 @@ def job(request, pk: int):
 @require_POST
 def commit(request, pk: int):
     job = job_for_user(request.user, pk)
-    try:
+    # Refused, the job page says what the job's state is.
+    with contextlib.suppress(DomainError):
         services.import_job_commit(job=job, actor=request.user)
-    except DomainError:
-        pass  # the job page says what the job's state is
     return redirect("imports:job", pk=job.pk)
 
 
