@@ -176,10 +176,14 @@ class Planner:
         for column in SHEETS[sheet]:
             if column.key not in row.cells:
                 continue
-            if column.key == "agency" and "party" in row.cells and not ok:
-                # An agency is looked up in its party: an unknown party says it.
-                if values.get("party") is None:
-                    continue
+            # An agency is looked up in its party: an unknown party says it.
+            if (
+                column.key == "agency"
+                and "party" in row.cells
+                and not ok
+                and values.get("party") is None
+            ):
+                continue
             raw = row.cells[column.key]
             try:
                 values[column.key] = self._typed(sheet, column, raw, values)
