@@ -84,6 +84,10 @@ def good_sheets() -> dict[str, list[list]]:
 
 @pytest.fixture
 def world(initiative, sichuan, chongqing):
+    return build_world(initiative, sichuan, chongqing)
+
+
+def build_world(initiative, sichuan, chongqing):
     services.work_stream_create(initiative=initiative, code="energy", name="能源保障")
     services.work_stream_create(
         initiative=initiative, code="digital", name="数字基础设施", sort_order=1
