@@ -147,6 +147,8 @@ def _read_sheet(sheet, name: str, problems: list[Problem]) -> list[Row]:
     if header is None:
         return []
     columns = _match_header(name, list(header), problems)
+    if not _complete(name, columns):
+        return []  # the missing columns are reported; the rows cannot be read
     merged = {}
     for cell_range in sheet.merged_cells.ranges:
         if cell_range.max_row > 1:
@@ -226,6 +228,11 @@ def _match_header(name: str, header: list, problems: list[Problem]) -> dict:
     return columns
 
 
+def _complete(name: str, columns: dict) -> bool:
+    present = {c.key for c in columns.values()}
+    return all(c.key in present for c in SHEETS[name] if c.required)
+
+
 def _is_english_header(name: str, values) -> bool:
     english = {fold(c.en) for c in SHEETS[name]}
     texts = [fold(v) for v in values if isinstance(v, str) and v.strip()]
@@ -269,6 +276,9 @@ def _read_csv(data: bytes) -> Book:
         raise FileRefused(_("The file is empty."))
     columns = _match_header(ITEMS, lines[0], book.problems)
     rows = []
+    if not _complete(ITEMS, columns):
+        book.sheets[ITEMS] = rows
+        return book
     for number, values in enumerate(lines[1:], start=2):
         cells = {
             column.key: _clean(values[index])

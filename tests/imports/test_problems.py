@@ -139,3 +139,25 @@ def test_a_refusal_by_the_services_is_placed_and_rolls_everything_back(world, of
         ("指标", 3, "party")
     ]
     assert not Task.objects.filter(initiative=world).exists()
+
+
+def test_a_sheet_without_a_required_column_says_so_and_reads_none_of_its_rows(
+    world, office
+):
+    book_rows = {
+        "事项": [
+            ["事项名称", "工作领域", "完成时限", "备注栏"],
+            ["无编号事项", "能源保障", "2026-01-01", "x"],
+        ]
+    }
+    job = services.import_job_create(
+        initiative=world,
+        actor=office,
+        file_name="缺列.xlsx",
+        data=workbook_bytes(book_rows, with_header=False),
+    )
+    found = {(p["sheet"], p["row"], p["column"], p["en"]) for p in job.problems}
+    assert ("事项", 1, "code", "The column “事项编号” is missing.") in found
+    assert ("事项", 1, "task_list", "The column “所属清单” is missing.") in found
+    assert ("事项", 1, None, "Unknown column “备注栏”.") in found
+    assert job.preview["summary"] == {"create": 0, "change": 0, "unchanged": 0}
