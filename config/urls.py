@@ -43,6 +43,7 @@ urlpatterns = [
     path("", include("tracker.urls")),
     path("reports/", include("reports.urls")),
     path("", include("supervision.urls")),
+    path("imports/", include("imports.urls")),
     path("notifications/", include("notifications.urls")),
     path("api/v1/", include("tracker.api.urls")),
     path("api/v1/", include("reports.api.urls")),

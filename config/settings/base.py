@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "notifications",
     "supervision",
     "parks",
+    "imports",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -394,3 +395,14 @@ SUPERVISION_UNREMINDED_DAYS = env.int("SUPERVISION_UNREMINDED_DAYS", default=3)
 SUPERVISION_LEADERSHIP_MAY_URGE = env.bool(
     "SUPERVISION_LEADERSHIP_MAY_URGE", default=False
 )
+
+# Task list import (imports/): the limits of an uploaded file, and the size
+# above which its dry run and import run in the worker.
+IMPORTS_MAX_BYTES = env.int("IMPORTS_MAX_BYTES", default=5 * 1024 * 1024)
+IMPORTS_MAX_ROWS = env.int("IMPORTS_MAX_ROWS", default=5000)
+IMPORTS_INLINE_ROWS = env.int("IMPORTS_INLINE_ROWS", default=500)
+IMPORTS_MAX_UNPACKED_BYTES = env.int(
+    "IMPORTS_MAX_UNPACKED_BYTES", default=50 * 1024 * 1024
+)
+IMPORTS_MAX_RATIO = env.int("IMPORTS_MAX_RATIO", default=100)
+IMPORTS_MAX_MEMBERS = env.int("IMPORTS_MAX_MEMBERS", default=200)

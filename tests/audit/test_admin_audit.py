@@ -133,6 +133,15 @@ def world(
     from audit.models import DigestSubscription
 
     DigestSubscription.objects.create(user=office)
+    # A task list file the joint office uploaded (refused at once: no reading).
+    from imports.services import import_job_create
+
+    import_job_create(
+        initiative=initiative,
+        actor=office,
+        file_name="清单.xlsx",
+        data=b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(64),
+    )
     # A group-chat robot and a message owed to it.
     from notifications.webhooks.models import ChatWebhook
     from notifications.webhooks.services import webhook_queue

@@ -20,6 +20,7 @@ from .structure import (
 from .updates import (
     ReadingSpec,
     indicator_reading_record,
+    indicator_update,
     milestone_update,
     progress_update_post,
     task_owner_update,
@@ -49,6 +50,7 @@ __all__ = [
     "extension_request_decide",
     "indicator_create",
     "indicator_reading_record",
+    "indicator_update",
     "industrial_park_create",
     "initiative_create",
     "light_override_clear",

@@ -314,3 +314,26 @@ def _check_fields(fields: dict, *, allowed: frozenset, known: frozenset) -> None
             _("You may not change: %(fields)s.")
             % {"fields": "、".join(sorted(forbidden))}
         )
+
+
+INDICATOR_FIELDS = frozenset(
+    {"unit", "baseline", "target", "direction", "description", "sort_order"}
+)
+
+
+@transaction.atomic
+def indicator_update(
+    *, indicator: Indicator, actor: User, expected_version: int | None = None, **fields
+) -> Indicator:
+    """The joint office corrects an indicator's definition (unit, baseline,
+    target, direction). The readings stay as reported. The change moves the
+    task's version, the one a client read."""
+    task = lock(Task, indicator.task_id, expected_version)
+    require(actor, "manage_task", task)
+    _check_fields(fields, allowed=INDICATOR_FIELDS, known=INDICATOR_FIELDS)
+    indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
+    for name, value in fields.items():
+        setattr(indicator, name, value)
+    validated_save(indicator)
+    bump(task)
+    return indicator

@@ -1,0 +1,6 @@
+"""The import pages, under the "imports" namespace (/imports/)."""
+
+from . import views
+
+app_name = "imports"
+urlpatterns = [*views.urlpatterns]
