@@ -8,6 +8,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 app = Celery("tracker")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Not an app of its own: the task list exports live inside tracker.
+app.autodiscover_tasks(["tracker.exports"])
 
 
 def _prepare_filesystem_broker() -> None:
