@@ -105,7 +105,7 @@ def set_text(cell, value: Any) -> None:
 # Column width (in characters of the default font) a date or date-time needs in
 # the fonts LibreOffice and Excel use, Chinese dates (2024年12月12日) included:
 # narrower and the cell prints as "###".
-DATE_WIDTH = 14
+DATE_WIDTH = 15
 DATETIME_WIDTH = 20
 
 

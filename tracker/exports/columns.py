@@ -79,18 +79,18 @@ def _local_date(value: dt.datetime | None) -> dt.date | None:
 
 TASK_COLUMNS: list[Column] = [
     Column(_("Code"), 10, lambda t, f: t.code),
-    Column(_("Task"), 36, lambda t, f: t.title, wrap=True),
-    Column(_("Work stream"), 16, lambda t, f: t.work_stream.name, wrap=True),
-    Column(_("Task list"), 14, lambda t, f: _label(TaskList, t.task_list), wrap=True),
+    Column(_("Task"), 30, lambda t, f: t.title, wrap=True),
+    Column(_("Work stream"), 14, lambda t, f: t.work_stream.name, wrap=True),
+    Column(_("Task list"), 12, lambda t, f: _label(TaskList, t.task_list), wrap=True),
     Column(_("Lead party"), 10, lambda t, f: str(t.lead_party or "")),
-    Column(_("Lead agency"), 20, lambda t, f: lead_agency(t), wrap=True),
-    Column(_("Owners"), 40, lambda t, f: owners_text(t), wrap=True),
-    Column(_("Status"), 10, lambda t, f: _label(TaskStatus, t.status)),
+    Column(_("Lead agency"), 16, lambda t, f: lead_agency(t), wrap=True),
+    Column(_("Owners"), 34, lambda t, f: owners_text(t), wrap=True),
+    Column(_("Status"), 12, lambda t, f: _label(TaskStatus, t.status)),
     Column(_("Progress"), 8, lambda t, f: t.progress / 100, PERCENT),
     Column(_("Planned start"), DATE_WIDTH, lambda t, f: t.planned_start, DATE),
     Column(_("Due date"), DATE_WIDTH, lambda t, f: t.due_date, DATE),
     Column(_("Light"), 8, lambda t, f: _label(Light, t.light)),
-    Column(_("Light reason"), 36, lambda t, f: reason_text(reason_of(t)), wrap=True),
+    Column(_("Light reason"), 30, lambda t, f: reason_text(reason_of(t)), wrap=True),
     Column(_("Days overdue"), 9, lambda t, f: t.days_overdue or 0, NUMBER),
     Column(
         _("Milestone days overdue"),
@@ -106,7 +106,7 @@ MILESTONE_COLUMNS: list[Column] = [
     Column(_("Milestone"), 36, lambda m, f: m.title, wrap=True),
     Column(_("Party"), 10, lambda m, f: str(m.party or "")),
     Column(_("Due date"), DATE_WIDTH, lambda m, f: m.due_date, DATE),
-    Column(_("Status"), 10, lambda m, f: _label(MilestoneStatus, m.status)),
+    Column(_("Status"), 12, lambda m, f: _label(MilestoneStatus, m.status)),
     Column(
         _("Completed at"), DATE_WIDTH, lambda m, f: _local_date(m.completed_at), DATE
     ),

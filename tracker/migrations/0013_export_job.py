@@ -7,34 +7,105 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tracker', '0012_extension_granted_date'),
+        ("tracker", "0012_extension_granted_date"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExportJob',
+            name="ExportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('format', models.CharField(choices=[('xlsx', 'XLSX'), ('csv', 'CSV')], max_length=8, verbose_name='format')),
-                ('source', models.CharField(choices=[('page', 'task list page'), ('api', 'API')], max_length=8, verbose_name='source')),
-                ('query', models.TextField(blank=True, verbose_name='filters (query string)')),
-                ('language', models.CharField(max_length=16, verbose_name='language')),
-                ('status', models.CharField(choices=[('queued', 'queued'), ('running', 'running'), ('done', 'done'), ('failed', 'failed')], default='queued', max_length=16, verbose_name='status')),
-                ('task_count', models.PositiveIntegerField(default=0, verbose_name='tasks')),
-                ('file', models.CharField(blank=True, max_length=255, verbose_name='file')),
-                ('size', models.PositiveBigIntegerField(default=0, verbose_name='size in bytes')),
-                ('error', models.TextField(blank=True, verbose_name='error')),
-                ('requested_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='requested at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='requested by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "format",
+                    models.CharField(
+                        choices=[("xlsx", "XLSX"), ("csv", "CSV")],
+                        max_length=8,
+                        verbose_name="format",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[("page", "task list page"), ("api", "API")],
+                        max_length=8,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "query",
+                    models.TextField(blank=True, verbose_name="filters (query string)"),
+                ),
+                ("language", models.CharField(max_length=16, verbose_name="language")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "queued"),
+                            ("running", "running"),
+                            ("done", "done"),
+                            ("failed", "failed"),
+                        ],
+                        default="queued",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "task_count",
+                    models.PositiveIntegerField(default=0, verbose_name="tasks"),
+                ),
+                (
+                    "file",
+                    models.CharField(blank=True, max_length=255, verbose_name="file"),
+                ),
+                (
+                    "size",
+                    models.PositiveBigIntegerField(
+                        default=0, verbose_name="size in bytes"
+                    ),
+                ),
+                ("error", models.TextField(blank=True, verbose_name="error")),
+                (
+                    "requested_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="requested at"
+                    ),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="finished at"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="requested by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'task list export',
-                'verbose_name_plural': 'task list exports',
-                'indexes': [models.Index(fields=['user', '-requested_at'], name='tracker_exp_user_id_fa986f_idx')],
+                "verbose_name": "task list export",
+                "verbose_name_plural": "task list exports",
+                "indexes": [
+                    models.Index(
+                        fields=["user", "-requested_at"],
+                        name="tracker_exp_user_id_fa986f_idx",
+                    )
+                ],
             },
         ),
     ]
