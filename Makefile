@@ -8,7 +8,10 @@ STAMP := $(VENV)/.installed-stamp
 # chromium: the browser tests (driven by Playwright, whose own download is not used).
 # postgresql-15, redis-server: the drills that stop a private server of their own
 # under a running worker (never the shared one).
-DEBIAN_PACKAGES := fonts-noto-cjk gettext poppler-utils chromium postgresql-15 redis-server
+# libreoffice-calc-nogui: the tests print the XLSX files to PDF (soffice --headless)
+# to check they fit the page and show every date.
+DEBIAN_PACKAGES := fonts-noto-cjk gettext poppler-utils chromium postgresql-15 redis-server \
+                   libreoffice-calc-nogui
 export DJANGO_SETTINGS_MODULE ?= config.settings.local
 
 .PHONY: run test setup static venv system-packages database migrate demo messages lint format \
