@@ -86,35 +86,42 @@ class _TaskExportView(generics.GenericAPIView):
         return file_response(content, self.fmt, jobs.file_name(self.fmt, today))
 
 
-_RESPONSES = {
-    202: OpenApiResponse(
+_ACCEPTED = {
+    (202, "application/json"): OpenApiResponse(
         ExportJobSerializer,
-        description="More tasks than the worker's threshold: the job writing the file.",
+        description=(
+            "More tasks than are written during the request: the job the "
+            "worker fills. Poll the Location, then download the file."
+        ),
     ),
-    400: OpenApiResponse(description="A filter was not understood."),
 }
+_XLSX = jobs.CONTENT_TYPES[ExportJob.Format.XLSX]
+_CSV = jobs.CONTENT_TYPES[ExportJob.Format.CSV].split(";")[0]
 
 
-@extend_schema(
-    operation_id="tasks_export_xlsx",
-    summary="The filtered task list as an XLSX workbook",
-    responses={200: OpenApiResponse(OpenApiTypes.BINARY), **_RESPONSES},
-)
 class TaskExportXlsxView(_TaskExportView):
     fmt = ExportJob.Format.XLSX
 
+    @extend_schema(
+        operation_id="tasks_export_xlsx",
+        summary="The filtered task list as an XLSX workbook",
+        description="Sheets 事项 (tasks), 节点 (milestones) and 指标 (indicators).",
+        responses={(200, _XLSX): OpenApiTypes.BINARY, **_ACCEPTED},
+        filters=True,
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
 
-@extend_schema(
-    operation_id="tasks_export_csv",
-    summary="The filtered task list as CSV (UTF-8 with a byte-order mark)",
-    responses={200: OpenApiResponse(OpenApiTypes.BINARY), **_RESPONSES},
-)
 class TaskExportCsvView(_TaskExportView):
     fmt = ExportJob.Format.CSV
 
+    @extend_schema(
+        operation_id="tasks_export_csv",
+        summary="The filtered task list as CSV (UTF-8 with a byte-order mark)",
+        responses={(200, _CSV): OpenApiTypes.BINARY, **_ACCEPTED},
+        filters=True,
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -134,7 +141,9 @@ class ExportJobView(generics.GenericAPIView):
 
 
 class ExportJobDownloadView(ExportJobView):
-    @extend_schema(responses={200: OpenApiResponse(OpenApiTypes.BINARY)})
+    @extend_schema(
+        responses={(200, _XLSX): OpenApiTypes.BINARY, (200, _CSV): OpenApiTypes.BINARY}
+    )
     def get(self, request, pk):
         job = self.get_object()
         if job.status != ExportJob.Status.DONE:
