@@ -20,6 +20,7 @@ shows mojibake.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from decimal import Decimal
@@ -101,6 +102,47 @@ def set_text(cell, value: Any) -> None:
 
 
 # --- printing ------------------------------------------------------------------
+
+# A wide (CJK) character is about 1.9 column-width units; a line of the
+# default font about 15 points high (Chinese fonts a little more).
+UNITS_PER_EM = 1.9
+LINE_HEIGHT = 16
+
+
+def wrapped_lines(text: str, width: float) -> int:
+    """How many lines `text` wraps to in a column `width` characters wide."""
+    from charts.formatting import text_width
+
+    usable = max(width - 1, 1)
+    return sum(
+        max(1, math.ceil(text_width(line) * UNITS_PER_EM / usable))
+        for line in str(text).split("\n")
+    )
+
+
+def fit_row_heights(sheet, columns, *, first_row: int = 2) -> None:
+    """Each row as tall as its longest wrapped cell in `columns` (numbers):
+    LibreOffice keeps a row's height from the file, and would cut the rest off
+    on screen and on paper."""
+    from openpyxl.utils import get_column_letter
+
+    widths = {
+        column: sheet.column_dimensions[get_column_letter(column)].width or 8.43
+        for column in columns
+    }
+    for row in range(first_row, sheet.max_row + 1):
+        lines = max(
+            (
+                wrapped_lines(value, widths[column])
+                for column in columns
+                if isinstance(value := sheet.cell(row=row, column=column).value, str)
+                and value
+            ),
+            default=1,
+        )
+        if lines > 1:
+            sheet.row_dimensions[row].height = lines * LINE_HEIGHT
+
 
 # Column width (in characters of the default font) a date or date-time needs in
 # the fonts LibreOffice and Excel use, Chinese dates (2024年12月12日) included:

@@ -30,7 +30,13 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
 from charts import tasks as task_charts
-from config.spreadsheet import DATE_WIDTH, DATETIME_WIDTH, print_ready, set_text
+from config.spreadsheet import (
+    DATE_WIDTH,
+    DATETIME_WIDTH,
+    fit_row_heights,
+    print_ready,
+    set_text,
+)
 from tracker.choices import Light, TaskStatus
 
 from .context import build_context
@@ -59,6 +65,7 @@ TITLE = Font(bold=True, size=14)
 DIGEST = Font(name="Consolas")
 HEAD_FILL = PatternFill("solid", fgColor="F0F4F8")
 WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
 PERCENT = "0.0%"
 WHOLE_PERCENT = "0%"
 SHEET_NAME_CHARS = str.maketrans(dict.fromkeys("[]:*?/\\", "-"))
@@ -162,6 +169,13 @@ class SheetWriter:
                 min_row=2, min_col=column, max_col=column
             ):
                 cell.alignment = WRAP
+        if wrap:
+            fit_row_heights(self.sheet, wrap)
+            # Every cell of a tall row at its top, as the wrapped ones are.
+            for row in self.sheet.iter_rows(min_row=2):
+                for cell in row:
+                    if cell.column not in wrap:
+                        cell.alignment = TOP
 
 
 def _sheet_name(text: str) -> str:

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import math
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from charts.formatting import text_width
-from config.spreadsheet import print_ready, set_text, xlsx_cell
+from config.spreadsheet import (
+    LINE_HEIGHT,
+    print_ready,
+    set_text,
+    wrapped_lines,
+    xlsx_cell,
+)
 
 from .columns import DATE, PERCENT, SHEETS, TEXT, rows
 from .data import ExportData
@@ -23,19 +27,6 @@ HEAD_FILL = PatternFill("solid", fgColor="F0F4F8")
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
 SHEET_NAME_CHARS = str.maketrans(dict.fromkeys("[]:*?/\\", "-"))
-# A wide (CJK) character is about 1.9 column-width units; a line of the
-# default font about 15 points high (Chinese fonts a little more).
-UNITS_PER_EM = 1.9
-LINE_HEIGHT = 16
-
-
-def _lines(text: str, width: float) -> int:
-    """How many lines `text` wraps to in a column `width` wide."""
-    usable = max(width - 1, 1)
-    return sum(
-        max(1, math.ceil(text_width(line) * UNITS_PER_EM / usable))
-        for line in text.split("\n")
-    )
 
 
 def _date_format() -> str:
@@ -57,7 +48,7 @@ def _sheet(workbook, name, columns, objects, facts, *, title: str):
         # row's height from the file, and would cut the rest off.
         lines = max(
             (
-                _lines(str(value), column.width)
+                wrapped_lines(str(value), column.width)
                 for column, value in zip(columns, values, strict=True)
                 if column.wrap and value
             ),
