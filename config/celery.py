@@ -1,3 +1,4 @@
+import logging
 import os
 from pathlib import Path
 
@@ -75,3 +76,23 @@ class SweepReportsOnConnect(bootsteps.StartStopStep):
 
 
 app.steps["consumer"].add(SweepReportsOnConnect)
+
+
+class SweepExportsOnConnect(bootsteps.StartStopStep):
+    """Likewise for the task list's large exports still queued."""
+
+    requires = ("celery.worker.consumer.tasks:Tasks",)
+
+    def start(self, c):
+        from django.db import close_old_connections
+
+        from tracker.exports.jobs import export_job_sweep
+
+        close_old_connections()
+        try:
+            export_job_sweep()
+        except Exception:
+            logging.getLogger(__name__).exception("the export sweep failed")
+
+
+app.steps["consumer"].add(SweepExportsOnConnect)

@@ -81,3 +81,37 @@ def test_a_large_export_is_written_by_the_worker(
         _job(api_job.pk).file,
         _job(api_job.pk).finished_at,
     )
+
+
+@pytest.mark.worker
+@pytest.mark.django_db(transaction=True)
+def test_a_job_the_broker_did_not_take_is_written_when_a_worker_connects(
+    client, world, sc_leader, tmp_path, settings, monkeypatch
+):
+    media = tmp_path / "media"
+    settings.MEDIA_ROOT = str(media)
+    queue = new_queue()
+    settings.REPORTS_QUEUE = queue
+    monkeypatch.setattr(jobs, "SYNC_LIMIT", 0)
+
+    def broker_away(*args, **kwargs):
+        raise ConnectionError("broker away")
+
+    monkeypatch.setattr("config.celery.publish", broker_away)
+    client.force_login(sc_leader)
+    response = client.get("/tasks/export.csv")
+    assert response.status_code == 302  # the row is written, the page answers
+    job = ExportJob.objects.get()
+    assert job.status == ExportJob.Status.QUEUED
+    monkeypatch.undo()
+
+    worker = Worker(queue, MEDIA_ROOT=str(media)).start()
+    try:
+        wait_for(
+            lambda: _job(job.pk).status == ExportJob.Status.DONE,
+            timeout=120,
+            what="the swept export job to be done",
+        )
+    finally:
+        worker.stop()
+    assert _job(job.pk).task_count == 3

@@ -8,6 +8,7 @@ written at once (a second or so); above it a web request only writes the row.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import secrets
 
@@ -67,8 +68,24 @@ def _publish(job_id: int) -> None:
     try:
         publish(run_export_job, args=[job_id], queue=settings.REPORTS_QUEUE)
     except Exception:
-        # The row stays queued: asking for the export again queues a new one.
+        # The row stays queued: the worker's sweep on (re)connecting publishes it.
         log.warning("export job %s could not be queued", job_id)
+
+
+def export_job_sweep() -> int:
+    """Publish again the jobs still queued (the broker was away when they were
+    asked for, or their worker died mid-file: its transaction rolled back to
+    queued). A job published twice is written once (`export_job_run`).
+    Jobs older than a day are left: nobody is waiting for them any more."""
+    since = timezone.now() - dt.timedelta(days=1)
+    pending = list(
+        ExportJob.objects.filter(
+            status=ExportJob.Status.QUEUED, requested_at__gte=since
+        ).values_list("pk", flat=True)
+    )
+    for pk in pending:
+        _publish(pk)
+    return len(pending)
 
 
 def export_job_run(*, job_id: int) -> ExportJob:
