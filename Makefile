@@ -9,7 +9,9 @@ STAMP := $(VENV)/.installed-stamp
 # postgresql-15, redis-server: the drills that stop a private server of their own
 # under a running worker (never the shared one).
 # libreoffice-calc-nogui: the import tests read a workbook saved by LibreOffice
-# (soffice --headless --convert-to xlsx), as the offices that use it send them.
+# (soffice --headless --convert-to xlsx), as the offices that use it send them;
+# the export tests print the XLSX files to PDF to check they fit the page and
+# show every date.
 DEBIAN_PACKAGES := fonts-noto-cjk gettext poppler-utils chromium postgresql-15 redis-server \
                    libreoffice-calc-nogui
 export DJANGO_SETTINGS_MODULE ?= config.settings.local

@@ -1,17 +1,9 @@
 """Tables as CSV and XLSX downloads, safe to open in a spreadsheet.
 
-A cell that starts with ``= + - @``, a tab or a carriage return can be read as
-a formula by Excel, LibreOffice or WPS (``=HYPERLINK(...)`` that leaks data
-when clicked, or worse); such text gets a leading single quote, which shows it
-as the text it is. Every export of user-entered text goes through
-:func:`neutralise` (audit log CSV and XLSX, report XLSX). It first removes the
-control characters a spreadsheet drops on reading (and XML cannot hold), then
-looks at the first character a reader would see: checking before normalising
-let ``\x01=HYPERLINK(...)`` through, since the spreadsheet drops the ``\x01``
-and runs the rest.
-
-CSV is UTF-8 with a byte-order mark: without it Excel reads Chinese as GBK and
-shows mojibake.
+Every cell goes through the one spreadsheet helper (config.spreadsheet):
+text is normalised and what a spreadsheet would run as a formula is quoted;
+CSV is UTF-8 with a byte-order mark. The names it defines are re-exported here
+for the callers of this module.
 """
 
 from __future__ import annotations
@@ -19,84 +11,29 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse, StreamingHttpResponse
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership
+from config.spreadsheet import (  # noqa: F401 (re-exported)
+    BOM,
+    CSV_CONTENT_TYPE,
+    DATETIME_WIDTH,
+    FORMULA_PREFIXES,
+    XLSX_CONTENT_TYPE,
+    csv_cell,
+    neutralise,
+    normalise_text,
+    print_ready,
+    xlsx_cell,
+)
 
 from . import history
 from .attribution import attribute
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-# Full-width forms too: some spreadsheet imports fold them to ASCII.
-_FORMULA_STARTS = frozenset("=+-@＝＋－＠")
-# C0 controls other than tab, line feed and carriage return (what openpyxl's
-# ILLEGAL_CHARACTERS_RE refuses), and DEL.
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-BOM = "\ufeff"
-
-
-def normalise_text(text: str) -> str:
-    """Text as a spreadsheet will read it: without control characters."""
-    return _CONTROL_CHARACTERS.sub("", text)
-
-
-def _looks_like_formula(text: str) -> bool:
-    if text.startswith(FORMULA_PREFIXES):
-        return True
-    # Blanks and invisible format characters (zero-width space, BOM) in front
-    # of the sign: some readers trim them before deciding what a cell is.
-    for char in text:
-        if char.isspace() or unicodedata.category(char) in ("Cf", "Zs"):
-            continue
-        return char in _FORMULA_STARTS
-    return False
-
-
-def neutralise(value: Any) -> Any:
-    """The value; text normalised, and quoted when a spreadsheet would run it
-    as a formula."""
-    if not isinstance(value, str):
-        return value
-    text = normalise_text(value)
-    return "'" + text if _looks_like_formula(text) else text
-
-
-def _local(value: dt.datetime) -> dt.datetime:
-    return timezone.localtime(value) if timezone.is_aware(value) else value
-
-
-def csv_cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        return _local(value).strftime("%Y-%m-%d %H:%M:%S")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, int | float | Decimal):
-        return str(value)
-    return neutralise(str(value))
-
-
-def xlsx_cell(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | float | Decimal | dt.date):
-        if isinstance(value, dt.datetime):
-            # Excel has no time zones: the local (Asia/Shanghai) wall time.
-            return _local(value).replace(tzinfo=None)
-        return value
-    return neutralise(str(value))
 
 
 class _Echo:
@@ -128,10 +65,17 @@ def xlsx_bytes(
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
     sheet.freeze_panes = "A2"
+    print_ready(sheet, title=title)
+    # A write-only sheet takes its widths before its rows: the first column is
+    # the time, wide enough not to print as "###".
+    sheet.column_dimensions[get_column_letter(1)].width = DATETIME_WIDTH
+    for column in range(2, len(headers) + 1):
+        sheet.column_dimensions[get_column_letter(column)].width = 16
     bold = Font(bold=True)
     header_cells = []
     for header in headers:

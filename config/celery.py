@@ -1,3 +1,4 @@
+import logging
 import os
 from pathlib import Path
 
@@ -8,6 +9,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
 app = Celery("tracker")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# Not an app of its own: the task list exports live inside tracker.
+app.autodiscover_tasks(["tracker.exports"])
 
 
 def _prepare_filesystem_broker() -> None:
@@ -73,3 +76,23 @@ class SweepReportsOnConnect(bootsteps.StartStopStep):
 
 
 app.steps["consumer"].add(SweepReportsOnConnect)
+
+
+class SweepExportsOnConnect(bootsteps.StartStopStep):
+    """Likewise for the task list's large exports still queued."""
+
+    requires = ("celery.worker.consumer.tasks:Tasks",)
+
+    def start(self, c):
+        from django.db import close_old_connections
+
+        from tracker.exports.jobs import export_job_sweep
+
+        close_old_connections()
+        try:
+            export_job_sweep()
+        except Exception:
+            logging.getLogger(__name__).exception("the export sweep failed")
+
+
+app.steps["consumer"].add(SweepExportsOnConnect)

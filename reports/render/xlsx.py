@@ -2,8 +2,14 @@
 the milestones and the indicators as filterable tables.
 
 Numbers are numbers, rates are fractions shown as percentages, dates are date
-cells; every text cell goes through `audit.exports.neutralise`, so a title
-such as ``=HYPERLINK(...)`` stays text in Excel, LibreOffice and WPS.
+cells; every text cell goes through the spreadsheet helper
+(`config.spreadsheet.set_text`), so a title such as ``=HYPERLINK(...)`` stays
+text in Excel, LibreOffice and WPS.
+
+Every sheet prints: A4 landscape, all columns on one page's width, the header
+row repeated, the report's title above and "page of pages" below; date columns
+wide enough that no date prints as "###"; the summary's charts sit under
+their tables, inside the width the tables print at.
 """
 
 from __future__ import annotations
@@ -20,10 +26,17 @@ from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.chart.marker import Marker
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
-from audit.exports import neutralise
 from charts import tasks as task_charts
+from config.spreadsheet import (
+    DATE_WIDTH,
+    DATETIME_WIDTH,
+    fit_row_heights,
+    print_ready,
+    set_text,
+)
 from tracker.choices import Light, TaskStatus
 
 from .context import build_context
@@ -52,6 +65,7 @@ TITLE = Font(bold=True, size=14)
 DIGEST = Font(name="Consolas")
 HEAD_FILL = PatternFill("solid", fgColor="F0F4F8")
 WRAP = Alignment(wrap_text=True, vertical="top")
+TOP = Alignment(vertical="top")
 PERCENT = "0.0%"
 WHOLE_PERCENT = "0%"
 SHEET_NAME_CHARS = str.maketrans(dict.fromkeys("[]:*?/\\", "-"))
@@ -106,13 +120,13 @@ class SheetWriter:
             cell.value = value
         else:
             # Stored as text whatever it looks like: never a formula.
-            cell.value = neutralise(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
-            cell.data_type = "s"
+            set_text(cell, ILLEGAL_CHARACTERS_RE.sub("", str(value)))
             width = max(text_width(line, 1) for line in str(value).split("\n"))
             self.widths[column] = max(self.widths.get(column, 0), width * 1.9 + 2)
         if number_format:
             cell.number_format = number_format
-            self.widths[column] = max(self.widths.get(column, 0), 13)
+            needed = DATETIME_WIDTH if isinstance(value, Stamp) else DATE_WIDTH
+            self.widths[column] = max(self.widths.get(column, 0), needed)
         elif cell.value is not None and not isinstance(cell.value, str):
             self.widths[column] = max(self.widths.get(column, 0), 9)
         if font:
@@ -155,6 +169,13 @@ class SheetWriter:
                 min_row=2, min_col=column, max_col=column
             ):
                 cell.alignment = WRAP
+        if wrap:
+            fit_row_heights(self.sheet, wrap)
+            # Every cell of a tall row at its top, as the wrapped ones are.
+            for row in self.sheet.iter_rows(min_row=2):
+                for cell in row:
+                    if cell.column not in wrap:
+                        cell.alignment = TOP
 
 
 def _sheet_name(text: str) -> str:
@@ -286,7 +307,7 @@ def _summary_sheet(writer: SheetWriter, context: dict, snapshot: dict):
         writer.line(row["label"], row["count"])
     writer.gap()
 
-    anchor = get_column_letter(len(TaskStatus.values) + len(Light.values) + 6)
+    _page_break(writer)
     header, last = _group_table(
         writer,
         _("Progress by work stream"),
@@ -302,8 +323,8 @@ def _summary_sheet(writer: SheetWriter, context: dict, snapshot: dict):
             3,
             [task_charts.STATUS_COLOURS[code][0] for code in TaskStatus.values],
         )
-        sheet.add_chart(chart, f"{anchor}{header}")
-    writer.gap(max(1, round(_chart_rows(last - header)) - (last - header)))
+        _chart_below(writer, chart, _chart_rows(last - header))
+    writer.gap()
     header, last = _group_table(
         writer, _("Progress by party"), _("Party"), snapshot.get("by_party") or []
     )
@@ -316,9 +337,10 @@ def _summary_sheet(writer: SheetWriter, context: dict, snapshot: dict):
             3 + len(TaskStatus.values),
             [task_charts.LIGHT_COLOURS[code][0] for code in Light.values],
         )
-        sheet.add_chart(chart, f"{anchor}{header}")
-    writer.gap(max(1, round(_chart_rows(last - header)) - (last - header)))
+        _chart_below(writer, chart, _chart_rows(last - header))
+    writer.gap()
 
+    _page_break(writer)
     writer.line(_("Trend"), font=BOLD)
     header = writer.header(
         _("Report period"), _("Period end"), _("Completion rate"), _("Overdue tasks")
@@ -353,7 +375,7 @@ def _summary_sheet(writer: SheetWriter, context: dict, snapshot: dict):
         _axes_visible(chart)
         chart.legend = None
         chart.height, chart.width = 7, 18
-        sheet.add_chart(chart, f"{anchor}{header}")
+        _chart_below(writer, chart, 7 / 0.53 + 1)
     writer.fit(limit=40)
     sheet.column_dimensions["A"].width = 36
     sheet.column_dimensions["B"].width = max(
@@ -381,6 +403,20 @@ def _seal_lines(writer: SheetWriter, seal: dict | None):
     row = writer.line(_("Audit seal: chain digest"), seal["chain_digest"])
     writer.widths[2] = width or 0
     writer.sheet.cell(row=row, column=2).font = DIGEST
+
+
+def _page_break(writer: SheetWriter):
+    """A new printed page for what follows: a table and its chart are not
+    split across two pages."""
+    writer.sheet.row_breaks.append(Break(id=writer.row))
+
+
+def _chart_below(writer: SheetWriter, chart, rows: float):
+    """The chart under the table just written, from column A: it prints within
+    the width of the tables instead of past their right edge."""
+    writer.gap()
+    writer.sheet.add_chart(chart, f"A{writer.row + 1}")
+    writer.gap(round(rows) + 1)
 
 
 def _chart_rows(rows: int) -> float:
@@ -555,6 +591,10 @@ def render_xlsx(snapshot: dict) -> bytes:
         (pgettext("sheet name", "Indicators"), _indicators_sheet),
     ):
         build(SheetWriter(workbook.create_sheet(_sheet_name(title)), formats), snapshot)
+    for sheet in workbook.worksheets:
+        # The summary is a page of figures, not one table: no row to repeat.
+        header_rows = None if sheet is summary else "1:1"
+        print_ready(sheet, title=context["title"], header_rows=header_rows)
 
     properties = workbook.properties
     properties.title = context["title"]

@@ -180,6 +180,9 @@ NOT_PAGES = {
     "schema": "the OpenAPI document (YAML)",
     "reports:download": "files (PDF, XLSX, and the HTML document as an attachment); "
     "the report page shows the same document",
+    "tracker:export_job": "a large export's status page, needing a job: "
+    "tests/browser/test_task_export.py looks at it at 1366 and 375 px",
+    "tracker:export_job_download": "a file download (XLSX or CSV)",
 }
 NOT_PAGE_PREFIXES = {
     "tracker:task_": "the task's action forms post here (the task page is checked)",

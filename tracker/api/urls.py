@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import evidence, views
+from . import evidence, exports, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -29,5 +29,19 @@ app_name = "api"
 urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("attention/", views.AttentionView.as_view(), name="attention"),
+    path(
+        "tasks/export.xlsx",
+        exports.TaskExportXlsxView.as_view(),
+        name="task-export-xlsx",
+    ),
+    path(
+        "tasks/export.csv", exports.TaskExportCsvView.as_view(), name="task-export-csv"
+    ),
+    path("export-jobs/<int:pk>/", exports.ExportJobView.as_view(), name="export-job"),
+    path(
+        "export-jobs/<int:pk>/download/",
+        exports.ExportJobDownloadView.as_view(),
+        name="export-job-download",
+    ),
     *router.urls,
 ]

@@ -1,4 +1,5 @@
 from .evidence import UpdateEvidence
+from .export import ExportJob
 from .indicator import Indicator, IndicatorReading
 from .initiative import Initiative, Participation, WorkStream
 from .milestone import Milestone
@@ -10,6 +11,7 @@ from .workflow import ClaimDecision, CompletionClaim, ExtensionRequest, LightOve
 __all__ = [
     "ClaimDecision",
     "CompletionClaim",
+    "ExportJob",
     "ExtensionRequest",
     "Indicator",
     "IndicatorReading",
