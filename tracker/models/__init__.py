@@ -1,6 +1,7 @@
 from .evidence import UpdateEvidence
 from .indicator import Indicator, IndicatorReading
 from .initiative import Initiative, Participation, WorkStream
+from .initiative_indicator import InitiativeIndicator, InitiativeIndicatorReading
 from .milestone import Milestone
 from .park import IndustrialPark, ParkEvaluation, ParkPair
 from .progress import ProgressUpdate
@@ -15,6 +16,8 @@ __all__ = [
     "IndicatorReading",
     "IndustrialPark",
     "Initiative",
+    "InitiativeIndicator",
+    "InitiativeIndicatorReading",
     "LightOverride",
     "Milestone",
     "ParkEvaluation",
