@@ -41,7 +41,5 @@ def figure_text(
         return _("more than %(amount)s") % {"amount": _joined(number, unit)}
     if qualifier == Qualifier.ODD:
         # Translators: a lower bound written with 余, as in 200余辆.
-        return (
-            _("%(number)s-odd %(unit)s") % {"number": number, "unit": unit}
-        ).strip()
+        return (_("%(number)s-odd %(unit)s") % {"number": number, "unit": unit}).strip()
     return _joined(number, unit)

@@ -10,65 +10,214 @@ import audit.models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0018_notification_mail_events'),
-        ('tracker', '0013_initiative_indicators_and_qualifiers'),
+        ("audit", "0018_notification_mail_events"),
+        ("tracker", "0013_initiative_indicators_and_qualifiers"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='indicatorreadingevent',
-            name='qualifier',
-            field=models.CharField(choices=[('exact', 'exact'), ('more_than', 'more than (lower bound)'), ('odd', 'and more (lower bound)')], default='exact', help_text='Whether the value is exact or a lower bound (超过…, …余).', max_length=16, verbose_name='qualifier'),
+            model_name="indicatorreadingevent",
+            name="qualifier",
+            field=models.CharField(
+                choices=[
+                    ("exact", "exact"),
+                    ("more_than", "more than (lower bound)"),
+                    ("odd", "and more (lower bound)"),
+                ],
+                default="exact",
+                help_text="Whether the value is exact or a lower bound (超过…, …余).",
+                max_length=16,
+                verbose_name="qualifier",
+            ),
         ),
         migrations.CreateModel(
-            name='InitiativeIndicatorEvent',
+            name="InitiativeIndicatorEvent",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('pgh_session', models.JSONField(db_default=audit.models.AuditSession(), editable=False, null=True, verbose_name='database session')),
-                ('pgh_context', pghistory.utils.JSONField(null=True)),
-                ('pgh_context_id', models.UUIDField(null=True)),
-                ('id', models.BigIntegerField()),
-                ('name', models.CharField(max_length=128, verbose_name='name')),
-                ('unit', models.CharField(max_length=32, verbose_name='unit')),
-                ('baseline', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='baseline')),
-                ('target', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='target value')),
-                ('direction', models.CharField(choices=[('higher', 'higher is better'), ('lower', 'lower is better')], default='higher', max_length=8, verbose_name='direction of good')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='sort order')),
-                ('initiative', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='tracker.initiative', verbose_name='initiative')),
-                ('pgh_obj', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='tracker.initiativeindicator')),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                (
+                    "pgh_session",
+                    models.JSONField(
+                        db_default=audit.models.AuditSession(),
+                        editable=False,
+                        null=True,
+                        verbose_name="database session",
+                    ),
+                ),
+                ("pgh_context", pghistory.utils.JSONField(null=True)),
+                ("pgh_context_id", models.UUIDField(null=True)),
+                ("id", models.BigIntegerField()),
+                ("name", models.CharField(max_length=128, verbose_name="name")),
+                ("unit", models.CharField(max_length=32, verbose_name="unit")),
+                (
+                    "baseline",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="baseline",
+                    ),
+                ),
+                (
+                    "target",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="target value",
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[
+                            ("higher", "higher is better"),
+                            ("lower", "lower is better"),
+                        ],
+                        default="higher",
+                        max_length=8,
+                        verbose_name="direction of good",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, verbose_name="description"),
+                ),
+                (
+                    "sort_order",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="sort order"
+                    ),
+                ),
+                (
+                    "initiative",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="tracker.initiative",
+                        verbose_name="initiative",
+                    ),
+                ),
+                (
+                    "pgh_obj",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="tracker.initiativeindicator",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='InitiativeIndicatorReadingEvent',
+            name="InitiativeIndicatorReadingEvent",
             fields=[
-                ('pgh_id', models.AutoField(primary_key=True, serialize=False)),
-                ('pgh_created_at', models.DateTimeField(auto_now_add=True)),
-                ('pgh_label', models.TextField(help_text='The event label.')),
-                ('pgh_session', models.JSONField(db_default=audit.models.AuditSession(), editable=False, null=True, verbose_name='database session')),
-                ('pgh_context', pghistory.utils.JSONField(null=True)),
-                ('pgh_context_id', models.UUIDField(null=True)),
-                ('id', models.BigIntegerField()),
-                ('period', models.DateField(help_text='The last day of the reporting period.', verbose_name='period end')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=20, verbose_name='actual value')),
-                ('qualifier', models.CharField(choices=[('exact', 'exact'), ('more_than', 'more than (lower bound)'), ('odd', 'and more (lower bound)')], default='exact', help_text='Whether the value is exact or a lower bound (超过…, …余).', max_length=16, verbose_name='qualifier')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('source', models.CharField(blank=True, help_text='Where the figure was published.', max_length=200, verbose_name='source')),
-                ('reported_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='reported at')),
-                ('indicator', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='tracker.initiativeindicator', verbose_name='indicator')),
-                ('pgh_obj', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to='tracker.initiativeindicatorreading')),
-                ('reported_by', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', related_query_name='+', to=settings.AUTH_USER_MODEL, verbose_name='reported by')),
+                ("pgh_id", models.AutoField(primary_key=True, serialize=False)),
+                ("pgh_created_at", models.DateTimeField(auto_now_add=True)),
+                ("pgh_label", models.TextField(help_text="The event label.")),
+                (
+                    "pgh_session",
+                    models.JSONField(
+                        db_default=audit.models.AuditSession(),
+                        editable=False,
+                        null=True,
+                        verbose_name="database session",
+                    ),
+                ),
+                ("pgh_context", pghistory.utils.JSONField(null=True)),
+                ("pgh_context_id", models.UUIDField(null=True)),
+                ("id", models.BigIntegerField()),
+                (
+                    "period",
+                    models.DateField(
+                        help_text="The last day of the reporting period.",
+                        verbose_name="period end",
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(
+                        decimal_places=4, max_digits=20, verbose_name="actual value"
+                    ),
+                ),
+                (
+                    "qualifier",
+                    models.CharField(
+                        choices=[
+                            ("exact", "exact"),
+                            ("more_than", "more than (lower bound)"),
+                            ("odd", "and more (lower bound)"),
+                        ],
+                        default="exact",
+                        help_text="Whether the value is exact or a lower bound (超过…, …余).",
+                        max_length=16,
+                        verbose_name="qualifier",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where the figure was published.",
+                        max_length=200,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "reported_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="reported at"
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="tracker.initiativeindicator",
+                        verbose_name="indicator",
+                    ),
+                ),
+                (
+                    "pgh_obj",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to="tracker.initiativeindicatorreading",
+                    ),
+                ),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        related_query_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reported by",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
         ),
     ]

@@ -7,63 +7,194 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tracker', '0012_extension_granted_date'),
+        ("tracker", "0012_extension_granted_date"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='indicatorreading',
-            name='qualifier',
-            field=models.CharField(choices=[('exact', 'exact'), ('more_than', 'more than (lower bound)'), ('odd', 'and more (lower bound)')], default='exact', help_text='Whether the value is exact or a lower bound (超过…, …余).', max_length=16, verbose_name='qualifier'),
+            model_name="indicatorreading",
+            name="qualifier",
+            field=models.CharField(
+                choices=[
+                    ("exact", "exact"),
+                    ("more_than", "more than (lower bound)"),
+                    ("odd", "and more (lower bound)"),
+                ],
+                default="exact",
+                help_text="Whether the value is exact or a lower bound (超过…, …余).",
+                max_length=16,
+                verbose_name="qualifier",
+            ),
         ),
         migrations.CreateModel(
-            name='InitiativeIndicator',
+            name="InitiativeIndicator",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=128, verbose_name='name')),
-                ('unit', models.CharField(max_length=32, verbose_name='unit')),
-                ('baseline', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='baseline')),
-                ('target', models.DecimalField(blank=True, decimal_places=4, max_digits=20, null=True, verbose_name='target value')),
-                ('direction', models.CharField(choices=[('higher', 'higher is better'), ('lower', 'lower is better')], default='higher', max_length=8, verbose_name='direction of good')),
-                ('description', models.TextField(blank=True, verbose_name='description')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='sort order')),
-                ('initiative', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='tracker.initiative', verbose_name='initiative')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                ("name", models.CharField(max_length=128, verbose_name="name")),
+                ("unit", models.CharField(max_length=32, verbose_name="unit")),
+                (
+                    "baseline",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="baseline",
+                    ),
+                ),
+                (
+                    "target",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=4,
+                        max_digits=20,
+                        null=True,
+                        verbose_name="target value",
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[
+                            ("higher", "higher is better"),
+                            ("lower", "lower is better"),
+                        ],
+                        default="higher",
+                        max_length=8,
+                        verbose_name="direction of good",
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(blank=True, verbose_name="description"),
+                ),
+                (
+                    "sort_order",
+                    models.PositiveSmallIntegerField(
+                        default=0, verbose_name="sort order"
+                    ),
+                ),
+                (
+                    "initiative",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="indicators",
+                        to="tracker.initiative",
+                        verbose_name="initiative",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'circle-wide indicator',
-                'verbose_name_plural': 'circle-wide indicators',
-                'ordering': ['initiative', 'sort_order', 'id'],
+                "verbose_name": "circle-wide indicator",
+                "verbose_name_plural": "circle-wide indicators",
+                "ordering": ["initiative", "sort_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='InitiativeIndicatorReading',
+            name="InitiativeIndicatorReading",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.DateField(help_text='The last day of the reporting period.', verbose_name='period end')),
-                ('value', models.DecimalField(decimal_places=4, max_digits=20, verbose_name='actual value')),
-                ('qualifier', models.CharField(choices=[('exact', 'exact'), ('more_than', 'more than (lower bound)'), ('odd', 'and more (lower bound)')], default='exact', help_text='Whether the value is exact or a lower bound (超过…, …余).', max_length=16, verbose_name='qualifier')),
-                ('note', models.TextField(blank=True, verbose_name='note')),
-                ('source', models.CharField(blank=True, help_text='Where the figure was published.', max_length=200, verbose_name='source')),
-                ('reported_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='reported at')),
-                ('indicator', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='readings', to='tracker.initiativeindicator', verbose_name='indicator')),
-                ('reported_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='initiative_readings', to=settings.AUTH_USER_MODEL, verbose_name='reported by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
+                    ),
+                ),
+                (
+                    "period",
+                    models.DateField(
+                        help_text="The last day of the reporting period.",
+                        verbose_name="period end",
+                    ),
+                ),
+                (
+                    "value",
+                    models.DecimalField(
+                        decimal_places=4, max_digits=20, verbose_name="actual value"
+                    ),
+                ),
+                (
+                    "qualifier",
+                    models.CharField(
+                        choices=[
+                            ("exact", "exact"),
+                            ("more_than", "more than (lower bound)"),
+                            ("odd", "and more (lower bound)"),
+                        ],
+                        default="exact",
+                        help_text="Whether the value is exact or a lower bound (超过…, …余).",
+                        max_length=16,
+                        verbose_name="qualifier",
+                    ),
+                ),
+                ("note", models.TextField(blank=True, verbose_name="note")),
+                (
+                    "source",
+                    models.CharField(
+                        blank=True,
+                        help_text="Where the figure was published.",
+                        max_length=200,
+                        verbose_name="source",
+                    ),
+                ),
+                (
+                    "reported_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="reported at"
+                    ),
+                ),
+                (
+                    "indicator",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="readings",
+                        to="tracker.initiativeindicator",
+                        verbose_name="indicator",
+                    ),
+                ),
+                (
+                    "reported_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="initiative_readings",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="reported by",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'circle-wide indicator reading',
-                'verbose_name_plural': 'circle-wide indicator readings',
-                'ordering': ['indicator', '-period'],
-                'get_latest_by': 'period',
+                "verbose_name": "circle-wide indicator reading",
+                "verbose_name_plural": "circle-wide indicator readings",
+                "ordering": ["indicator", "-period"],
+                "get_latest_by": "period",
             },
         ),
         migrations.AddConstraint(
-            model_name='initiativeindicator',
-            constraint=models.UniqueConstraint(fields=('initiative', 'name'), name='initiative_indicator_name_unique', violation_error_message='This initiative already has an indicator of that name.'),
+            model_name="initiativeindicator",
+            constraint=models.UniqueConstraint(
+                fields=("initiative", "name"),
+                name="initiative_indicator_name_unique",
+                violation_error_message="This initiative already has an indicator of that name.",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='initiativeindicatorreading',
-            constraint=models.UniqueConstraint(fields=('indicator', 'period'), name='initiative_reading_one_per_period', violation_error_message='This indicator already has a reading for that period.'),
+            model_name="initiativeindicatorreading",
+            constraint=models.UniqueConstraint(
+                fields=("indicator", "period"),
+                name="initiative_reading_one_per_period",
+                violation_error_message="This indicator already has a reading for that period.",
+            ),
         ),
     ]

@@ -23,9 +23,7 @@ def initiative_indicator_list_for_user(
     latest = InitiativeIndicatorReading.objects.filter(
         indicator=OuterRef("pk")
     ).order_by("-period")
-    qs = InitiativeIndicator.objects.filter(
-        initiative__in=_visible_initiatives(user)
-    )
+    qs = InitiativeIndicator.objects.filter(initiative__in=_visible_initiatives(user))
     if initiative is not None:
         qs = qs.filter(initiative=initiative)
     return (
