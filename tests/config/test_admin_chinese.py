@@ -71,7 +71,9 @@ IDENTIFIER = re.compile(
     )$""",
     re.VERBOSE,
 )
-UUID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I)
+UUID = re.compile(
+    r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b", re.I
+)
 WORD = re.compile(r"[A-Za-z][A-Za-z0-9_.@+/-]*")
 # A time zone's name (Asia/Shanghai, America/Argentina/Buenos_Aires).
 ZONE = re.compile(r"^[A-Z][A-Za-z_+-]*(?:/[A-Za-z0-9_+-]+)+$")
