@@ -50,3 +50,18 @@ def initiative_indicator_get_for_user(*, user, pk) -> InitiativeIndicator:
     from . import get_visible
 
     return get_visible(initiative_indicator_list_for_user(user=user), pk)
+
+
+def circle_indicators(*, user) -> list[InitiativeIndicator]:
+    """The overview's circle-wide figures: each indicator with its latest
+    value as stated (``stated``: "3752家", "超过6500亿元"), one query."""
+    from ..figures import figure_text
+
+    rows = list(initiative_indicator_list_for_user(user=user).prefetch_related(None))
+    for row in rows:
+        row.stated = (
+            figure_text(row.latest_value, row.unit, row.latest_qualifier)
+            if row.latest_value is not None
+            else ""
+        )
+    return rows
