@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 from rest_framework.test import APIClient
 
+from accounts.services import membership_grant
 from audit.models import InitiativeIndicatorEvent, InitiativeIndicatorReadingEvent
 from config.exceptions import PermissionDenied
 from reports import services as report_services
@@ -124,8 +125,6 @@ def test_an_office_of_another_initiative_neither_sees_nor_records(scale):
     shaanxi = PartyFactory(code="sx", name="陕西省", short_name="陕")
     make_initiative([shaanxi])
     outsider = UserFactory(username="sx_office")
-    from accounts.services import membership_grant
-
     membership_grant(user=outsider, party=shaanxi, role="administrator")
     assert _client(outsider).get(URL).json()["count"] == 0
     response = _post(outsider, scale, period="2024-12-31", value="1")
