@@ -118,6 +118,21 @@ def leads_a_participant(user, initiative) -> bool:
 
 
 @rules.predicate
+def runs_the_initiative(user, obj) -> bool:
+    """The joint office of the object's initiative: an administrator who is a
+    member of one of its parties (or a superuser)."""
+    initiative = getattr(obj, "initiative", None)
+    if initiative is None:
+        return False
+    g = grants(user)
+    if not g.administrator:
+        return False
+    if user.is_superuser:
+        return True
+    return initiative.participations.filter(party__in=g.member_of).exists()
+
+
+@rules.predicate
 def leads_an_owner_when_allowed(user, obj) -> bool:
     """Leadership of an owner party of the object's task, where the task force
     lets its leaders urge (SUPERVISION_LEADERSHIP_MAY_URGE)."""
@@ -143,6 +158,8 @@ ruleset.add_rule("request_extension", coordinates_an_owner)
 # changes all of it (tracker.services.updates.milestone_update says which fields).
 ruleset.add_rule("change_milestone", coordinates_objects_party | is_administrator)
 ruleset.add_rule("record_reading", coordinates_objects_party)
+# Circle-wide figures are the joint office's to record, not a province's.
+ruleset.add_rule("record_initiative_reading", runs_the_initiative)
 ruleset.add_rule("change_owner_contact", coordinates_objects_party | is_administrator)
 ruleset.add_rule("manage_task", is_administrator)
 ruleset.add_rule("decide_extension", is_administrator)

@@ -50,6 +50,8 @@ from tracker.models import (
     IndicatorReading,
     IndustrialPark,
     Initiative,
+    InitiativeIndicator,
+    InitiativeIndicatorReading,
     LightOverride,
     Milestone,
     ParkEvaluation,
@@ -132,6 +134,12 @@ TaskOwnerEvent = history_events(TaskOwner, "TaskOwnerEvent")
 MilestoneEvent = history_events(Milestone, "MilestoneEvent")
 IndicatorEvent = history_events(Indicator, "IndicatorEvent")
 IndicatorReadingEvent = history_events(IndicatorReading, "IndicatorReadingEvent")
+InitiativeIndicatorEvent = history_events(
+    InitiativeIndicator, "InitiativeIndicatorEvent"
+)
+InitiativeIndicatorReadingEvent = history_events(
+    InitiativeIndicatorReading, "InitiativeIndicatorReadingEvent"
+)
 ProgressUpdateEvent = history_events(ProgressUpdate, "ProgressUpdateEvent")
 UpdateEvidenceEvent = history_events(UpdateEvidence, "UpdateEvidenceEvent")
 CompletionClaimEvent = history_events(CompletionClaim, "CompletionClaimEvent")

@@ -40,6 +40,7 @@ from tracker.selectors import with_light
 from tracker.selectors.counts import finish, grouped_counts, overdue_flag
 
 from .choices import ReportStatus, ScopeKind
+from .snapshot_circle import initiative_indicators_as_of
 from .snapshot_lists import (
     completed_in_period,
     extensions_in_period,
@@ -338,6 +339,7 @@ def report_snapshot(report, *, now: dt.datetime | None = None) -> dict:
         "completed": completed_in_period(report, start, as_of),
         "extensions": extensions_in_period(report, start, as_of),
         "indicators": indicators_as_of(report, as_of, today),
+        "initiative_indicators": initiative_indicators_as_of(report, as_of, today),
         "parks": parks,
         "parks_summary": parks_summary,
         "updates": updates,

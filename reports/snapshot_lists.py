@@ -197,7 +197,7 @@ def indicators_as_of(report, as_of: dt.datetime, today: dt.date) -> list[dict]:
         )
         .filter(rank__lte=TREND_READINGS)
         .order_by("indicator_id", "period")
-        .values("indicator_id", "period", "value")
+        .values("indicator_id", "period", "value", "qualifier")
     )
     for row in ranked:
         readings[row["indicator_id"]].append(row)
@@ -217,10 +217,16 @@ def indicators_as_of(report, as_of: dt.datetime, today: dt.date) -> list[dict]:
                 "baseline": plain_number(ind["baseline"]),
                 "target": plain_number(ind["target"]),
                 "actual": plain_number(actual),
+                # Exact or a lower bound (超过…, …余); absent from older snapshots.
+                "actual_qualifier": latest["qualifier"] if latest else None,
                 "actual_period": iso(latest["period"]) if latest else None,
                 "percent": _percent(actual, ind["target"]),
                 "trend": [
-                    {"period": iso(r["period"]), "value": plain_number(r["value"])}
+                    {
+                        "period": iso(r["period"]),
+                        "value": plain_number(r["value"]),
+                        "qualifier": r["qualifier"],
+                    }
                     for r in trend
                 ],
             }

@@ -17,6 +17,7 @@ from .models import (
     IndicatorReading,
     IndustrialPark,
     Initiative,
+    InitiativeIndicator,
     LightOverride,
     Milestone,
     ParkEvaluation,
@@ -69,11 +70,21 @@ class ParticipationInline(admin.TabularInline):
     autocomplete_fields = ["party", "lead_agency"]
 
 
+class InitiativeIndicatorInline(admin.TabularInline):
+    """The circle-wide indicators (全域指标) the joint office tracks; their
+    readings are recorded through the API (POST
+    /api/v1/initiative-indicators/{id}/readings/)."""
+
+    model = InitiativeIndicator
+    extra = 0
+    fields = ["name", "unit", "baseline", "target", "direction", "sort_order"]
+
+
 @admin.register(Initiative)
 class InitiativeAdmin(ChangeReasonMixin, admin.ModelAdmin):
     list_display = ["name", "code", "launched_on"]
     search_fields = ["name", "code", "short_name"]
-    inlines = [ParticipationInline]
+    inlines = [ParticipationInline, InitiativeIndicatorInline]
 
 
 @admin.register(WorkStream)
@@ -253,7 +264,15 @@ class MilestoneAdmin(ChangeReasonMixin, admin.ModelAdmin):
 class ReadingInline(admin.TabularInline):
     model = IndicatorReading
     extra = 0
-    fields = ["period", "value", "party", "reported_by", "verification_status", "note"]
+    fields = [
+        "period",
+        "value",
+        "qualifier",
+        "party",
+        "reported_by",
+        "verification_status",
+        "note",
+    ]
     autocomplete_fields = ["reported_by"]
 
 
@@ -273,11 +292,12 @@ class IndicatorReadingAdmin(ChangeReasonMixin, admin.ModelAdmin):
         "indicator",
         "period",
         "value",
+        "qualifier",
         "party",
         "reported_by",
         "verification_status",
     ]
-    list_filter = ["verification_status", "party"]
+    list_filter = ["verification_status", "qualifier", "party"]
     search_fields = ["indicator__name", "indicator__task__title", "note"]
     date_hierarchy = "period"
     autocomplete_fields = ["indicator", "reported_by", "verified_by"]

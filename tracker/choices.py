@@ -110,3 +110,15 @@ class ProgressRule(models.TextChoices):
 
     # Rounded down: an item shows 100 % only once every party reports 100 %.
     AVERAGE = "average", _("Overall progress is the average of the parties' progress.")
+
+
+class Qualifier(models.TextChoices):
+    """How a figure is stated. The article gives many figures as lower bounds,
+    in two ways of writing: 超过1500公里 (more than) and 200余辆 (-odd)."""
+
+    EXACT = "exact", _("exact")
+    MORE_THAN = "more_than", _("more than (lower bound)")
+    ODD = "odd", _("and more (lower bound)")
+
+
+LOWER_BOUNDS = frozenset({Qualifier.MORE_THAN, Qualifier.ODD})

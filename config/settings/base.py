@@ -245,6 +245,7 @@ SPECTACULAR_SETTINGS = {
         "LightEnum": "tracker.choices.Light",
         "TaskActionEnum": "tracker.workflow.ACTION_CHOICES",
         "VerificationStatusEnum": "tracker.choices.VerificationStatus",
+        "QualifierEnum": "tracker.choices.Qualifier",
         "ReportKindEnum": "reports.choices.ReportKind",
         "ReportScopeEnum": "reports.choices.ScopeKind",
         "ReportStatusEnum": "reports.choices.ReportStatus",

@@ -11,11 +11,13 @@ from django.utils.translation import gettext as _
 
 from reports.choices import ReportKind, ScopeKind
 from tracker.choices import Light, TaskStatus
+from tracker.figures import figure_text
 
 from . import charts
 from .formatting import (
     format_date,
     format_int,
+    format_number,
     format_period,
     is_chinese,
     join_list,
@@ -152,6 +154,29 @@ def audit_seal(snapshot: dict) -> dict | None:
     }
 
 
+def stated(value, qualifier=None, unit: str = "") -> str:
+    """A snapshot figure as the source states it: "超过6,500", "200余"; a
+    snapshot older than the qualifiers has none (the figure is exact)."""
+    if value is None:
+        return format_number(None)
+    return figure_text(format_number(value), unit, qualifier)
+
+
+def _with_stated(items: list | None) -> list:
+    """Indicator rows with their actual value and readings as stated."""
+    return [
+        {
+            **item,
+            "actual_stated": stated(item.get("actual"), item.get("actual_qualifier")),
+            "trend": [
+                {**point, "stated": stated(point.get("value"), point.get("qualifier"))}
+                for point in item.get("trend") or []
+            ],
+        }
+        for item in items or []
+    ]
+
+
 def build_context(snapshot: dict, *, medium: str = "html") -> dict:
     """The template context of the report body; `medium` is "html" (the
     archived document and the site page) or "pdf" (summary tables only)."""
@@ -214,7 +239,11 @@ def build_context(snapshot: dict, *, medium: str = "html") -> dict:
         **_listed("upcoming", snapshot.get("upcoming_milestones"), pdf),
         **_listed("completed", snapshot.get("completed"), pdf),
         **_listed("extensions", snapshot.get("extensions"), pdf),
-        **_listed("indicators", snapshot.get("indicators"), pdf),
+        **_listed("indicators", _with_stated(snapshot.get("indicators")), pdf),
+        # None for a snapshot frozen before circle-wide indicators: no section.
+        "circle_indicators": _with_stated(snapshot["initiative_indicators"])
+        if "initiative_indicators" in snapshot
+        else None,
         "parks": [
             # Snapshots frozen before pairs had members name two sides.
             {

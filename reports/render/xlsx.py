@@ -39,11 +39,10 @@ from config.spreadsheet import (
 )
 from tracker.choices import Light, TaskStatus
 
-from .context import build_context
+from .context import build_context, stated
 from .formatting import (
     direction_label,
     format_date,
-    format_number,
     format_short_period,
     is_chinese,
     light_label,
@@ -59,6 +58,7 @@ from .formatting import (
     to_datetime,
     to_decimal,
 )
+from .xlsx_circle import circle_indicators_rows
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
@@ -565,7 +565,7 @@ def _indicators_sheet(writer: SheetWriter, snapshot: dict):
             Day(item.get("actual_period")),
             Percent(percent) if percent is not None else None,
             pgettext("clause separator", "; ").join(
-                f"{format_date(p['period'])}: {format_number(p['value'])}"
+                f"{format_date(p['period'])}: {stated(p['value'], p.get('qualifier'))}"
                 for p in trend
             ),
         ]
@@ -591,6 +591,13 @@ def render_xlsx(snapshot: dict) -> bytes:
         (pgettext("sheet name", "Indicators"), _indicators_sheet),
     ):
         build(SheetWriter(workbook.create_sheet(_sheet_name(title)), formats), snapshot)
+    if "initiative_indicators" in snapshot:
+        sheet = workbook.create_sheet(
+            _sheet_name(pgettext("sheet name", "Circle-wide indicators"))
+        )
+        writer = SheetWriter(sheet, formats)
+        writer.table(*circle_indicators_rows(snapshot), freeze="B2")
+        writer.fit(limit=45, wrap=(1, 7))
     for sheet in workbook.worksheets:
         # The summary is a page of figures, not one table: no row to repeat.
         header_rows = None if sheet is summary else "1:1"

@@ -15,7 +15,7 @@ def test_management_command_changes_carry_the_command_context():
     result = manage("load_demo")
     assert result.returncode == 0, result.stderr
     events = TaskEvent.objects.filter(pgh_label="insert")
-    assert events.count() == 23
+    assert events.count() == 27
     contexts = {(e.pgh_context["source"], e.pgh_context["command"]) for e in events}
     assert contexts == {("command", "load_demo")}
 

@@ -33,8 +33,8 @@ def test_leadership_opens_the_overview_in_english_at_phone_width(visitors):
     leader.shot("overview-en")
 
     # The figures are there, in English words: totals, streams, parties, lights.
-    assert page.locator("#total-tasks").inner_text().strip() == "23"
-    assert page.locator("[data-testid=stream-row]").count() == 5
+    assert page.locator("#total-tasks").inner_text().strip() == "27"
+    assert page.locator("[data-testid=stream-row]").count() == 10
     assert page.locator("[data-testid=party-row]").count() == 2
     overdue = page.locator("#most-overdue [data-testid=overdue-item]")
     assert 1 <= overdue.count() <= 10

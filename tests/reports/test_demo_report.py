@@ -73,7 +73,7 @@ def test_snapshot_carries_the_articles_figures(report):
         "met": 20,
         "rounds": [2024],
     }
-    assert snapshot["summary"]["total"] == 23
+    assert snapshot["summary"]["total"] == 27
 
 
 def test_snapshot_lists_exactly_the_overdue_items(report):

@@ -92,7 +92,7 @@ def test_a_killed_worker_leaves_a_report_finished_exactly_once(tmp_path, setting
 
     assert Report.objects.count() == 1
     assert done.attempts == 2 and done.step == done.steps_total
-    assert done.snapshot["summary"]["total"] == 23
+    assert done.snapshot["summary"]["total"] == 27
     files = list(ReportFile.objects.filter(report=done).order_by("format"))
     assert [f.format for f in files] == ["html", "pdf", "xlsx"]
     for stored in files:

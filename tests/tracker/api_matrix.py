@@ -397,6 +397,22 @@ MATRIX: dict[str, Op] = {
     ),
     "GET /api/v1/readings/{id}/": Op(cases=cases(("reading_sc", "reading_cq"))),
     "GET /api/v1/readings/{id}/evidence/": Op(cases=cases(("reading_cq",))),
+    # circle-wide indicators: read by members, recorded by the joint office
+    "GET /api/v1/initiative-indicators/": Op(
+        listing=Listing(
+            scope=lambda w: {"search": w.circ_cy.name},
+            shows=ids("circ_cy"),
+            world_ids=ids("circ_cy"),
+            outsider_sees=ids("circ_other"),
+        )
+    ),
+    "GET /api/v1/initiative-indicators/{id}/": Op(cases=cases(("circ_cy",))),
+    "POST /api/v1/initiative-indicators/{id}/readings/": Op(
+        cases=cases(("circ_cy",)),
+        expect=office_creates,
+        body=const({"period": NEW_PERIOD, "value": "3752", "qualifier": "exact"}),
+        idempotent=True,
+    ),
     # progress updates
     "GET /api/v1/progress-updates/": Op(
         listing=Listing(

@@ -158,6 +158,13 @@ def build_world() -> World:
     w.ind_sx = services.indicator_create(
         task=w.task_sx, name="陕西段投资", unit="亿元", party=w.shaanxi
     )
+    # Circle-wide indicators (全域指标) of each initiative.
+    w.circ_cy = services.initiative_indicator_create(
+        initiative=w.init_cy, name="川渝新增高新技术企业", unit="家"
+    )
+    w.circ_other = services.initiative_indicator_create(
+        initiative=w.init_other, name="川陕新增高新技术企业", unit="家"
+    )
     w.reading_sc = services.indicator_reading_record(
         indicator=w.ind_sc, actor=sc_coord, period=EXISTING_PERIOD, value=Decimal(10)
     )

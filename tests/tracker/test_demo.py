@@ -85,7 +85,7 @@ def demo(db, today):
 def test_first_load_reports_what_it_created(demo):
     assert demo["parties"] == 2
     assert demo["initiatives"] == 1
-    assert demo["work_streams"] == 5
+    assert demo["work_streams"] == 10  # each industry cluster is a stream
     assert demo["tasks"] == len(data.TASKS) == Task.objects.count()
     assert demo["milestones"] == Milestone.objects.count()
     assert demo["readings"] == IndicatorReading.objects.count()

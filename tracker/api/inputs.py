@@ -12,7 +12,14 @@ from config.api.uploads import EvidenceFileField
 from config.exceptions import PermissionDenied
 
 from .. import selectors
-from ..choices import OVERRIDE_LIGHTS, Light, MilestoneStatus, Priority, TaskList
+from ..choices import (
+    OVERRIDE_LIGHTS,
+    Light,
+    MilestoneStatus,
+    Priority,
+    Qualifier,
+    TaskList,
+)
 from ..models import Indicator, WorkStream
 from ..services import ReadingSpec
 from .evidence import EvidenceInputMixin
@@ -161,6 +168,11 @@ class ReadingInput(StrictSerializer, ActingPartyMixin):
     value = serializers.DecimalField(max_digits=20, decimal_places=4)
     note = serializers.CharField(required=False, allow_blank=True, max_length=4000)
     evidence = EvidenceFileField(required=False, allow_null=True)
+    qualifier = serializers.ChoiceField(
+        choices=Qualifier.choices,
+        required=False,
+        help_text=_("`more_than` or `odd` when the value is a lower bound."),
+    )
 
 
 class ClaimInput(StrictSerializer, ActingPartyMixin):

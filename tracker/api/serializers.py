@@ -11,7 +11,8 @@ from accounts.serializers import PartyRefSerializer, UserRefSerializer
 from config.api.concurrency import etag_for
 
 from .. import workflow
-from ..choices import Light, LightReason, ProgressRule
+from ..choices import Light, LightReason, ProgressRule, Qualifier
+from ..figures import figure_text, is_lower_bound
 from ..lights import reason_dict
 from ..models import (
     ExtensionRequest,
@@ -286,6 +287,10 @@ class IndicatorSerializer(serializers.ModelSerializer):
         max_digits=20, decimal_places=4, read_only=True, allow_null=True
     )
     latest_period = serializers.DateField(read_only=True, allow_null=True)
+    latest_qualifier = serializers.ChoiceField(
+        choices=Qualifier.choices, read_only=True, allow_null=True
+    )
+    latest_display = serializers.SerializerMethodField()
 
     class Meta:
         model = Indicator
@@ -300,13 +305,25 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "direction",
             "latest_value",
             "latest_period",
+            "latest_qualifier",
+            "latest_display",
         ]
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_latest_display(self, indicator) -> str | None:
+        """The latest value as written: "超过1500公里", "200余辆"."""
+        value = getattr(indicator, "latest_value", None)
+        if value is None:
+            return None
+        return figure_text(value, indicator.unit, indicator.latest_qualifier)
 
 
 class ReadingSerializer(serializers.ModelSerializer):
     party = PartyRefSerializer(read_only=True)
     reported_by = UserRefSerializer(read_only=True)
     evidence_url = serializers.SerializerMethodField()
+    is_lower_bound = serializers.SerializerMethodField()
+    value_display = serializers.SerializerMethodField()
 
     class Meta:
         model = IndicatorReading
@@ -315,6 +332,9 @@ class ReadingSerializer(serializers.ModelSerializer):
             "indicator",
             "period",
             "value",
+            "qualifier",
+            "is_lower_bound",
+            "value_display",
             "note",
             "party",
             "reported_by",
@@ -322,6 +342,13 @@ class ReadingSerializer(serializers.ModelSerializer):
             "verification_status",
             "evidence_url",
         ]
+
+    def get_is_lower_bound(self, reading) -> bool:
+        return is_lower_bound(reading.qualifier)
+
+    def get_value_display(self, reading) -> str:
+        """The value as written, with its unit: "超过1500公里", "200余辆"."""
+        return figure_text(reading.value, reading.indicator.unit, reading.qualifier)
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_evidence_url(self, reading) -> str | None:

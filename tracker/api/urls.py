@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import evidence, exports, views
+from . import evidence, exports, initiative_indicators, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -14,6 +14,11 @@ router.register("owners", views.OwnerViewSet, basename="owner")
 router.register("milestones", views.MilestoneViewSet, basename="milestone")
 router.register("indicators", views.IndicatorViewSet, basename="indicator")
 router.register("readings", views.ReadingViewSet, basename="reading")
+router.register(
+    "initiative-indicators",
+    initiative_indicators.InitiativeIndicatorViewSet,
+    basename="initiative-indicator",
+)
 router.register(
     "progress-updates", views.ProgressUpdateViewSet, basename="progress-update"
 )

@@ -33,6 +33,8 @@ from ..models import (
     IndicatorReading,
     IndustrialPark,
     Initiative,
+    InitiativeIndicator,
+    InitiativeIndicatorReading,
     Milestone,
     ParkEvaluation,
     ParkPairMember,
@@ -59,6 +61,8 @@ COUNT_LABELS = {
     "milestones": ("节点", "个"),
     "indicators": ("指标", "个"),
     "readings": ("指标完成值", "条"),
+    "initiative_indicators": ("全域指标", "个"),
+    "initiative_readings": ("全域指标数值", "条"),
     "parks": ("产业合作园区", "个"),
     "park_pairs": ("结对园区", "对"),
     "park_evaluations": ("绩效评价结果", "条"),
@@ -106,6 +110,7 @@ class _Loader:
         for spec in data.TASKS:
             self.load_task(initiative, streams, spec)
         self.load_parks(initiative)
+        self.load_initiative_indicators(initiative)
 
     def run_ladder(self) -> None:
         """A first load shows a 督办 ledger: the reminders and notices the daily
@@ -344,10 +349,12 @@ class _Loader:
             ).exists():
                 continue
             reported_day = reported_on[0] if reported_on else period + dt.timedelta(7)
+            figure = data.figure(value)
             services.indicator_reading_record(
                 indicator=indicator,
                 period=period,
-                value=Decimal(value),
+                value=Decimal(figure.value),
+                qualifier=figure.qualifier,
                 party=self.parties[party_code],
                 actor=self._reporter(party_code),
                 note=note,
@@ -379,6 +386,43 @@ class _Loader:
                 reported_at=_at(day, 16 if party_code == data.SC else 17, 30),
             )
             self.created["progress_updates"] += 1
+
+    # --- circle-wide indicators ---------------------------------------------------
+
+    def load_initiative_indicators(self, initiative: Initiative) -> None:
+        office = self.users[data.OFFICE_REPORTER]
+        for order, (name, unit, description, readings) in enumerate(
+            data.INITIATIVE_INDICATORS, 1
+        ):
+            indicator = InitiativeIndicator.objects.filter(
+                initiative=initiative, name=name
+            ).first()
+            if indicator is None:
+                indicator = services.initiative_indicator_create(
+                    initiative=initiative,
+                    name=name,
+                    unit=unit,
+                    description=description,
+                    sort_order=order,
+                )
+                self.created["initiative_indicators"] += 1
+            for period, value, note in readings:
+                if InitiativeIndicatorReading.objects.filter(
+                    indicator=indicator, period=period
+                ).exists():
+                    continue
+                figure = data.figure(value)
+                services.initiative_indicator_reading_record(
+                    indicator=indicator,
+                    actor=office,
+                    period=period,
+                    value=Decimal(figure.value),
+                    qualifier=figure.qualifier,
+                    note=note,
+                    source=data.INDICATOR_SOURCE,
+                    reported_at=_at(period + dt.timedelta(days=20), 10),
+                )
+                self.created["initiative_readings"] += 1
 
     # --- parks -----------------------------------------------------------------
 

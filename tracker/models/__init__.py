@@ -2,6 +2,7 @@ from .evidence import UpdateEvidence
 from .export import ExportJob
 from .indicator import Indicator, IndicatorReading
 from .initiative import Initiative, Participation, WorkStream
+from .initiative_indicator import InitiativeIndicator, InitiativeIndicatorReading
 from .milestone import Milestone
 from .park import IndustrialPark, ParkEvaluation, ParkPair, ParkPairMember
 from .progress import ProgressUpdate
@@ -17,6 +18,8 @@ __all__ = [
     "IndicatorReading",
     "IndustrialPark",
     "Initiative",
+    "InitiativeIndicator",
+    "InitiativeIndicatorReading",
     "LightOverride",
     "Milestone",
     "ParkEvaluation",

@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import Direction, VerificationStatus
+from ..choices import Direction, Qualifier, VerificationStatus
 from .task import NOT_AN_OWNER
 
 EVIDENCE_EXTENSIONS = ["pdf", "jpg", "jpeg", "png", "docx", "xlsx"]
@@ -111,6 +111,13 @@ class IndicatorReading(models.Model):
         _("period end"), help_text=_("The last day of the reporting period.")
     )
     value = models.DecimalField(_("actual value"), max_digits=20, decimal_places=4)
+    qualifier = models.CharField(
+        _("qualifier"),
+        max_length=16,
+        choices=Qualifier,
+        default=Qualifier.EXACT,
+        help_text=_("Whether the value is exact or a lower bound (超过…, …余)."),
+    )
     note = models.TextField(_("note"), blank=True)
     evidence = models.FileField(
         _("evidence file"),

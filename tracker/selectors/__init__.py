@@ -277,6 +277,7 @@ def _with_latest_reading(qs: QuerySet[Indicator]) -> QuerySet[Indicator]:
     return qs.annotate(
         latest_value=Subquery(latest.values("value")[:1]),
         latest_period=Subquery(latest.values("period")[:1]),
+        latest_qualifier=Subquery(latest.values("qualifier")[:1]),
     )
 
 

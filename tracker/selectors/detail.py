@@ -26,6 +26,7 @@ from audit.attribution import attribute
 from charts.formatting import plain_number
 
 from ..choices import ClaimStatus, ExtensionStatus, MilestoneStatus, TaskStatus
+from ..figures import figure_text
 from ..models import (
     ClaimDecision,
     CompletionClaim,
@@ -153,7 +154,11 @@ def task_detail_for_user(*, user, pk, today: dt.date | None = None) -> TaskDetai
     indicators = list(task.indicators.all())
     for indicator in indicators:
         indicator.target_text = plain_number(indicator.target)
-        indicator.actual_text = plain_number(indicator.latest_value)
+        indicator.actual_text = (
+            figure_text(indicator.latest_value, "", indicator.latest_qualifier)
+            if indicator.latest_value is not None
+            else None
+        )
         _meter(indicator)
     readings = list(
         reading_list_for_user(user=user)
@@ -162,7 +167,7 @@ def task_detail_for_user(*, user, pk, today: dt.date | None = None) -> TaskDetai
     )
     per_indicator: dict[int, list[IndicatorReading]] = defaultdict(list)
     for reading in readings:
-        reading.value_text = plain_number(reading.value)
+        reading.value_text = figure_text(reading.value, "", reading.qualifier)
         per_indicator[reading.indicator_id].append(reading)
     for indicator in indicators:
         indicator.reading_list = per_indicator.get(indicator.pk, [])

@@ -5,6 +5,10 @@ it changes, and validates with the model's own rules before PostgreSQL checks
 them again, so bad input gets a clear message and changes nothing."""
 
 from .evidence import EvidenceSpec, evidence_sweep, evidence_upload
+from .initiative_indicators import (
+    initiative_indicator_create,
+    initiative_indicator_reading_record,
+)
 from .structure import (
     OwnerSpec,
     indicator_create,
@@ -53,6 +57,8 @@ __all__ = [
     "indicator_update",
     "industrial_park_create",
     "initiative_create",
+    "initiative_indicator_create",
+    "initiative_indicator_reading_record",
     "light_override_clear",
     "light_override_set",
     "milestone_create",

@@ -18,7 +18,7 @@ from config.exceptions import InvalidInput, PermissionDenied, PreconditionFailed
 from config.validation import validated_save
 
 from .. import workflow
-from ..choices import MilestoneStatus
+from ..choices import MilestoneStatus, Qualifier
 from ..models import (
     Indicator,
     IndicatorReading,
@@ -41,6 +41,7 @@ class ReadingSpec:
     value: Decimal
     note: str = ""
     evidence: UploadedFile | None = None
+    qualifier: str = Qualifier.EXACT
 
 
 @transaction.atomic
@@ -157,6 +158,7 @@ def indicator_reading_record(
     party: Party | None = None,
     reported_at: dt.datetime | None = None,
     expected_version: int | None = None,
+    qualifier: str = Qualifier.EXACT,
 ) -> IndicatorReading:
     """An owner party reports an indicator's value for a period: its own
     indicator, or a joint one. A reading moves its task's version, so the
@@ -165,7 +167,7 @@ def indicator_reading_record(
     reading = _record_reading(
         task=task,
         actor=actor,
-        spec=ReadingSpec(indicator, period, value, note, evidence),
+        spec=ReadingSpec(indicator, period, value, note, evidence, qualifier),
         party=party or indicator.party,
         reported_at=reported_at or timezone.now(),
     )
@@ -191,6 +193,7 @@ def _record_reading(
         indicator=spec.indicator,
         period=spec.period,
         value=spec.value,
+        qualifier=spec.qualifier,
         party=party,
         reported_by=actor,
         note=spec.note,

@@ -19,6 +19,7 @@ from reports.selectors import latest_reports_for_user, weekly_trend_for_user
 from .. import selectors
 from ..choices import Light
 from ..selectors import dashboards as dash
+from ..selectors.initiative_indicators import circle_indicators
 
 OWNED_ON_HOME = 25
 OVERDUE_ON_HOME = 25
@@ -157,6 +158,7 @@ def overview(request):
             "light_codes": Light.values,
             "trend": trend,
             "most_overdue": dash.most_overdue_for_user(user=user, today=today),
+            "circle_indicators": circle_indicators(user=user),
             "reports": latest_reports_for_user(user=user, limit=REPORTS_ON_OVERVIEW),
             "is_member": grants(user).is_member,
             "today": today,

@@ -17,6 +17,7 @@ from . import (
     tasks_digital,
     tasks_energy,
     tasks_equipment,
+    tasks_mechanisms,
     tasks_parks,
 )
 
@@ -40,11 +41,15 @@ from .common import (  # noqa: F401
     D,
     DateSpec,
     DaysFromToday,
+    Figure,
     YearEnd,
     ago,
     ahead,
+    figure,
     ind,
     ms,
+    odd,
+    over,
     resolve,
     year_end,
 )
@@ -88,6 +93,13 @@ AGENCIES = [
         "成都天府国际生物城管理委员会",
         "天府国际生物城管委会",
         AgencyKind.PARK,
+        "成都市经济和信息化局",
+    ),
+    (
+        SC,
+        tasks_mechanisms.ALLIANCE,
+        "医药健康产业生态圈联盟",
+        AgencyKind.OTHER,
         "成都市经济和信息化局",
     ),
     (
@@ -154,7 +166,8 @@ INITIATIVE = {
 }
 
 # (code, name, description). Task code prefixes: NY 能源, ZB 装备, SZ 数字,
-# YQ 园区, JQ 集群.
+# YQ 园区, JQ 集群, JZ 机制. Each industry cluster is a work stream of its own;
+# "clusters" holds what spans them (the chain maps, the next-step mechanisms).
 WORK_STREAMS = [
     (
         "energy",
@@ -177,9 +190,34 @@ WORK_STREAMS = [
         "推进产业合作示范园区创建、结对共建和发展绩效评价。",
     ),
     (
+        "biomedicine",
+        "生物医药产业集群",
+        "共建成渝地区生物医药产业集群，贯通生物药、化学药、中药、医疗器械全产业链。",
+    ),
+    (
+        "electronics",
+        "电子信息产业集群",
+        "共建成渝地区电子信息先进制造集群，实施集群培育提升三年行动。",
+    ),
+    (
+        "automotive",
+        "汽车产业集群",
+        "共建智能网联与新能源汽车产业集群，推进车路云一体化应用试点和测试互认。",
+    ),
+    (
+        "rail",
+        "轨道交通产业集群",
+        "共同培育轨道交通装备协同发展体系，推动链主企业一致协同行动。",
+    ),
+    (
+        "consumer",
+        "消费品产业集群",
+        "发挥农产品资源优势，深化食品产业合作，加快打造世界级消费品产业集群。",
+    ),
+    (
         "clusters",
-        "产业集群",
-        "共建生物医药、电子信息、汽车、轨道交通、消费品等先进制造业集群。",
+        "产业协同机制",
+        "共同编制产业链全景图，完善“双核”产业协同发展、产业备份基地协作共建和集群梯度培育机制。",
     ),
 ]
 
@@ -193,6 +231,73 @@ TASKS = [
     *tasks_parks.TASKS,
     *tasks_clusters.TASKS,
     *tasks_clusters_more.TASKS,
+    *tasks_mechanisms.TASKS,
+]
+
+# --- Circle-wide indicators (全域指标) ------------------------------------------
+#
+# Figures of the economic circle as a whole, recorded by the joint office
+# (OFFICE_REPORTER) from the article: name, unit, description, readings
+# (period, value, note).
+
+OFFICE_REPORTER = "admin"
+INDICATOR_SOURCE = "华西都市报-封面新闻《唱好“双城记” 共建经济圈——2024回眸》"
+
+INITIATIVE_INDICATORS = [
+    (
+        "GDP增速高于全国",
+        "百分点",
+        "成渝地区双城经济圈GDP增速与全国GDP增速之差。",
+        [
+            (
+                D(2024, 6, 30),
+                "0.8",
+                "2024年上半年，成渝地区双城经济圈GDP增速比全国、西部地区均高0.8个百分点。",
+            )
+        ],
+    ),
+    (
+        "GDP增速高于西部地区",
+        "百分点",
+        "成渝地区双城经济圈GDP增速与西部地区GDP增速之差。",
+        [
+            (
+                D(2024, 6, 30),
+                "0.8",
+                "2024年上半年，成渝地区双城经济圈GDP增速比全国、西部地区均高0.8个百分点。",
+            )
+        ],
+    ),
+    (
+        "2023年以来新增高新技术企业",
+        "家",
+        "成都和重庆2023年以来新增高新技术企业数量。",
+        [(D(2024, 12, 31), "3752", "2023年以来，成都和重庆新增高新技术企业3752家。")],
+    ),
+    (
+        "新增高新技术企业增幅",
+        "%",
+        "成都和重庆2023年以来高新技术企业数量的增幅。",
+        [
+            (
+                D(2024, 12, 31),
+                "22",
+                "2023年以来，成都和重庆新增高新技术企业增幅达到22%。",
+            )
+        ],
+    ),
+    (
+        "国家先进制造业集群数量前十城市中的中西部城市",
+        "个",
+        "在拥有国家先进制造业集群数量最多的前十城市中，中西部城市的数量。",
+        [
+            (
+                D(2024, 12, 31),
+                "1",
+                "在拥有国家先进制造业集群数量最多的前十城市中，成都是唯一的中西部城市。",
+            )
+        ],
+    ),
 ]
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from tracker.choices import MilestoneStatus, Priority, TaskList, TaskStatus
+from tracker.choices import MilestoneStatus, Priority, Qualifier, TaskList, TaskStatus
 
 D = dt.date
 
@@ -74,7 +74,29 @@ WORKING = MilestoneStatus.IN_PROGRESS
 # milestones: title, due, party (None = joint), done (completion day or None),
 #   status (when not done), weight, parts (party milestones of a joint one)
 # indicators: name, unit, target, baseline, party (None = joint), readings
-#   (period, value, reporting party, note[, reported on])
+#   (period, value, reporting party, note[, reported on]); a value is a string,
+#   or over("1500") / odd("200") for a figure the article gives as a lower
+#   bound (超1500公里, 200余辆)
+
+
+@dataclass(frozen=True)
+class Figure:
+    value: str
+    qualifier: str = Qualifier.EXACT
+
+
+def over(value: str) -> Figure:
+    """超过…: more than `value`."""
+    return Figure(value, Qualifier.MORE_THAN)
+
+
+def odd(value: str) -> Figure:
+    """…余: `value` and some more."""
+    return Figure(value, Qualifier.ODD)
+
+
+def figure(value: str | Figure) -> Figure:
+    return value if isinstance(value, Figure) else Figure(value)
 
 
 def ms(

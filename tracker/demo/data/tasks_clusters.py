@@ -1,4 +1,5 @@
-"""Demo tasks of the work stream 产业集群: biomedicine and electronic information."""
+"""Demo tasks of the industry clusters (each its own work stream): biomedicine
+and electronic information."""
 
 from .common import (
     CO_BUILD,
@@ -18,6 +19,7 @@ from .common import (
     ahead,
     ind,
     ms,
+    over,
     year_end,
 )
 
@@ -25,7 +27,7 @@ TASKS = [
     # 产业集群
     {
         "code": "JQ-01",
-        "stream": "clusters",
+        "stream": "biomedicine",
         "title": "成渝地区生物医药集群入选国家先进制造业集群",
         "description": (
             "共建成渝地区生物医药产业集群，集群总规模超6500亿元，聚集生物医药相关企业6700户，"
@@ -77,7 +79,9 @@ TASKS = [
                 "生物医药产业集群总规模",
                 "亿元",
                 target="6000",
-                readings=[(D(2024, 12, 31), "6500", SC, "集群总规模超6500亿元。")],
+                readings=[
+                    (D(2024, 12, 31), over("6500"), SC, "集群总规模超6500亿元。")
+                ],
             ),
             ind(
                 "生物医药相关企业数量",
@@ -104,7 +108,7 @@ TASKS = [
     },
     {
         "code": "JQ-02",
-        "stream": "clusters",
+        "stream": "biomedicine",
         "title": "共同申报成渝地区生物制造（生物医药）先进制造业集群",
         "description": (
             "发挥成都、重庆极核带动作用和区域协同效应，探索“核心承载地+协同发展地”"
@@ -164,7 +168,7 @@ TASKS = [
     },
     {
         "code": "JQ-03",
-        "stream": "clusters",
+        "stream": "electronics",
         "title": "成渝地区电子信息先进制造集群培育提升三年行动",
         "description": (
             "成渝电子信息产业规模占全国比重超11%，是中国大陆第三、全球前十的电子信息制造业"
@@ -206,7 +210,12 @@ TASKS = [
                 "%",
                 target="12",
                 readings=[
-                    (D(2024, 12, 31), "11", CQ, "成渝电子信息产业规模占全国比重超11%。")
+                    (
+                        D(2024, 12, 31),
+                        over("11"),
+                        CQ,
+                        "成渝电子信息产业规模占全国比重超11%。",
+                    )
                 ],
             ),
         ],
@@ -245,7 +254,7 @@ TASKS = [
     },
     {
         "code": "JQ-04",
-        "stream": "clusters",
+        "stream": "electronics",
         "title": "上线运营成渝地区电子信息先进制造集群公共服务平台",
         "description": (
             "共建成渝地区电子信息先进制造集群公共服务平台，为集群企业提供供需对接、"

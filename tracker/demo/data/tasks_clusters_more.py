@@ -1,5 +1,5 @@
-"""Demo tasks of the work stream 产业集群: automotive, rail transit, consumer goods,
-industry-chain maps."""
+"""Demo tasks of the industry clusters (each its own work stream): automotive,
+rail transit, consumer goods; and the 18 industry-chain maps."""
 
 from .common import (
     CO_BUILD,
@@ -20,13 +20,14 @@ from .common import (
     ahead,
     ind,
     ms,
+    over,
     year_end,
 )
 
 TASKS = [
     {
         "code": "JQ-05",
-        "stream": "clusters",
+        "stream": "automotive",
         "title": "智能网联汽车“车路云一体化”应用试点",
         "description": (
             "成都、重庆入选国家首批智能网联汽车“车路云一体化”应用试点城市，成渝累计开放"
@@ -69,7 +70,7 @@ TASKS = [
                 readings=[
                     (
                         D(2024, 12, 31),
-                        "1500",
+                        over("1500"),
                         CQ,
                         "成渝累计开放自动驾驶测试道路超1500公里。",
                     )
@@ -105,7 +106,7 @@ TASKS = [
     },
     {
         "code": "JQ-06",
-        "stream": "clusters",
+        "stream": "automotive",
         "title": "成渝“电走廊”高速公路重卡充换电走廊",
         "description": (
             "建设全国首条高速公路重卡充换电走廊——成渝“电走廊”充换电重卡项目，"
@@ -153,7 +154,7 @@ TASKS = [
     },
     {
         "code": "JQ-07",
-        "stream": "clusters",
+        "stream": "automotive",
         "title": "联合申报国家智能网联与新能源汽车先进制造业集群",
         "description": (
             "两地联合申报国家智能网联与新能源汽车先进制造业集群，共建世界级汽车产业集群。"
@@ -177,7 +178,7 @@ TASKS = [
     },
     {
         "code": "JQ-08",
-        "stream": "clusters",
+        "stream": "rail",
         "title": "共建轨道交通产业集群",
         "description": (
             "两地共同培育轨道交通装备协同发展体系，共同签订《协同推动轨道交通高质量发展合作协议》"
@@ -239,7 +240,7 @@ TASKS = [
     },
     {
         "code": "JQ-09",
-        "stream": "clusters",
+        "stream": "consumer",
         "title": "举办第三届成渝美食工业博览会，深化食品产业合作",
         "description": (
             "2024年9月27日，为期三天的第三届成渝美食工业博览会在成都世纪城新国际会展中心开幕，"
@@ -295,7 +296,7 @@ TASKS = [
                 readings=[
                     (
                         D(2024, 9, 30),
-                        "640",
+                        over("640"),
                         SC,
                         "第三届成渝美食工业博览会参展企业超640家。",
                     )
