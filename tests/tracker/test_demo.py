@@ -154,9 +154,9 @@ def test_parks_pairs_and_first_evaluation(demo):
 
     results = ParkAssessment.objects.filter(cycle__state="published")
     assert results.count() == 20
-    assert set(
-        results.values_list("outcome", "state", "cycle__announced_on")
-    ) == {("met", "published", dt.date(2024, 12, 12))}
+    assert set(results.values_list("outcome", "state", "cycle__announced_on")) == {
+        ("met", "published", dt.date(2024, 12, 12))
+    }
 
 
 def _reading(indicator_fragment, unit):
