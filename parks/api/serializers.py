@@ -25,7 +25,7 @@ class ParkPartyBriefSerializer(serializers.ModelSerializer):
 
 class ParkSerializer(serializers.ModelSerializer):
     party = ParkPartyBriefSerializer()
-    agency = serializers.CharField(source="agency.name", default=None)
+    agency = serializers.CharField(source="agency.name", default=None, allow_null=True)
 
     class Meta:
         model = IndustrialPark
@@ -147,8 +147,10 @@ class ParkEvidenceSerializer(serializers.ModelSerializer):
 
 class ParkStepSerializer(serializers.ModelSerializer):
     actor = serializers.CharField(source="actor.__str__")
-    party = serializers.CharField(source="party.code", default=None)
-    indicator = serializers.CharField(source="indicator.code", default=None)
+    party = serializers.CharField(source="party.code", default=None, allow_null=True)
+    indicator = serializers.CharField(
+        source="indicator.code", default=None, allow_null=True
+    )
 
     class Meta:
         model = AssessmentStep
