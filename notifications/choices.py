@@ -13,6 +13,7 @@ class Event(models.TextChoices):
     URGE = "urge", _("urged (催办)")
     URGE_REPLY = "urge_reply", _("reply to an urge")
     REMINDER = "reminder", _("reminder")
+    PARK_QUERY = "park_query", _("a park's figure queried by the paired party")
     ESCALATION = "escalation", _("escalation notice (通报)")
     REPORT_READY = "report_ready", _("report ready")
 

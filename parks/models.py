@@ -9,6 +9,7 @@ the cycle; a published assessment is frozen. Every step is a row
 (``AssessmentStep``) written by the service in the transaction of the act.
 """
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -24,6 +25,45 @@ from .choices import (
 )
 
 SCORE = {"max_digits": 7, "decimal_places": 2}
+
+# Published results are frozen in the database too, whoever writes: installed
+# after migrate (PGTRIGGER_MIGRATIONS is off), as every trigger here is.
+
+
+def published_frozen() -> pgtrigger.Protect:
+    """Refuses UPDATE and DELETE of a published row (a cycle, an assessment)."""
+    return pgtrigger.Protect(
+        name="published_frozen",
+        operation=pgtrigger.Update | pgtrigger.Delete,
+        condition=pgtrigger.Q(old__state="published"),
+    )
+
+
+def parent_published_frozen() -> pgtrigger.Trigger:
+    """Refuses UPDATE and DELETE of a value or evidence row of a published
+    assessment (checked on the row before and after an UPDATE)."""
+    return pgtrigger.Trigger(
+        name="published_frozen",
+        when=pgtrigger.Before,
+        operation=pgtrigger.Update | pgtrigger.Delete,
+        func="""
+            IF EXISTS (
+                SELECT 1 FROM parks_parkassessment
+                WHERE state = 'published'
+                  AND (id = OLD.assessment_id
+                       OR (TG_OP = 'UPDATE' AND id = NEW.assessment_id))
+            ) THEN
+                RAISE EXCEPTION 'pgtrigger: the result is published and frozen'
+                    USING ERRCODE = 'restrict_violation';
+            END IF;
+            IF TG_OP = 'DELETE' THEN
+                RETURN OLD;
+            END IF;
+            RETURN NEW;
+        """,
+    )
+
+
 VALUE = {"max_digits": 20, "decimal_places": 4}
 
 
@@ -61,6 +101,7 @@ class EvaluationCycle(models.Model):
     version = models.PositiveIntegerField(_("version"), default=1)
 
     class Meta:
+        triggers = [published_frozen()]
         verbose_name = _("evaluation cycle")
         verbose_name_plural = _("evaluation cycles")
         ordering = ["initiative", "-period_end", "name"]
@@ -171,6 +212,7 @@ class ParkAssessment(models.Model):
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
+        triggers = [published_frozen()]
         verbose_name = _("park assessment")
         verbose_name_plural = _("park assessments")
         ordering = [
@@ -227,6 +269,7 @@ class AssessmentValue(models.Model):
     )
 
     class Meta:
+        triggers = [parent_published_frozen()]
         verbose_name = _("reported value")
         verbose_name_plural = _("reported values")
         ordering = ["assessment", "indicator__sort_order", "indicator_id"]
@@ -274,6 +317,7 @@ class AssessmentEvidence(models.Model):
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
     class Meta:
+        triggers = [parent_published_frozen()]
         verbose_name = _("evaluation evidence")
         verbose_name_plural = _("evaluation evidence")
         ordering = ["assessment", "uploaded_at", "id"]
@@ -339,3 +383,37 @@ class AssessmentStep(models.Model):
 
     def __str__(self):
         return f"{self.assessment} · {self.get_action_display()}"
+
+
+class AssessmentReminder(models.Model):
+    """A reminder of a step's due date sent on one day to the party whose step
+    it is: its unique constraint is what makes the daily job send it once a
+    day, whoever runs the job and however often."""
+
+    assessment = models.ForeignKey(
+        ParkAssessment,
+        verbose_name=_("park assessment"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    # The step the assessment was waiting on (its state then) and its due date.
+    state = models.CharField(_("step"), max_length=16, choices=AssessmentState)
+    due_on = models.DateField(_("due date"))
+    sent_on = models.DateField(_("sent on"))
+    overdue = models.BooleanField(_("overdue"), default=False)
+    recipients = models.PositiveIntegerField(_("people told"), default=0)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("assessment reminder")
+        verbose_name_plural = _("assessment reminders")
+        ordering = ["-sent_on", "assessment"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "state", "sent_on"],
+                name="assessmentreminder_once_a_day",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.assessment} · {self.sent_on}"

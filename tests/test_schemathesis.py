@@ -57,6 +57,7 @@ from schemathesis.openapi.checks import RejectedPositiveData, UndefinedStatusCod
 
 from accounts.models import Agency, Party, User
 from notifications.models import Notification
+from parks.models import EvaluationCycle, ParkAssessment
 from supervision.models import UrgeTarget
 from supervision.services.urges import urge_send
 from tracker import services
@@ -65,8 +66,10 @@ from tracker.models import (
     ExtensionRequest,
     Indicator,
     IndicatorReading,
+    IndustrialPark,
     Initiative,
     Milestone,
+    ParkPair,
     ProgressUpdate,
     Task,
     TaskOwner,
@@ -95,6 +98,10 @@ RESOURCES = {
     "owners": TaskOwner,
     "urge-targets": UrgeTarget,
     "notifications": Notification,
+    "parks": IndustrialPark,
+    "parks/cycles": EvaluationCycle,
+    "parks/assessments": ParkAssessment,
+    "parks/pairs": ParkPair,
 }
 WRITES = {"POST", "PUT", "PATCH", "DELETE"}
 # Rules between a field and what is stored, which no schema can state: a row
@@ -133,7 +140,21 @@ STORED_DATA_RULES = {
     "POST /api/v1/report-subscriptions/": {"party", "work_stream"},
     # 催办 and 通报 always show in the centre; each event named once.
     "PUT /api/v1/notification-preferences/": {"events"},
+    # Values of the cycle's indicators (codes), every one reported, evidence on
+    # file; the indicator a query names is one of the cycle's.
+    "POST /api/v1/parks/assessments/{id}/submit/": {"values", "evidence"},
+    "POST /api/v1/parks/assessments/{id}/query/": {"indicator", "comment"},
+    "POST /api/v1/parks/assessments/{id}/adjust/": {"reason"},
 }
+
+
+def _segment(path: str) -> str:
+    """The resource a path names: its first segment after /api/v1/, or two
+    under /api/v1/parks/ (its cycles, assessments and pairs)."""
+    parts = path.removeprefix("/api/v1/").split("/")
+    if parts[0] == "parks" and len(parts) > 1 and f"parks/{parts[1]}" in RESOURCES:
+        return f"parks/{parts[1]}"
+    return parts[0]
 
 
 def stored_data_rule(label: str, response) -> bool:
@@ -300,7 +321,7 @@ class Client:
             self.coverage_sent[case.operation.label] += 1
             if seen >= MAX_COVERAGE:
                 return
-        segment = case.path.removeprefix("/api/v1/").split("/", 1)[0]
+        segment = _segment(case.path)
         pk = case.path_parameters.get("id") if case.path_parameters else None
         if type(pk) is int and self.known.get(segment) and next(self._turn) % 2:
             ids = self.known[segment]
@@ -399,7 +420,7 @@ def exercise(schema, client: Client) -> None:
             # Random draws may miss the few rows that matter most (the one
             # reading with evidence, the pending extension request): read the
             # newest rows of every resource once, deterministically.
-            segment = operation.path.removeprefix("/api/v1/").split("/", 1)[0]
+            segment = _segment(operation.path)
             for pk in client.known.get(segment, [])[:3]:
                 client.send(operation.Case(path_parameters={"id": pk}))
 

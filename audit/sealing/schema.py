@@ -87,6 +87,9 @@ ADDED_COLUMNS["audit.notificationevent"] = [
     )
 ]
 ADDED_COLUMNS["audit.parkpairevent"].append(("0019_park_cycle_events", {"batch": None}))
+ADDED_COLUMNS["audit.indicatorreadingevent"].append(
+    ("0021_initiative_indicator_events", {"qualifier": "exact"})
+)
 
 
 def sealed_forms(label: str, record: dict[str, Any]) -> list[dict[str, Any]]:

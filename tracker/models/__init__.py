@@ -4,7 +4,7 @@ from .indicator import Indicator, IndicatorReading
 from .initiative import Initiative, Participation, WorkStream
 from .initiative_indicator import InitiativeIndicator, InitiativeIndicatorReading
 from .milestone import Milestone
-from .park import IndustrialPark, ParkEvaluation, ParkPair, ParkPairMember
+from .park import IndustrialPark, ParkPair, ParkPairMember
 from .progress import ProgressUpdate
 from .task import Task, TaskOwner
 from .workflow import ClaimDecision, CompletionClaim, ExtensionRequest, LightOverride
@@ -22,7 +22,6 @@ __all__ = [
     "InitiativeIndicatorReading",
     "LightOverride",
     "Milestone",
-    "ParkEvaluation",
     "ParkPair",
     "ParkPairMember",
     "Participation",
