@@ -44,6 +44,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("", include("supervision.urls")),
     path("notifications/", include("notifications.urls")),
+    path("parks/", include("parks.urls")),
     path("api/v1/", include("tracker.api.urls")),
     path("api/v1/", include("reports.api.urls")),
     path("api/v1/", include("supervision.api.urls")),
