@@ -118,7 +118,7 @@ class QueryForm(ActionForm):
         label=_("What is wrong with the figure"),
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Say what is wrong with the figure.")},
+        error_messages={"required": _("Write what is wrong with the figure.")},
     )
     service_fields = {"indicator_code": "indicator"}
 
@@ -159,7 +159,7 @@ class AdjustForm(ActionForm):
         label=_("Reason for the adjustment"),
         max_length=TEXT_MAX,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": _("Say why the score is adjusted.")},
+        error_messages={"required": _("Write why the score is adjusted.")},
     )
 
 
