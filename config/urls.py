@@ -49,6 +49,7 @@ urlpatterns = [
     path("api/v1/", include("reports.api.urls")),
     path("api/v1/", include("supervision.api.urls")),
     path("api/v1/", include("notifications.api.urls")),
+    path("api/v1/parks/", include("parks.api.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="schema"), name="docs"),
 ]

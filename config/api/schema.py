@@ -18,6 +18,8 @@ _WHOSE = {
         "indicator or extension request under it, answers with it"
     ),
     "milestone": "the milestone, from its read",
+    "assessment": "the park's assessment, from its read",
+    "cycle": "the evaluation cycle, from its read",
     "part": (
         "your party's part of the task (`etag` of your party's entry in the "
         "task's `owners`, or the ETag of your previous update's answer); each "
@@ -27,7 +29,12 @@ _WHOSE = {
 }
 
 
-_ETAG_OF = {"task": "the task", "part": "your party's part of the task"}
+_ETAG_OF = {
+    "task": "the task",
+    "part": "your party's part of the task",
+    "assessment": "the park's assessment",
+    "cycle": "the evaluation cycle",
+}
 
 
 def if_match(on: str) -> OpenApiParameter:

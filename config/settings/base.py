@@ -247,6 +247,11 @@ SPECTACULAR_SETTINGS = {
         "ReportKindEnum": "reports.choices.ReportKind",
         "ReportScopeEnum": "reports.choices.ScopeKind",
         "ReportStatusEnum": "reports.choices.ReportStatus",
+        "CycleStateEnum": "parks.choices.CycleState",
+        "AssessmentStateEnum": "parks.choices.AssessmentState",
+        "ScoringRuleEnum": "parks.choices.ScoringRule",
+        "EvaluationOutcomeEnum": "parks.choices.EvaluationOutcome",
+        "AssessmentActionEnum": "parks.choices.AssessmentAction",
     },
     "COMPONENT_SPLIT_REQUEST": True,
     "POSTPROCESSING_HOOKS": [

@@ -8,4 +8,4 @@ from .assessments import (  # noqa: F401
     assessment_submit,
     cycle_publish,
 )
-from .cycles import cycle_create, indicator_add  # noqa: F401
+from .cycles import cycle_assessments_create, cycle_create, indicator_add  # noqa: F401

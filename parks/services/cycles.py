@@ -66,16 +66,26 @@ def cycle_create(
             pass_score=pass_score,
         )
     )
+    cycle_assessments_create(cycle=cycle)
+    return cycle
+
+
+def cycle_assessments_create(*, cycle: EvaluationCycle) -> int:
+    """One draft assessment per park designated in the cycle's batch that has
+    none yet, with the pair the park is in for that batch (the admin's add
+    form calls it too). Returns how many were made."""
     pairs = dict(
         ParkPairMember.objects.filter(
-            batch=batch, pair__initiative=initiative
+            batch=cycle.batch, pair__initiative=cycle.initiative_id
         ).values_list("park_id", "pair_id")
     )
-    ParkAssessment.objects.bulk_create(
+    made = ParkAssessment.objects.bulk_create(
         ParkAssessment(cycle=cycle, park=park, pair_id=pairs.get(park.pk))
-        for park in IndustrialPark.objects.filter(batch=batch).order_by("pk")
+        for park in IndustrialPark.objects.filter(batch=cycle.batch)
+        .exclude(assessments__cycle=cycle)
+        .order_by("pk")
     )
-    return cycle
+    return len(made)
 
 
 RULE_FIELDS = {

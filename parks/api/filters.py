@@ -1,0 +1,30 @@
+import django_filters
+
+from config.api.filters import IdFilter, StrictFilterSet
+
+from ..choices import AssessmentState, CycleState, EvaluationOutcome
+
+
+class CycleFilter(StrictFilterSet):
+    initiative = IdFilter(field_name="initiative_id")
+    batch = django_filters.NumberFilter()
+    state = django_filters.ChoiceFilter(choices=CycleState.choices)
+
+
+class AssessmentFilter(StrictFilterSet):
+    cycle = IdFilter(field_name="cycle_id")
+    park = IdFilter(field_name="park_id")
+    pair = IdFilter(field_name="pair_id")
+    party = IdFilter(field_name="park__party_id")
+    state = django_filters.MultipleChoiceFilter(choices=AssessmentState.choices)
+    outcome = django_filters.ChoiceFilter(choices=EvaluationOutcome.choices)
+
+
+class ParkFilter(StrictFilterSet):
+    party = IdFilter(field_name="party_id")
+    batch = django_filters.NumberFilter()
+
+
+class PairFilter(StrictFilterSet):
+    initiative = IdFilter(field_name="initiative_id")
+    batch = django_filters.NumberFilter()
