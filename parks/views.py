@@ -8,7 +8,8 @@ form posts to its own view (views_actions), which makes one service call."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q
+import datetime as dt
+
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,14 +17,16 @@ from django.views.decorators.http import require_GET
 
 from config.api.uploads import evidence_response
 from config.exceptions import NotFound
-from tracker.models import IndustrialPark, ParkPair, ParkPairMember
+from supervision.workdays import WorkCalendar
+from tracker.choices import Light
 from tracker.selectors import (
     get_visible,
     initiative_list_for_user,
     party_list_for_user,
 )
 
-from .choices import AssessmentState, CycleState
+from . import selectors
+from .choices import AssessmentAction, AssessmentState, CycleState
 from .forms import (
     AdjustForm,
     AgreeForm,
@@ -33,21 +36,11 @@ from .forms import (
     ScoreForm,
     SubmitForm,
 )
-from .models import (
-    AssessmentEvidence,
-    AssessmentStep,
-    AssessmentValue,
-    CycleIndicator,
-    EvaluationCycle,
-    ParkAssessment,
-)
+from .models import AssessmentEvidence, ParkAssessment
 from .views_support import (
     AGREED,
     SCORED,
     SUBMITTED,
-    annotate_step,
-    cycle_get_for_user,
-    cycles_for_user,
     is_office,
     latest_cycle_for_user,
     page,
@@ -67,37 +60,29 @@ ASSESSMENT_FORMS = {
 }
 
 
-def _members() -> Prefetch:
-    return Prefetch(
-        "pair__members",
-        queryset=ParkPairMember.objects.select_related("park__party").order_by(
-            "park__party__sort_order", "park__name"
+def _step_light(row, cycle, today, calendar) -> None:
+    """The light of the step the assessment waits on, its due date and the
+    days past it, on the row."""
+    light, due = selectors.light_for(row.state, cycle, today, calendar)
+    row.light = light or "closed"
+    row.due = due
+    row.days_late = (today - due).days if light == Light.RED else 0
+
+
+def _calendar(cycle, today) -> WorkCalendar:
+    return WorkCalendar(today, max(today, cycle.publish_due) + dt.timedelta(days=30))
+
+
+def _totals(rows) -> dict:
+    return {
+        "parks": len(rows),
+        "submitted": sum(r.state in SUBMITTED for r in rows),
+        "agreed": sum(r.state in AGREED for r in rows),
+        "scored": sum(r.state in SCORED for r in rows),
+        "met": sum(
+            r.state == AssessmentState.PUBLISHED and r.outcome == "met" for r in rows
         ),
-    )
-
-
-def _assessments(cycle):
-    return (
-        ParkAssessment.objects.filter(cycle=cycle)
-        .select_related("park__party", "pair")
-        .prefetch_related(_members())
-    )
-
-
-# --- 1. the cycle's dashboard ---------------------------------------------------------
-
-
-def _totals(cycle) -> dict:
-    def count(states):
-        return Count("pk", filter=Q(state__in=states))
-
-    return ParkAssessment.objects.filter(cycle=cycle).aggregate(
-        parks=Count("pk"),
-        submitted=count(SUBMITTED),
-        agreed=count(AGREED),
-        scored=count(SCORED),
-        met=Count("pk", filter=Q(outcome="met", state=AssessmentState.PUBLISHED)),
-    )
+    }
 
 
 def dashboard_page(request, cycle, *, publish_form=None, status=200):
@@ -106,18 +91,21 @@ def dashboard_page(request, cycle, *, publish_form=None, status=200):
     filters = DashboardFilter(
         request.GET or None, parties=parties, states=AssessmentState.choices
     )
-    rows = _assessments(cycle)
-    if filters.is_bound and filters.is_valid():
-        if filters.cleaned_data.get("party"):
-            rows = rows.filter(park__party=filters.cleaned_data["party"])
-        if filters.cleaned_data.get("state"):
-            rows = rows.filter(state=filters.cleaned_data["state"])
-    rows = list(rows)
+    everything = selectors.cycle_dashboard(cycle, user)
+    rows = everything
+    chosen = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
+    if chosen.get("party"):
+        rows = [r for r in rows if r.party.pk == chosen["party"]]
+    if chosen.get("state"):
+        rows = [r for r in rows if r.state == chosen["state"]]
     today = timezone.localdate()
     for row in rows:
-        annotate_step(row, cycle, today)
+        row.days_late = (
+            (today - row.due).days if row.light == Light.RED and row.due else 0
+        )
+        row.light = row.light or "closed"
         row.others = (
-            [m.park for m in row.pair.members.all() if m.park_id != row.park_id]
+            [m.park for m in row.pair.members.all() if m.park_id != row.park.pk]
             if row.pair
             else []
         )
@@ -129,15 +117,13 @@ def dashboard_page(request, cycle, *, publish_form=None, status=200):
         "parks/dashboard.html",
         {
             "cycle": cycle,
-            "cycles": list(cycles_for_user(user).order_by("-period_end", "-pk")),
-            "rows": rows,
-            "totals": _totals(cycle),
-            "filters": filters,
-            "filtered": bool(
-                filters.is_bound
-                and filters.is_valid()
-                and any(filters.cleaned_data.values())
+            "cycles": list(
+                selectors.cycle_list_for_user(user=user).order_by("-period_end", "-pk")
             ),
+            "rows": rows,
+            "totals": _totals(everything),
+            "filters": filters,
+            "filtered": any(chosen.values()),
             "results_visible": results_visible(user, cycle),
             "publish_form": publish_form,
             "office": office,
@@ -158,50 +144,23 @@ def dashboard(request):
 @page
 @require_GET
 def cycle_dashboard(request, pk):
-    return dashboard_page(request, cycle_get_for_user(request.user, pk))
+    return dashboard_page(
+        request, selectors.cycle_get_for_user(user=request.user, pk=pk)
+    )
 
 
 # --- 2. a park's page -------------------------------------------------------------------
 
 
-def parks_for_user(user):
-    return IndustrialPark.objects.filter(
-        party__in=party_list_for_user(user=user)
-    ).select_related("party", "agency")
-
-
-def _park_cycle(request, park):
+def _park_cycle(request, results):
     """The cycle the page shows: ?cycle=, else the latest with the park in it."""
-    cycles = cycles_for_user(request.user).filter(assessments__park=park)
     wanted = request.GET.get("cycle")
-    if wanted:
-        try:
-            return cycles.get(pk=int(wanted))
-        except (EvaluationCycle.DoesNotExist, ValueError):
-            raise NotFound() from None
-    return cycles.order_by("-period_end", "-pk").first()
-
-
-def _assessment_detail(cycle, park):
-    return (
-        _assessments(cycle)
-        .filter(park=park)
-        .select_related("cycle")
-        .prefetch_related(
-            Prefetch(
-                "values",
-                queryset=AssessmentValue.objects.select_related("indicator"),
-            ),
-            "evidence",
-            Prefetch(
-                "steps",
-                queryset=AssessmentStep.objects.select_related(
-                    "actor", "party", "indicator"
-                ),
-            ),
-        )
-        .first()
-    )
+    if not wanted:
+        return results[0].cycle if results else None
+    for row in results:
+        if str(row.cycle_id) == wanted:
+            return row.cycle
+    raise NotFound()
 
 
 def _assessment_forms(assessment, indicators, actions, bound) -> dict:
@@ -234,46 +193,36 @@ def assessment_form(name, assessment, indicators, data=None, files=None):
 def park_page(request, pk, *, bound=None, status=200):
     user = request.user
     bound = bound or {}
-    park = get_visible(parks_for_user(user), pk)
-    pairs = list(
-        ParkPair.objects.filter(members__park=park)
-        .prefetch_related(
-            Prefetch(
-                "members",
-                queryset=ParkPairMember.objects.select_related("park__party").order_by(
-                    "park__party__sort_order", "park__name"
-                ),
-            )
-        )
-        .order_by("-batch", "pk")
-    )
-    history = list(
-        ParkAssessment.objects.filter(park=park, cycle__in=cycles_for_user(user))
-        .select_related("cycle")
-        .order_by("-cycle__period_end", "-cycle__pk")
-    )
+    park = get_visible(selectors.park_list_for_user(user=user), pk)
+    detail = selectors.park_detail(park)
+    visible = set(initiative_list_for_user(user=user).values_list("pk", flat=True))
+    history = [r for r in detail.results if r.cycle.initiative_id in visible]
     office = is_office(user)
     for row in history:
         row.visible = row.cycle.state == CycleState.PUBLISHED or office
-    cycle = _park_cycle(request, park)
+    cycle = _park_cycle(request, history)
     context = {
-        "park": park,
-        "pairs": pairs,
+        "park": detail.park,
+        "pairs": detail.pairs,
         "history": history,
         "cycle": cycle,
         "assessment": None,
     }
     if cycle is not None:
-        assessment = _assessment_detail(cycle, park)
-        indicators = list(cycle.indicators.all())
-        annotate_step(assessment, cycle)
+        current = next(r for r in history if r.cycle_id == cycle.pk)
+        assessment = selectors.assessment_get_for_user(user=user, pk=current.pk)
+        cycle = assessment.cycle
+        indicators = list(cycle.indicators.order_by("sort_order", "id"))
+        today = timezone.localdate()
+        _step_light(assessment, cycle, today, _calendar(cycle, today))
         actions = available_actions(user, assessment)
         reported = {v.indicator_id: v for v in assessment.values.all()}
         queried = {}
         for step in assessment.steps.all():
-            if step.action == "query":
+            # The figures queried since the last submission.
+            if step.action == AssessmentAction.QUERY:
                 queried[step.indicator_id] = step
-            elif step.action == "submit":
+            elif step.action == AssessmentAction.SUBMIT:
                 queried = {}
         for indicator in indicators:
             value = reported.get(indicator.pk)
@@ -289,6 +238,7 @@ def park_page(request, pk, *, bound=None, status=200):
             bound["submit"].indicators = indicators
         failed = next(iter(bound.items()), None)
         context.update(
+            cycle=cycle,
             assessment=assessment,
             indicators=indicators,
             actions=actions,
@@ -311,9 +261,7 @@ def park_detail(request, pk):
 def assessment_detail(request, pk):
     """An assessment's address (what notifications link to): its park's page
     for its cycle."""
-    assessment = get_visible(
-        ParkAssessment.objects.filter(cycle__in=cycles_for_user(request.user)), pk
-    )
+    assessment = get_visible(selectors.assessment_list_for_user(user=request.user), pk)
     url = reverse("parks:park", args=[assessment.park_id])
     return redirect(f"{url}?cycle={assessment.cycle_id}#assessment")
 
@@ -323,7 +271,7 @@ def assessment_detail(request, pk):
 def evidence_download(request, pk):
     row = get_visible(
         AssessmentEvidence.objects.filter(
-            assessment__cycle__in=cycles_for_user(request.user)
+            assessment__in=selectors.assessment_list_for_user(user=request.user)
         ),
         pk,
     )
@@ -337,63 +285,35 @@ def evidence_download(request, pk):
 @require_GET
 def pair_comparison(request, pk):
     user = request.user
-    pair = get_visible(
-        ParkPair.objects.filter(
-            initiative__in=initiative_list_for_user(user=user)
-        ).prefetch_related(
-            Prefetch(
-                "members",
-                queryset=ParkPairMember.objects.select_related("park__party").order_by(
-                    "park__party__sort_order", "park__name"
-                ),
-            )
-        ),
-        pk,
+    pair = get_visible(selectors.pair_list_for_user(user=user), pk)
+    cycles = list(
+        selectors.cycle_list_for_user(user=user)
+        .filter(pk__in=ParkAssessment.objects.filter(pair=pair).values("cycle"))
+        .order_by("-period_end", "-pk")
     )
-    cycles = cycles_for_user(user).filter(assessments__pair=pair).distinct()
     wanted = request.GET.get("cycle")
+    cycle = cycles[0] if cycles else None
     if wanted:
-        try:
-            cycle = cycles.get(pk=int(wanted))
-        except (EvaluationCycle.DoesNotExist, ValueError):
-            raise NotFound() from None
-    else:
-        cycle = cycles.order_by("-period_end", "-pk").first()
+        cycle = next((c for c in cycles if str(c.pk) == wanted), None)
+        if cycle is None:
+            raise NotFound()
     parks = [member.park for member in pair.members.all()]
-    columns, rows = [], []
-    visible = False
+    comparison = None
+    rows = []
     if cycle is not None:
-        visible = results_visible(user, cycle)
-        by_park = {
-            a.park_id: a
-            for a in ParkAssessment.objects.filter(
-                cycle=cycle, park__in=parks
-            ).prefetch_related("values")
-        }
-        columns = [(park, by_park.get(park.pk)) for park in parks]
-        for indicator in CycleIndicator.objects.filter(cycle=cycle):
-            cells = []
-            for _park, assessment in columns:
-                value = None
-                if assessment is not None:
-                    value = next(
-                        (
-                            v
-                            for v in assessment.values.all()
-                            if v.indicator_id == indicator.pk
-                        ),
-                        None,
+        comparison = selectors.pair_comparison(pair, cycle)
+        for indicator, values in comparison.rows():
+            cells = [
+                {
+                    "value": value,
+                    "printed": print_value(
+                        value.value, indicator.unit, value.is_lower_bound
                     )
-                cells.append(
-                    {
-                        "value": value,
-                        "printed": print_value(
-                            value.value, indicator.unit, value.is_lower_bound
-                        )
-                        if value
-                        else None,
-                    }
-                )
+                    if value
+                    else None,
+                }
+                for value in values
+            ]
             rows.append((indicator, cells))
     return render(
         request,
@@ -402,9 +322,9 @@ def pair_comparison(request, pk):
             "pair": pair,
             "parks": parks,
             "cycle": cycle,
-            "cycles": list(cycles.order_by("-period_end", "-pk")),
-            "columns": columns,
+            "cycles": cycles,
+            "columns": comparison.columns if comparison else [],
             "rows": rows,
-            "results_visible": visible,
+            "results_visible": cycle is not None and results_visible(user, cycle),
         },
     )

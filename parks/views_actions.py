@@ -18,11 +18,11 @@ from django.utils.translation import gettext as _
 from tracker.selectors import get_visible
 from tracker.views.detail_support import attempt
 
-from . import services
+from . import selectors, services
 from . import views as pages
 from .forms import PublishForm
 from .models import ParkAssessment
-from .views_support import cycle_get_for_user, cycles_for_user, page
+from .views_support import page
 
 STALE = "stale"
 
@@ -39,12 +39,7 @@ def _assessment_view(name: str, call: Callable, success: str):
     @page
     def view(request, pk):
         user = request.user
-        assessment = get_visible(
-            ParkAssessment.objects.filter(
-                cycle__in=cycles_for_user(user)
-            ).select_related("cycle", "park"),
-            pk,
-        )
+        assessment = get_visible(selectors.assessment_list_for_user(user=user), pk)
         if request.method != "POST":
             return redirect(_park_url(assessment))
         indicators = list(assessment.cycle.indicators.all())
@@ -131,7 +126,7 @@ assessment_adjust = _assessment_view(
 @page
 def cycle_publish(request, pk):
     user = request.user
-    cycle = cycle_get_for_user(user, pk)
+    cycle = selectors.cycle_get_for_user(user=user, pk=pk)
     url = reverse("parks:cycle", args=[cycle.pk])
     if request.method != "POST":
         return redirect(url)
