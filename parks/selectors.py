@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Prefetch, QuerySet
@@ -250,4 +251,63 @@ def pair_comparison(pair: ParkPair, cycle: EvaluationCycle) -> PairComparison:
         by_assessment[value.assessment_id].values[value.indicator_id] = value
     return PairComparison(
         pair=pair, cycle=cycle, indicators=indicators, columns=columns
+    )
+
+
+# The indicators whose figures add up across a cycle's parks (by code): the
+# report's totals. The share is weighted by each park's revenue.
+SUMMED_CODES = ("orders", "firms", "revenue")
+SHARE_CODE, REVENUE_CODE = "share", "revenue"
+
+
+@dataclass
+class Total:
+    value: Decimal
+    # Some park gave only a lower bound (超…): the total is one too.
+    is_lower_bound: bool = False
+
+
+@dataclass
+class CycleTotals:
+    parks: int
+    met: int
+    # code → Total, for the summed indicators the cycle has
+    sums: dict[str, Total]
+    share: Decimal | None  # per cent, of the parks' revenue
+
+
+def cycle_totals(cycle: EvaluationCycle) -> CycleTotals:
+    """The parks of the cycle, how many met their targets, and the totals of
+    the summed indicators. Two queries."""
+    outcomes = list(cycle.assessments.values_list("outcome", flat=True))
+    sums: dict[str, Total] = {}
+    per_park: dict[int, dict[str, Decimal]] = {}
+    rows = AssessmentValue.objects.filter(
+        assessment__cycle=cycle,
+        indicator__code__in=[*SUMMED_CODES, SHARE_CODE],
+    ).values_list("assessment_id", "indicator__code", "value", "is_lower_bound")
+    for assessment_id, code, value, lower in rows:
+        per_park.setdefault(assessment_id, {})[code] = value
+        if code in SUMMED_CODES:
+            total = sums.setdefault(code, Total(Decimal(0)))
+            total.value += value
+            total.is_lower_bound |= lower
+    weighted = [
+        (v[SHARE_CODE], v[REVENUE_CODE])
+        for v in per_park.values()
+        if SHARE_CODE in v and REVENUE_CODE in v
+    ]
+    revenue = sum((r for _, r in weighted), Decimal(0))
+    share = (
+        (sum((s * r for s, r in weighted), Decimal(0)) / revenue).quantize(
+            Decimal("0.1")
+        )
+        if revenue
+        else None
+    )
+    return CycleTotals(
+        parks=len(outcomes),
+        met=sum(1 for o in outcomes if o == "met"),
+        sums=sums,
+        share=share,
     )

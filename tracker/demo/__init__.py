@@ -27,14 +27,13 @@ from supervision.services.ladder import reminder_ladder_run
 from supervision.workdays import last_working_day
 
 from .. import services, workflow
-from ..choices import EvaluationResult, MilestoneStatus, TaskStatus
+from ..choices import MilestoneStatus, TaskStatus
 from ..models import (
     Indicator,
     IndicatorReading,
     IndustrialPark,
     Initiative,
     Milestone,
-    ParkEvaluation,
     ParkPairMember,
     Task,
     WorkStream,
@@ -409,20 +408,18 @@ class _Loader:
                 batch=data.PARK_BATCH,
             )
             self.created["park_pairs"] += 1
-        evaluation = data.EVALUATION
-        for park in self.parks.values():
-            if ParkEvaluation.objects.filter(
-                park=park, round=evaluation["round"]
-            ).exists():
-                continue
-            services.park_evaluation_record(
-                park=park,
-                round=evaluation["round"],
-                announced_on=evaluation["announced_on"],
-                result=EvaluationResult.MET,
-                note=evaluation["note"],
-            )
-            self.created["park_evaluations"] += 1
+        # The first evaluation cycle, published (parks/demo.py).
+        from parks.demo import load_evaluation
+
+        if load_evaluation(
+            initiative=initiative,
+            office=self.users["admin"],
+            coordinators={
+                self.parties[code].pk: self.users[username]
+                for code, username in ((data.SC, "sc_coord"), (data.CQ, "cq_coord"))
+            },
+        ):
+            self.created["park_evaluations"] += len(self.parks)
 
 
 def _decimal(value: str | None) -> Decimal | None:

@@ -239,11 +239,7 @@ PARK_PAIRS = [
     ("泸州高新技术产业开发区", "重庆永川高新技术产业开发区"),
 ]
 
-EVALUATION = {
-    "round": 2024,
-    "announced_on": D(2024, 12, 12),
-    "note": "首次绩效评价，达到创建目标",
-}
+# The first evaluation cycle and its figures: parks/demo.py.
 
 # --- Users ---------------------------------------------------------------------
 
