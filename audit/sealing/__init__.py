@@ -19,6 +19,7 @@ from .digests import (
     canonical_json,
     chain_link,
     event_digest,
+    event_digests,
     event_models,
     sealed_models,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "canonical_json",
     "chain_link",
     "event_digest",
+    "event_digests",
     "event_models",
     "latest_seal",
     "seal_new_events",

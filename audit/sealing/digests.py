@@ -32,6 +32,8 @@ from django.db import connection, models
 from django.utils import timezone
 from django.utils.duration import duration_iso_string
 
+from .schema import sealed_forms
+
 GENESIS = "0" * 64
 
 
@@ -152,6 +154,12 @@ def canonical_json(record: dict[str, Any]) -> str:
 
 def event_digest(record: dict[str, Any]) -> str:
     return hashlib.sha256(canonical_json(record).encode("utf-8")).hexdigest()
+
+
+def event_digests(label: str, record: dict[str, Any]) -> list[str]:
+    """The digests the row may have been sealed with: of every column first,
+    then of the forms from before columns were added (see schema.py)."""
+    return [event_digest(form) for form in sealed_forms(label, record)]
 
 
 def chain_link(previous: str, digest: str) -> str:

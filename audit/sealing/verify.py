@@ -4,7 +4,8 @@
 sealed row's digest and each chain link, and lists every finding rather than
 stopping at the first:
 
-- changed: the row's digest is not the one sealed;
+- changed: the row's digest is not the one sealed (in any of the forms the
+  row had before columns were added to its table: schema.py);
 - missing: the sealed row is gone;
 - reordered: an entry sits at another position than the one it was sealed at
   (the chain does not follow, the row was sealed elsewhere, or a run is out of
@@ -38,7 +39,7 @@ from audit.models import AuditSeal, RefusedEvent, SealRun
 
 from . import anchors as anchor_sources
 from .anchors import Anchor
-from .digests import GENESIS, Table, chain_link, event_digest, tables
+from .digests import GENESIS, Table, chain_link, event_digests, tables
 from .sealer import BATCH_SIZE, Judge, full_xid, not_sealed
 
 CHANGED = "changed"
@@ -108,7 +109,7 @@ def _snapshot():
 def _fetch(
     tables_: dict[str, Table], entries: list[tuple]
 ) -> dict[tuple[str, int], tuple[tuple, str, dict[str, Any]]]:
-    """(label, id) → (order key, recomputed digest, row) of the rows that
+    """(label, id) → (order key, digests it may have been sealed with, row) of the rows that
     `entries` refer to: one query per table per chunk of the ledger."""
     wanted: dict[str, list[int]] = defaultdict(list)
     for entry in entries:
@@ -126,7 +127,7 @@ def _fetch(
                 record = table.record(row)
                 found[(label, record[table.id_column])] = (
                     table.key(record),
-                    event_digest(record),
+                    event_digests(label, record),
                     record,
                 )
     return found
@@ -192,8 +193,9 @@ class _Walk:
         if problem is None and event is None:
             problem = finding(MISSING, "no such row (deleted?)")
         elif problem is None:
-            key, digest, record = event
-            if digest != stored_digest:
+            key, digests, record = event
+            digest = digests[0]
+            if stored_digest not in digests:
                 elsewhere = (
                     AuditSeal.objects.filter(event_digest=digest)
                     .exclude(position=position)
