@@ -21,7 +21,7 @@ from parks.choices import AssessmentState, CycleState
 from parks.demo import INDICATORS, VALUES
 from parks.models import AssessmentEvidence, EvaluationCycle, ParkAssessment
 from tracker.demo import DEMO_PASSWORD, load_demo
-from tracker.models import Initiative
+from tracker.models import IndustrialPark, Initiative
 
 from .conftest import PHONE
 
@@ -114,14 +114,18 @@ def _assessment() -> ParkAssessment:
     )
 
 
+def _row(page):
+    park = IndustrialPark.objects.get(name=PARK)
+    return page.locator(f'[data-testid="park-row"][data-park="{park.pk}"]')
+
+
 def _open_park(visitor) -> None:
     page = visitor.page
     page.goto("/")
     page.get_by_test_id("nav-parks").click()
     page.wait_for_url("**/parks/")
-    row = page.locator('[data-testid="park-row"]', has_text=PARK)
     with page.expect_navigation():
-        row.get_by_role("link", name=PARK).click()
+        _row(page).locator("th a").click()
     assert PARK in page.get_by_test_id("park-title").inner_text()
 
 
@@ -149,7 +153,7 @@ def test_a_park_is_reported_queried_corrected_agreed_scored_and_published(
     sc.shot("values-filled")
     with page.expect_navigation():
         form.get_by_test_id("submit-submit").click()
-    assert "数据已报送" in page.locator("ul.messages").inner_text()
+    assert "数据已填报" in page.locator("ul.messages").inner_text()
     assert _assessment().state == AssessmentState.SUBMITTED
     values = page.get_by_test_id("values-table")
     assert "超88家" in values.locator('[data-code="firms"]').inner_text()
@@ -171,7 +175,9 @@ def test_a_park_is_reported_queried_corrected_agreed_scored_and_published(
     query.locator("#id_query-indicator").select_option("orders")
     with qpage.expect_navigation():
         query.get_by_test_id("query-submit").click()
-    assert "请写明该数据存在的问题。" in qpage.get_by_test_id("error-summary").inner_text()
+    assert (
+        "请写明该数据存在的问题。" in qpage.get_by_test_id("error-summary").inner_text()
+    )
     query = qpage.get_by_test_id("form-query")
     assert query.locator("#id_query-indicator").input_value() == "orders"
     cq.shot("query-refused")
@@ -190,7 +196,7 @@ def test_a_park_is_reported_queried_corrected_agreed_scored_and_published(
     _both_widths(sc, "park-correcting")
     with page.expect_navigation():
         page.get_by_test_id("submit-submit").click()
-    assert "数据已报送" in page.locator("ul.messages").inner_text()
+    assert "数据已填报" in page.locator("ul.messages").inner_text()
     assert "90亿元" in (
         page.get_by_test_id("values-table").locator('[data-code="orders"]').inner_text()
     )
@@ -208,7 +214,7 @@ def test_a_park_is_reported_queried_corrected_agreed_scored_and_published(
     opage = office.page
     with opage.expect_navigation():
         opage.get_by_test_id("score-submit").click()
-    assert "已按本期评价规则计分" in opage.locator("ul.messages").inner_text()
+    assert "已按本轮评价规则评分" in opage.locator("ul.messages").inner_text()
     assert _assessment().state == AssessmentState.SCORED
     assert opage.get_by_test_id("assessment-score").inner_text().strip()
     _both_widths(office, "park-scored")
@@ -217,7 +223,7 @@ def test_a_park_is_reported_queried_corrected_agreed_scored_and_published(
     _both_widths(office, "dashboard-to-publish")
     with opage.expect_navigation():
         opage.get_by_test_id("publish-submit").click()
-    assert "本期评价结果已公布" in opage.locator("ul.messages").inner_text()
+    assert "本轮评价结果已发布" in opage.locator("ul.messages").inner_text()
     cycle.refresh_from_db()
     assert cycle.state == CycleState.PUBLISHED
     published = _assessment()
@@ -229,18 +235,22 @@ def test_a_park_is_reported_queried_corrected_agreed_scored_and_published(
     lpage = leader.page
     lpage.get_by_test_id("nav-parks").click()
     lpage.wait_for_url("**/parks/")
-    row = lpage.locator('[data-testid="park-row"]', has_text=PARK)
+    row = _row(lpage)
     score = f"{published.score:f}".rstrip("0").rstrip(".")
     assert score in row.get_by_test_id("park-score").inner_text()
     assert row.get_by_test_id("park-outcome").locator(".tag").count() == 1
     assert lpage.get_by_test_id("total-parks").inner_text() == "20"
     _both_widths(leader, "dashboard-published")
     with lpage.expect_navigation():
-        row.get_by_role("link", name=PARK).click()
+        row.locator("th a").click()
     assert score in lpage.get_by_test_id("assessment-score").inner_text()
-    assert str(published.rank) in lpage.get_by_test_id("assessment-outcome").inner_text()
+    assert (
+        str(published.rank) in lpage.get_by_test_id("assessment-outcome").inner_text()
+    )
     results = lpage.get_by_test_id("park-results")
-    assert results.get_by_test_id("result-row").count() == EvaluationCycle.objects.count()
+    assert (
+        results.get_by_test_id("result-row").count() == EvaluationCycle.objects.count()
+    )
     _both_widths(leader, "park-published")
     lpage.get_by_test_id("pair-compare-link").first.click()
     lpage.wait_for_url("**/parks/pairs/**")
