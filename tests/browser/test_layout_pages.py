@@ -258,12 +258,12 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     from accounts.models import Party, User
     from audit.models import AuditSeal, SealRun, TaskEvent
     from audit.sealing import seal_new_events
+    from parks.models import EvaluationCycle
     from reports import services as report_services
     from reports.choices import ReportStatus
     from supervision.services.urges import urge_send
     from tracker import services
     from tracker.demo import DEMO_PASSWORD, load_demo
-    from parks.models import EvaluationCycle
     from tracker.models import (
         IndustrialPark,
         Initiative,
