@@ -80,7 +80,8 @@ PHRASES = [
 LOADED = (
     *("task", "taskowner", "milestone", "progressupdate", "indicator"),
     *("indicatorreading", "extensionrequest", "completionclaim", "claimdecision"),
-    *("lightoverride", "industrialpark", "parkpair", "parkevaluation"),
+    *("lightoverride", "industrialpark", "parkpair", "parkpairmember"),
+    *("parks_evaluationcycle", "parks_parkassessment"),
 )
 
 # The bulk, in order; `%%` is a literal %. Statuses: 15% not started, 45% in
@@ -190,9 +191,22 @@ LOAD = [
     SELECT pp.id, p.id, 2021 FROM tracker_parkpair pp
     JOIN tracker_industrialpark p ON p.city_county = pp.name
     WHERE pp.initiative_id = %(ini)s""",
-    """INSERT INTO tracker_parkevaluation (park_id, round, announced_on, result, note)
-    SELECT id, y, make_date(y + 1, 3, 15), CASE WHEN random() < .7 THEN 'met'
-    ELSE 'not_met' END, '' FROM tracker_industrialpark, generate_series(2023, 2025) y""",
+    # Three published evaluation cycles of the batch, one a year.
+    """INSERT INTO parks_evaluationcycle (initiative_id, name, batch, period_start,
+    period_end, submit_due, review_due, score_due, publish_due, pass_score, state,
+    announced_on, published_at, version) SELECT %(ini)s, y || '年度绩效评价', 2021,
+    make_date(y, 1, 1), make_date(y, 12, 31), make_date(y + 1, 2, 1),
+    make_date(y + 1, 2, 15), make_date(y + 1, 3, 1), make_date(y + 1, 3, 15), 60,
+    'published', make_date(y + 1, 3, 15), make_date(y + 1, 3, 15), 2
+    FROM generate_series(2023, 2025) y""",
+    """INSERT INTO parks_parkassessment (cycle_id, park_id, pair_id, state, version,
+    computed_score, score, adjustment_reason, outcome, rank, updated_at)
+    SELECT c.id, p.id, m.pair_id, 'published', 6, s, s, '',
+    CASE WHEN s >= 60 THEN 'met' ELSE 'not_met' END, 1, c.published_at
+    FROM parks_evaluationcycle c CROSS JOIN tracker_industrialpark p
+    JOIN tracker_parkpairmember m ON m.park_id = p.id AND m.batch = 2021
+    CROSS JOIN LATERAL (SELECT round((40 + random() * 60)::numeric, 2) AS s) r
+    WHERE c.initiative_id = %(ini)s""",
 ]
 # What the disabled constraint trigger would have refused.
 JOINT_RULE = """SELECT count(*) FROM tracker_milestone m JOIN tracker_milestone j
@@ -225,18 +239,22 @@ def build(n_tasks: int, n_milestones: int, n_history: int):
     )  # fmt: skip
     with connection.cursor() as cursor:
         for table in LOADED:  # a throwaway database: no audit trail for the load
-            cursor.execute(f"ALTER TABLE tracker_{table} DISABLE TRIGGER USER")
+            cursor.execute(f"ALTER TABLE {_table(table)} DISABLE TRIGGER USER")
         try:
             cursor.execute("SELECT setseed(0.2025)")
             for sql in LOAD:
                 cursor.execute(sql, params)
         finally:
             for table in LOADED:
-                cursor.execute(f"ALTER TABLE tracker_{table} ENABLE TRIGGER USER")
+                cursor.execute(f"ALTER TABLE {_table(table)} ENABLE TRIGGER USER")
         cursor.execute(JOINT_RULE)
         assert cursor.fetchone()[0] == 0, "a milestone breaks the joint-milestone rule"
         cursor.execute("ANALYZE")
     return world
+
+
+def _table(name: str) -> str:
+    return name if name.startswith("parks_") else f"tracker_{name}"
 
 
 def monthly_report(initiative) -> tuple[Report, float]:

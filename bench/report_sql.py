@@ -36,9 +36,11 @@ TASKS = f"""WITH ms AS (
       ELSE 'green' END) AS light
   FROM t0)
 """
-LATEST_EVALUATION = """LEFT JOIN LATERAL (SELECT result, round, announced_on
-  FROM tracker_parkevaluation e WHERE e.park_id = {0}.id AND e.announced_on <= %(today)s
-  ORDER BY announced_on DESC, round DESC LIMIT 1) e{0} ON true"""
+LATEST_EVALUATION = """LEFT JOIN LATERAL (SELECT s.outcome AS result, c.name AS round,
+  c.announced_on FROM parks_parkassessment s
+  JOIN parks_evaluationcycle c ON c.id = s.cycle_id
+  WHERE s.park_id = {0}.id AND s.state = 'published' AND c.announced_on <= %(today)s
+  ORDER BY c.announced_on DESC, c.period_end DESC, c.id DESC LIMIT 1) e{0} ON true"""
 RAW = {
     "initiative": "SELECT code, name, short_name FROM tracker_initiative "
     "WHERE id = %(ini)s",

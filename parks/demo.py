@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import Q
 
 from . import services
 from .models import EvaluationCycle
@@ -79,7 +80,11 @@ def load_evaluation(*, initiative, office, coordinators: dict[int, object]) -> i
     """The cycle, published; `coordinators` maps a party's id to the
     coordinator who reports (and reviews) for it. Returns 1 when it was
     created, 0 when it was already there."""
-    if EvaluationCycle.objects.filter(initiative=initiative, name=NAME).exists():
+    # Also there when the results recorded before cycles were migrated into one.
+    if EvaluationCycle.objects.filter(
+        Q(name=NAME) | Q(batch=CYCLE["batch"], announced_on=ANNOUNCED_ON),
+        initiative=initiative,
+    ).exists():
         return 0
     cycle = services.cycle_create(
         user=office, initiative=initiative, name=NAME, **CYCLE

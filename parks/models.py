@@ -383,3 +383,37 @@ class AssessmentStep(models.Model):
 
     def __str__(self):
         return f"{self.assessment} · {self.get_action_display()}"
+
+
+class AssessmentReminder(models.Model):
+    """A reminder of a step's due date sent on one day to the party whose step
+    it is: its unique constraint is what makes the daily job send it once a
+    day, whoever runs the job and however often."""
+
+    assessment = models.ForeignKey(
+        ParkAssessment,
+        verbose_name=_("park assessment"),
+        on_delete=models.CASCADE,
+        related_name="reminders",
+    )
+    # The step the assessment was waiting on (its state then) and its due date.
+    state = models.CharField(_("step"), max_length=16, choices=AssessmentState)
+    due_on = models.DateField(_("due date"))
+    sent_on = models.DateField(_("sent on"))
+    overdue = models.BooleanField(_("overdue"), default=False)
+    recipients = models.PositiveIntegerField(_("people told"), default=0)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("assessment reminder")
+        verbose_name_plural = _("assessment reminders")
+        ordering = ["-sent_on", "assessment"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["assessment", "state", "sent_on"],
+                name="assessmentreminder_once_a_day",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.assessment} · {self.sent_on}"

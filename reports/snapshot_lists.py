@@ -13,6 +13,8 @@ from django.db.models.functions import Left, RowNumber
 from django.utils import timezone
 
 from charts.formatting import plain_number
+from parks.choices import AssessmentState
+from parks.models import EvaluationCycle, ParkAssessment
 from tracker.choices import ClaimStatus, Decision, MilestoneStatus, TaskStatus
 from tracker.models import (
     ClaimDecision,
@@ -20,7 +22,6 @@ from tracker.models import (
     Indicator,
     IndicatorReading,
     Milestone,
-    ParkEvaluation,
     ParkPairMember,
     ProgressUpdate,
     Task,
@@ -230,7 +231,9 @@ def indicators_as_of(report, as_of: dt.datetime, today: dt.date) -> list[dict]:
 
 def park_pairs(report, today: dt.date) -> tuple[list[dict], dict]:
     """Each pair with its parks (the parties' order) and each park's latest
-    result announced by ``today``; one query over the members."""
+    result published by ``today`` (score, outcome, rank in the batch, the
+    cycle); and the totals of the latest cycle published by then. A query over
+    the members and two for the totals."""
     if report.scope == ScopeKind.WORK_STREAM:
         return [], {}
     members = ParkPairMember.objects.filter(pair__initiative_id=report.initiative_id)
@@ -238,14 +241,24 @@ def park_pairs(report, today: dt.date) -> tuple[list[dict], dict]:
         members = members.filter(
             pair__members__park__party_id=report.scope_party_id
         ).distinct()
-    latest = ParkEvaluation.objects.filter(
-        park=OuterRef("park"), announced_on__lte=today
-    ).order_by("-announced_on", "-round")
+    latest = ParkAssessment.objects.filter(
+        park=OuterRef("park"),
+        state=AssessmentState.PUBLISHED,
+        cycle__announced_on__lte=today,
+    ).order_by("-cycle__announced_on", "-cycle__period_end", "-cycle_id")
+    fields = {
+        "outcome": "outcome",
+        "score": "score",
+        "rank": "rank",
+        "cycle": "cycle__name",
+        "cycle_id": "cycle_id",
+        "announced_on": "cycle__announced_on",
+    }
     rows = (
         members.annotate(
             **{
-                f"latest_{field}": Subquery(latest.values(field)[:1])
-                for field in ("result", "round", "announced_on")
+                f"latest_{key}": Subquery(latest.values(field)[:1])
+                for key, field in fields.items()
             }
         )
         .order_by("pair_id", "park__party__sort_order", "park__name")
@@ -258,13 +271,11 @@ def park_pairs(report, today: dt.date) -> tuple[list[dict], dict]:
             "park__city_county",
             "park__party__short_name",
             "park__party__sort_order",
-            "latest_result",
-            "latest_round",
-            "latest_announced_on",
+            *(f"latest_{key}" for key in fields),
         )
     )
     pairs: dict[int, dict] = {}
-    parks, met, rounds = 0, 0, set()
+    parks, met, cycles = 0, 0, {}
     for row in rows:
         pair = pairs.setdefault(
             row["pair_id"],
@@ -281,16 +292,22 @@ def park_pairs(report, today: dt.date) -> tuple[list[dict], dict]:
             },
         )
         parks += 1
-        met += row["latest_result"] == "met"
-        if row["latest_round"]:
-            rounds.add(row["latest_round"])
+        met += row["latest_outcome"] == "met"
+        if row["latest_cycle_id"]:
+            cycles[row["latest_cycle_id"]] = (
+                row["latest_announced_on"],
+                row["latest_cycle"],
+            )
+        score = row["latest_score"]
         pair["sides"].append(
             {
                 "name": row["park__name"],
                 "city": row["park__city_county"],
                 "party": row["park__party__short_name"],
-                "result": row["latest_result"],
-                "round": row["latest_round"],
+                "result": row["latest_outcome"] or None,
+                "score": None if score is None else plain_number(score),
+                "rank": row["latest_rank"],
+                "cycle": row["latest_cycle"],
                 "announced_on": iso(row["latest_announced_on"]),
             }
         )
@@ -299,9 +316,43 @@ def park_pairs(report, today: dt.date) -> tuple[list[dict], dict]:
         "pairs": len(result),
         "parks": parks,
         "met": met,
-        "rounds": sorted(rounds),
+        "cycles": [name for _, name in sorted(cycles.values())],
     }
+    if cycles:
+        latest_id = max(cycles, key=lambda pk: cycles[pk])
+        summary["totals"] = _cycle_totals(latest_id)
     return result, summary
+
+
+def _cycle_totals(cycle_id: int) -> dict:
+    from parks.selectors import cycle_totals
+
+    cycle = EvaluationCycle.objects.get(pk=cycle_id)
+    totals = cycle_totals(cycle)
+    indicators = {i.code: i for i in cycle.indicators.all()}
+    return {
+        "cycle": cycle.name,
+        "announced_on": iso(cycle.announced_on),
+        "parks": totals.parks,
+        "met": totals.met,
+        **{
+            code: {
+                "name": indicators[code].name,
+                "unit": indicators[code].unit,
+                "value": plain_number(total.value),
+                "is_lower_bound": total.is_lower_bound,
+            }
+            for code, total in totals.sums.items()
+        },
+        "share": None
+        if totals.share is None
+        else {
+            "name": indicators["share"].name,
+            "unit": "%",
+            "value": plain_number(totals.share),
+            "is_lower_bound": False,
+        },
+    }
 
 
 def updates_in_period(

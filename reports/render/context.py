@@ -117,10 +117,47 @@ def _parks_sentence(summary: dict) -> str:
         "met": format_int(summary.get("met", 0)),
         "parks": format_int(summary["parks"]),
     }
+    # Snapshots frozen before evaluation cycles name rounds (years).
     if summary.get("rounds"):
         sentence += " " + _("Evaluation rounds: %(rounds)s.") % {
             "rounds": join_list(str(r) for r in summary["rounds"])
         }
+    if summary.get("cycles"):
+        sentence += " " + _("Evaluation cycles: %(cycles)s.") % {
+            "cycles": join_list(summary["cycles"])
+        }
+    totals = summary.get("totals")
+    if totals:
+        sentence += " " + _totals_sentence(totals)
+    return sentence
+
+
+TOTAL_KEYS = ("orders", "firms", "revenue", "share")
+
+
+def _totals_sentence(totals: dict) -> str:
+    """The latest cycle's totals: its parks, those that met their targets,
+    and the figures that add up across parks."""
+    figures = []
+    for key in TOTAL_KEYS:
+        figure = totals.get(key)
+        if not figure:
+            continue
+        value = figure["value"] + (figure.get("unit") or "")
+        if figure.get("is_lower_bound"):
+            value = _("over %(value)s") % {"value": value}
+        figures.append(
+            _("%(name)s: %(value)s") % {"name": figure["name"], "value": value}
+        )
+    sentence = _(
+        "%(cycle)s: %(met)s of %(parks)s parks met their creation targets."
+    ) % {
+        "cycle": totals["cycle"],
+        "met": format_int(totals.get("met", 0)),
+        "parks": format_int(totals.get("parks", 0)),
+    }
+    if figures:
+        sentence += " " + _("Totals: %(figures)s.") % {"figures": join_list(figures)}
     return sentence
 
 

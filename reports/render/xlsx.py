@@ -29,6 +29,7 @@ from tracker.choices import Light, TaskStatus
 from .context import build_context
 from .formatting import (
     direction_label,
+    evaluation_label,
     format_date,
     format_number,
     format_short_period,
@@ -540,6 +541,45 @@ def _indicators_sheet(writer: SheetWriter, snapshot: dict):
     writer.fit(limit=45, wrap=(2, 3))
 
 
+def _parks_sheet(writer: SheetWriter, snapshot: dict):
+    """One row per park of each pair, with its latest published result (a
+    snapshot frozen before evaluation cycles names a round instead)."""
+    rows = []
+    for number, pair in enumerate(snapshot.get("parks") or [], start=1):
+        sides = pair.get("sides") or [
+            side for side in (pair.get("park_a"), pair.get("park_b")) if side
+        ]
+        for side in sides:
+            rows.append(
+                [
+                    pair.get("name") or number,
+                    pair.get("batch"),
+                    side.get("name") or "",
+                    side.get("party") or "",
+                    side.get("city") or "",
+                    evaluation_label(side.get("result")),
+                    _number(side.get("score")),
+                    side.get("rank"),
+                    side.get("cycle") or side.get("round") or "",
+                    Day(side.get("announced_on")),
+                ]
+            )
+    labels = [
+        _("Pair"),
+        _("Batch"),
+        _("Park"),
+        _("Party"),
+        _("City or county"),
+        _("Latest evaluation"),
+        _("Score"),
+        _("Rank in the batch"),
+        _("Evaluation cycle"),
+        _("Announced on"),
+    ]
+    writer.table(labels, rows, freeze="D2")
+    writer.fit(limit=40, wrap=(3, 9))
+
+
 def render_xlsx(snapshot: dict) -> bytes:
     context = build_context(snapshot, medium="xlsx")
     zh = is_chinese()
@@ -553,6 +593,7 @@ def render_xlsx(snapshot: dict) -> bytes:
         (pgettext("sheet name", "Tasks"), _tasks_sheet),
         (pgettext("sheet name", "Milestones"), _milestones_sheet),
         (pgettext("sheet name", "Indicators"), _indicators_sheet),
+        (pgettext("sheet name", "Parks"), _parks_sheet),
     ):
         build(SheetWriter(workbook.create_sheet(_sheet_name(title)), formats), snapshot)
 

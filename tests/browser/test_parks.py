@@ -153,7 +153,7 @@ def test_a_park_is_reported_queried_corrected_agreed_scored_and_published(
     sc.shot("values-filled")
     with page.expect_navigation():
         form.get_by_test_id("submit-submit").click()
-    assert "数据已填报" in page.locator("ul.messages").inner_text()
+    assert "数据已报送" in page.locator("ul.messages").inner_text()
     assert _assessment().state == AssessmentState.SUBMITTED
     values = page.get_by_test_id("values-table")
     assert "超88家" in values.locator('[data-code="firms"]').inner_text()
@@ -196,7 +196,7 @@ def test_a_park_is_reported_queried_corrected_agreed_scored_and_published(
     _both_widths(sc, "park-correcting")
     with page.expect_navigation():
         page.get_by_test_id("submit-submit").click()
-    assert "数据已填报" in page.locator("ul.messages").inner_text()
+    assert "数据已报送" in page.locator("ul.messages").inner_text()
     assert "90亿元" in (
         page.get_by_test_id("values-table").locator('[data-code="orders"]').inner_text()
     )
@@ -214,7 +214,7 @@ def test_a_park_is_reported_queried_corrected_agreed_scored_and_published(
     opage = office.page
     with opage.expect_navigation():
         opage.get_by_test_id("score-submit").click()
-    assert "已按本轮评价规则评分" in opage.locator("ul.messages").inner_text()
+    assert "已按本次绩效评价规则评分" in opage.locator("ul.messages").inner_text()
     assert _assessment().state == AssessmentState.SCORED
     assert opage.get_by_test_id("assessment-score").inner_text().strip()
     _both_widths(office, "park-scored")
@@ -223,7 +223,7 @@ def test_a_park_is_reported_queried_corrected_agreed_scored_and_published(
     _both_widths(office, "dashboard-to-publish")
     with opage.expect_navigation():
         opage.get_by_test_id("publish-submit").click()
-    assert "本轮评价结果已发布" in opage.locator("ul.messages").inner_text()
+    assert "本次绩效评价结果已公布" in opage.locator("ul.messages").inner_text()
     cycle.refresh_from_db()
     assert cycle.state == CycleState.PUBLISHED
     published = _assessment()

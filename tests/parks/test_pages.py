@@ -159,7 +159,7 @@ def test_the_submit_form_posts_values_and_evidence(parks_world, settings, tmp_pa
     assessment.refresh_from_db()
     assert assessment.state == AssessmentState.SUBMITTED
     page = body(client.get(response["Location"]))
-    assert "数据已填报，等待结对方审核。" in page
+    assert "数据已报送，等待结对方审核。" in page
     assert "超1000家" in page and "95.5亿元" in page
     link = re.search(r'href="(/parks/evidence/\d+/)"', page).group(1)
     download = signed_in(world["cq"]).get(link)

@@ -67,12 +67,15 @@ def test_snapshot_carries_the_articles_figures(report):
     )
     car_bodies = next(i for i in snapshot["indicators"] if i["target"] == "200")
     assert car_bodies["actual"] == "200" and car_bodies["percent"] == 100.0
-    assert snapshot["parks_summary"] == {
-        "pairs": 10,
-        "parks": 20,
-        "met": 20,
-        "rounds": [2024],
-    }
+    parks = snapshot["parks_summary"]
+    assert (parks["pairs"], parks["parks"], parks["met"]) == (10, 20, 20)
+    assert parks["cycles"] == ["首批产业合作示范园区绩效评价"]
+    totals = parks["totals"]
+    assert (totals["parks"], totals["met"]) == (20, 20)
+    assert totals["firms"]["value"] == "1000" and totals["firms"]["is_lower_bound"]
+    assert totals["share"]["value"] == "22"
+    side = snapshot["parks"][0]["sides"][0]
+    assert side["result"] == "met" and side["rank"] and side["score"]
     assert snapshot["summary"]["total"] == 23
 
 

@@ -395,7 +395,7 @@ def test_an_empty_report_says_so_in_every_section(week):
         assert sentence in html
     with translation.override("en"):
         assert "No items are overdue in this period." in render_pdf_html(empty)
-    assert len(_workbook(empty).worksheets) == 4
+    assert len(_workbook(empty).worksheets) == 5
 
 
 # --- PDF ----------------------------------------------------------------------------
@@ -448,7 +448,13 @@ def _cells(sheet):
 
 def test_the_workbook_has_its_sheets_figures_and_native_charts(week):
     workbook = _workbook(week)
-    assert workbook.sheetnames == ["Summary", "Tasks", "Milestones", "Indicators"]
+    assert workbook.sheetnames == [
+        "Summary",
+        "Tasks",
+        "Milestones",
+        "Indicators",
+        "Parks",
+    ]
     assert workbook.properties.creator == week["issuer"]
     assert workbook.properties.title.startswith("Weekly progress report")
 
@@ -512,4 +518,4 @@ def test_the_month_renders_in_every_format_and_language(month):
     for language in ("zh-hans", "en"):
         assert render("html", month, language=language)
         workbook = _workbook(month, language=language)
-        assert len(workbook.worksheets) == 4
+        assert len(workbook.worksheets) == 5
