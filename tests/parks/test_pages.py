@@ -187,7 +187,7 @@ def test_a_refused_submission_keeps_the_input_and_says_why_in_chinese(parks_worl
     assert response.status_code == 400
     page = body(response)
     assert "请填写该指标的数值。" in page
-    assert "输入一个数字。" in page  # Django's own words for a number
+    assert "请输入数字。" in page
     assert 'value="不是数字"' in page and 'value="待统计局核实"' in page
     assert 'data-testid="error-summary"' in page
     assessment.refresh_from_db()
