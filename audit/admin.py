@@ -421,7 +421,7 @@ class AuditLogAdmin(ReadOnlyAuditAdmin):
         label, _sep, pgh_id = unquote(object_id).partition(":")
         event_model = history.model_from_label(label)
         tracked = getattr(event_model, "pgh_tracked_model", None)
-        if tracked is None or not pgh_id.isdigit():
+        if tracked is None or not tracked._meta.managed or not pgh_id.isdigit():
             raise Http404
         event = event_model.objects.filter(pgh_id=int(pgh_id)).first()
         if event is None or event.pgh_obj_id is None:

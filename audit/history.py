@@ -66,6 +66,10 @@ def event_models_by_tracked() -> dict[
     """Tracked model → its event models (one each here, but pghistory allows more)."""
     found: dict[type[models.Model], list[type[models.Model]]] = defaultdict(list)
     for event_model in core.event_models():
+        # The history of a removed table (audit.ParkEvaluationEvent) has no
+        # rows to show it on.
+        if not event_model.pgh_tracked_model._meta.managed:
+            continue
         tracked = event_model.pgh_tracked_model._meta.concrete_model
         found[tracked].append(event_model)
     return {model: tuple(events) for model, events in found.items()}
@@ -189,7 +193,7 @@ def changed_field_labels(event_model_label: str, diff: dict | None) -> list[str]
     event_model = model_from_label(event_model_label)
     if not diff or event_model is None:
         return []
-    tracked = event_model.pgh_tracked_model
+    tracked = event_model.pgh_tracked_model or event_model
     columns = _columns(event_model)
     return [
         field_label(tracked, columns[column]) if column in columns else column
@@ -203,7 +207,7 @@ def diff_text(event_model_label: str, diff: dict | None) -> str:
     event_model = model_from_label(event_model_label)
     if not diff or event_model is None:
         return ""
-    tracked = event_model.pgh_tracked_model
+    tracked = event_model.pgh_tracked_model or event_model
     columns = _columns(event_model)
     lines = []
     for column, (old, new) in diff.items():

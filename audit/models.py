@@ -13,6 +13,7 @@ signals.
 
 import pghistory
 import pghistory.models
+import pghistory.utils
 import pgtrigger
 from django.contrib.auth.models import Group
 from django.db import models
@@ -52,7 +53,6 @@ from tracker.models import (
     Initiative,
     LightOverride,
     Milestone,
-    ParkEvaluation,
     ParkPair,
     ParkPairMember,
     Participation,
@@ -155,7 +155,68 @@ ParkPairEvent = history_events(
         ),
     },
 )
-ParkEvaluationEvent = history_events(ParkEvaluation, "ParkEvaluationEvent")
+
+
+class RetiredParkEvaluation(models.Model):
+    """The evaluation result row as it was (tracker.ParkEvaluation, removed):
+    no table any more; it names what audit.ParkEvaluationEvent's rows are the
+    history of."""
+
+    class Meta:
+        managed = False
+        db_table = "tracker_parkevaluation"
+        verbose_name = _("park evaluation (before evaluation cycles)")
+        verbose_name_plural = _("park evaluations (before evaluation cycles)")
+        default_permissions = ()
+
+    def __str__(self):
+        return str(self.pk)
+
+
+class ParkEvaluationEvent(HistoryEvent):
+    """The history of the evaluation results recorded before evaluation
+    cycles (tracker.ParkEvaluation, removed: its rows became published cycles,
+    parks migration 0002). History outlives the row: the table keeps its
+    columns and rows and is sealed as before; no trigger writes it any more.
+    Defined by hand with the columns pghistory gave it, the tracked row's id
+    a plain number now."""
+
+    pgh_obj = models.BigIntegerField(null=True, db_column="pgh_obj_id")
+    pgh_context = pghistory.utils.JSONField(null=True)
+    pgh_context_id = models.UUIDField(null=True)
+    id = models.BigIntegerField()
+    park = models.ForeignKey(
+        IndustrialPark,
+        verbose_name=_("park"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+        related_query_name="+",
+    )
+    round = models.PositiveSmallIntegerField(_("evaluation round (year)"))
+    announced_on = models.DateField(_("announced on"))
+    result = models.CharField(
+        _("result"),
+        max_length=16,
+        choices=[
+            ("met", _("met its creation targets")),
+            ("not_met", _("did not meet its creation targets")),
+        ],
+    )
+    note = models.TextField(_("note"), blank=True)
+
+    @property
+    def pgh_obj_id(self):
+        return self.pgh_obj
+
+    pgh_tracked_model = RetiredParkEvaluation
+
+    @classmethod
+    def pghistory_setup(cls):
+        # No table tracked, no trigger: nothing for pghistory to set up.
+        return None
+
+
 ParkPairMemberEvent = history_events(ParkPairMember, "ParkPairMemberEvent")
 
 # Park performance evaluation cycles

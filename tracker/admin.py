@@ -19,7 +19,6 @@ from .models import (
     Initiative,
     LightOverride,
     Milestone,
-    ParkEvaluation,
     ParkPair,
     ParkPairMember,
     Participation,
@@ -376,15 +375,6 @@ class ParkPairAdmin(ChangeReasonMixin, admin.ModelAdmin):
         form.instance.members.exclude(batch=form.instance.batch).update(
             batch=form.instance.batch
         )
-
-
-@admin.register(ParkEvaluation)
-class ParkEvaluationAdmin(ChangeReasonMixin, admin.ModelAdmin):
-    list_display = ["park", "round", "announced_on", "result"]
-    list_filter = ["round", "result", "park__party"]
-    search_fields = ["park__name", "note"]
-    autocomplete_fields = ["park"]
-    list_select_related = ["park"]
 
 
 class ReadOnlyEventAdmin(ReadOnlyAdmin):

@@ -107,7 +107,40 @@ def world(
         party=chongqing, name="两江新区", city_county="渝北区", batch=2021
     )
     services.park_pair_create(initiative=initiative, parks=[park_a, park_b])
-    services.park_evaluation_record(park=park_a, round=1, announced_on=days(-180))
+    from parks import services as park_services
+
+    cycle = park_services.cycle_create(
+        user=office,
+        initiative=initiative,
+        name="2024年度绩效评价",
+        batch=2021,
+        period_start=days(-400),
+        period_end=days(-40),
+        submit_due=days(-30),
+        review_due=days(-20),
+        score_due=days(-10),
+        publish_due=days(10),
+    )
+    park_services.indicator_add(
+        user=office,
+        cycle=cycle,
+        code="orders",
+        name="产品互采订单",
+        rule="threshold",
+        threshold=1,
+        weight=100,
+    )
+    # A step on file for the steps' admin to list (the services' own tests walk
+    # the steps).
+    from parks.models import AssessmentStep
+
+    AssessmentStep.objects.create(
+        assessment=cycle.assessments.get(park=park_a),
+        action="submit",
+        from_state="draft",
+        to_state="submitted",
+        actor=office,
+    )
     # A finished report with a file, a subscription and its delivery. Made
     # without the PDF (seconds, for every test here): the admins only list rows.
     from reports import services as report_services

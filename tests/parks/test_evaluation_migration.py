@@ -1,38 +1,55 @@
-"""The results recorded before evaluation cycles become published cycles (the
-data migration's function, run on rows made as they were made then)."""
+"""The results recorded before evaluation cycles (tracker.ParkEvaluation)
+become published cycles, one per round, and the table goes: the migrations
+run backwards to before it went, rows are made as they were made then, and
+the migrations run forward again."""
 
 import datetime as dt
-import importlib
 
 import pytest
-from django.apps import apps
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 
-from parks.models import EvaluationCycle
-from tracker.models import ParkEvaluation
+pytestmark = pytest.mark.django_db(transaction=True)
 
-pytestmark = pytest.mark.django_db
+BEFORE = [
+    ("parks", "0001_initial"),
+    ("tracker", "0013_park_pair_members"),
+    ("audit", "0021_park_query_event"),
+]
+AFTER = [("tracker", "0014_remove_park_evaluation")]
 
-migration = importlib.import_module("parks.migrations.0002_reminders_and_evaluations")
+
+def _migrate(targets):
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(targets)
+    return executor.loader.project_state(targets).apps
 
 
 def test_each_round_becomes_a_published_cycle(parks_world):
     w = parks_world
-    for key, result in (("甲", "met"), ("乙", "not_met"), ("丙", "met")):
+    old = _migrate(BEFORE)
+    try:
+        ParkEvaluation = old.get_model("tracker", "ParkEvaluation")
+        for key, result in (("甲", "met"), ("乙", "not_met"), ("丙", "met")):
+            ParkEvaluation.objects.create(
+                park_id=w["parks"][key].pk,
+                round=2023,
+                announced_on=dt.date(2023, 12, 20),
+                result=result,
+            )
         ParkEvaluation.objects.create(
-            park=w["parks"][key],
-            round=2023,
-            announced_on=dt.date(2023, 12, 20),
-            result=result,
+            park_id=w["parks"]["甲"].pk,
+            round=2022,
+            announced_on=dt.date(2022, 12, 12),
+            result="met",
         )
-    ParkEvaluation.objects.create(
-        park=w["parks"]["甲"],
-        round=2024,
-        announced_on=dt.date(2024, 12, 12),
-        result="met",
-    )
-    migration.evaluations_to_cycles(apps)
+    finally:
+        _migrate([*AFTER, ("parks", "0002_reminders_and_evaluations")])
+    from parks.models import EvaluationCycle
+
     cycles = {c.name: c for c in EvaluationCycle.objects.exclude(pk=w["cycle"].pk)}
-    assert set(cycles) == {"2023年度园区绩效评价", "2024年度园区绩效评价"}
+    assert set(cycles) == {"2022年度园区绩效评价", "2023年度园区绩效评价"}
     c2023 = cycles["2023年度园区绩效评价"]
     assert c2023.state == "published" and c2023.announced_on == dt.date(2023, 12, 20)
     assert not c2023.indicators.exists()
@@ -45,3 +62,9 @@ def test_each_round_becomes_a_published_cycle(parks_world):
         "乙园区": ("published", "not_met", True, None),
         "丙园区": ("published", "met", True, None),
     }
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('tracker_parkevaluation')")
+        assert cursor.fetchone() == (None,)
+        # The history table and its rows stay.
+        cursor.execute("SELECT count(*) FROM audit_parkevaluationevent")
+        assert cursor.fetchone()[0] >= 0

@@ -2,7 +2,7 @@ from .evidence import UpdateEvidence
 from .indicator import Indicator, IndicatorReading
 from .initiative import Initiative, Participation, WorkStream
 from .milestone import Milestone
-from .park import IndustrialPark, ParkEvaluation, ParkPair, ParkPairMember
+from .park import IndustrialPark, ParkPair, ParkPairMember
 from .progress import ProgressUpdate
 from .task import Task, TaskOwner
 from .workflow import ClaimDecision, CompletionClaim, ExtensionRequest, LightOverride
@@ -17,7 +17,6 @@ __all__ = [
     "Initiative",
     "LightOverride",
     "Milestone",
-    "ParkEvaluation",
     "ParkPair",
     "ParkPairMember",
     "Participation",

@@ -3,8 +3,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import EvaluationResult
-
 
 class IndustrialPark(models.Model):
     """An industrial cooperation park (产业合作园区) in one party."""
@@ -135,36 +133,3 @@ class ParkPairMember(models.Model):
 
     def __str__(self):
         return f"{self.pair_id}: {self.park}"
-
-
-class ParkEvaluation(models.Model):
-    """A published performance evaluation (绩效评价) result of one park."""
-
-    park = models.ForeignKey(
-        IndustrialPark,
-        verbose_name=_("park"),
-        on_delete=models.CASCADE,
-        related_name="evaluations",
-    )
-    round = models.PositiveSmallIntegerField(_("evaluation round (year)"))
-    announced_on = models.DateField(_("announced on"))
-    result = models.CharField(_("result"), max_length=16, choices=EvaluationResult)
-    note = models.TextField(_("note"), blank=True)
-
-    class Meta:
-        verbose_name = _("park evaluation")
-        verbose_name_plural = _("park evaluations")
-        ordering = ["-round", "park"]
-        get_latest_by = "announced_on"
-        constraints = [
-            models.UniqueConstraint(
-                fields=["park", "round"],
-                name="parkevaluation_one_per_round",
-                violation_error_message=_(
-                    "This park already has a result for that round."
-                ),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.park} {self.round}: {self.get_result_display()}"

@@ -22,7 +22,6 @@ from config.validation import validated_save
 from .. import workflow
 from ..choices import (
     Direction,
-    EvaluationResult,
     MilestoneStatus,
     Priority,
     TaskStatus,
@@ -32,7 +31,6 @@ from ..models import (
     IndustrialPark,
     Initiative,
     Milestone,
-    ParkEvaluation,
     ParkPair,
     ParkPairMember,
     Participation,
@@ -297,24 +295,3 @@ def park_pair_create(
     for park in parks:
         validated_save(ParkPairMember(pair=pair, park=park, batch=batch))
     return pair
-
-
-@transaction.atomic
-def park_evaluation_record(
-    *,
-    park: IndustrialPark,
-    round: int,
-    announced_on: dt.date,
-    result: str = EvaluationResult.MET,
-    note: str = "",
-) -> ParkEvaluation:
-    """Record a park's published evaluation result for one round (year)."""
-    return validated_save(
-        ParkEvaluation(
-            park=park,
-            round=round,
-            announced_on=announced_on,
-            result=result,
-            note=note,
-        )
-    )
