@@ -45,6 +45,7 @@ urlpatterns = [
     path("", include("supervision.urls")),
     path("imports/", include("imports.urls")),
     path("notifications/", include("notifications.urls")),
+    path("parks/", include("parks.urls")),
     path("api/v1/", include("tracker.api.urls")),
     path("api/v1/", include("reports.api.urls")),
     path("api/v1/", include("supervision.api.urls")),

@@ -94,6 +94,10 @@ VISITS = {
     ),
     "overview": Visit("tracker:overview", "/overview/", "sc_leader"),
     "office": Visit("supervision:office", "/office/", "admin"),
+    "parks": Visit("parks:dashboard", "/parks/", "sc_leader"),
+    "parks-cycle-office": Visit("parks:cycle", "/parks/cycles/{cycle}/", "admin"),
+    "park": Visit("parks:park", "/parks/{park}/", "sc_coord"),
+    "park-pair": Visit("parks:pair", "/parks/pairs/{pair}/", "cq_coord"),
     "report-library": Visit("reports:library", "/reports/", "sc_leader"),
     "report-library-office": Visit("reports:library", "/reports/", "admin"),
     "report": Visit("reports:detail", "/reports/{report}/", "sc_leader", ("report",)),
@@ -178,6 +182,8 @@ NOT_PAGES = {
     "admin:audit_securityevent_change": "one row's fields; the list is checked",
     "admin:audit_digestsubscription_change": "the digest page is the list",
     "schema": "the OpenAPI document (YAML)",
+    "parks:evidence": "a file download (the link is on the park's page)",
+    "parks:cycle_publish": "POST only (the form is on the cycle's dashboard)",
     "reports:download": "files (PDF, XLSX, and the HTML document as an attachment); "
     "the report page shows the same document",
     "tracker:export_job": "a large export's status page, needing a job: "
@@ -186,6 +192,9 @@ NOT_PAGES = {
 }
 NOT_PAGE_PREFIXES = {
     "tracker:task_": "the task's action forms post here (the task page is checked)",
+    "parks:assessment_": "the assessment's forms post here, and its address "
+    "redirects to the park's page (checked)",
+    "parks_api:": "the JSON API (its pages are the API docs)",
     "api:": "the JSON API (its pages are the API docs)",
     "reports_api:": "the JSON API (its pages are the API docs)",
     "supervision_api:": "the JSON API (its pages are the API docs)",
@@ -252,12 +261,19 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
     from accounts.models import Party, User
     from audit.models import AuditSeal, SealRun, TaskEvent
     from audit.sealing import seal_new_events
+    from parks.models import EvaluationCycle
     from reports import services as report_services
     from reports.choices import ReportStatus
     from supervision.services.urges import urge_send
     from tracker import services
     from tracker.demo import DEMO_PASSWORD, load_demo
-    from tracker.models import Initiative, Milestone, Task
+    from tracker.models import (
+        IndustrialPark,
+        Initiative,
+        Milestone,
+        ParkPairMember,
+        Task,
+    )
 
     # The world is flushed at the end: never a database other than the test one.
     assert connection.settings_dict["NAME"].startswith("test_"), "not a test database"
@@ -325,6 +341,11 @@ def world(django_db_setup, django_db_blocker, tmp_path_factory):
                 "event": quote(f"audit.TaskEvent:{event.pgh_id}"),
                 "seal_run": SealRun.objects.order_by("-pk").first().pk,
                 "seal": AuditSeal.objects.order_by("-pk").first().pk,
+                "cycle": EvaluationCycle.objects.get().pk,
+                "park": IndustrialPark.objects.get(name="成都经济技术开发区").pk,
+                "pair": ParkPairMember.objects.get(
+                    park__name="成都经济技术开发区"
+                ).pair_id,
             }
             server = LiveServer("localhost")
             try:
