@@ -16,7 +16,15 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .columns import EXAMPLE_CODE, ITEMS, SHEET_EN, SHEETS, fold, header_index
+from .columns import (
+    EXAMPLE_CODE,
+    ITEMS,
+    SHEET_EN,
+    SHEETS,
+    all_columns,
+    fold,
+    header_index,
+)
 from .columns import sheet_named as _sheet_named
 from .problems import FileRefused, Problem
 
@@ -211,7 +219,7 @@ def _match_header(name: str, header: list, problems: list[Problem]) -> dict:
                     {"title": title},
                 )
             )
-        else:
+        elif not column.computed:
             columns[index] = column
     present = {c.key for c in columns.values()}
     for column in SHEETS[name]:
@@ -234,7 +242,7 @@ def _complete(name: str, columns: dict) -> bool:
 
 
 def _is_english_header(name: str, values) -> bool:
-    english = {fold(c.en) for c in SHEETS[name]}
+    english = {fold(c.en) for c in all_columns(name)}
     texts = [fold(v) for v in values if isinstance(v, str) and v.strip()]
     return bool(texts) and all(t in english for t in texts)
 
