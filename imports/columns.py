@@ -162,7 +162,7 @@ SHEETS: dict[str, list[Column]] = {
             "due_date",
             "完成时限",
             "Due date",
-            "日期，须在事项的计划开始日期与完成时限之间。",
+            "日期，不晚于事项的完成时限。",
             Type.DATE,
             required=True,
         ),

@@ -446,7 +446,9 @@ class Planner:
         seen.add((item.key, title))
         start, due = self._item_dates(item)
         when = values["due_date"]
-        if (start and when < start) or (due and when > due):
+        # Before the planned start is allowed, as the task list allows it (a
+        # launch or preparatory step); after the item's due date is not.
+        if due and when > due:
             self.problem(
                 MILESTONES,
                 row.number,
