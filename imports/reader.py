@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from config.spreadsheet import unneutralise
+
 from .columns import (
     EXAMPLE_CODE,
     ITEMS,
@@ -249,8 +251,8 @@ def _is_english_header(name: str, values) -> bool:
 
 def _clean(value):
     if isinstance(value, str):
-        value = value.strip()
-        return value
+        # What the export quoted so as not to run as a formula, unquoted.
+        return unneutralise(value.strip())
     if isinstance(value, dt.datetime) and value.time() == dt.time(0):
         return value.date()
     return value

@@ -239,3 +239,27 @@ def test_an_export_saved_by_libreoffice_imports(
     before, after = sheets(original), sheets(again)
     for sheet in SHEETS:
         assert differences(before[sheet], after[sheet], sheet) == []
+
+
+def test_text_the_export_quoted_comes_back_as_typed(client, demo, copy, joint_office):
+    """A title or a phone number that a spreadsheet would run as a formula is
+    exported quoted ('=…, '+86…); the import reads it back as it was typed."""
+    task = Task.objects.filter(initiative=demo).order_by("code").first()
+    title = "=SUM(1,2) 联合申报"
+    services.task_update(
+        task=task, actor=joint_office, expected_version=None, title=title
+    )
+    owner = task.owners.order_by("party_id").first()
+    services.task_owner_update(
+        owner=owner, actor=joint_office, contact_phone="+86 28 86701801"
+    )
+    original = export(client, joint_office, demo)
+    cells = sheets(original)
+    assert [row[1] for row in cells[ITEMS][1:]].count("'" + title) == 1
+    import_file(copy, joint_office, original, "清单.xlsx")
+    copied = Task.objects.get(initiative=copy, code=task.code)
+    assert copied.title == title
+    assert copied.owners.get(party=owner.party).contact_phone == "+86 28 86701801"
+    again = sheets(export(client, joint_office, copy))
+    for sheet in SHEETS:
+        assert differences(cells[sheet], again[sheet], sheet) == []
