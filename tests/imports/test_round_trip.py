@@ -32,6 +32,7 @@ from imports import services as imports
 from imports.columns import EXPORT_ONLY, INDICATORS, ITEMS, MILESTONES, SHEETS
 from imports.models import JobStatus
 from tests.clock import TODAY
+from tests.imports.conftest import good_sheets, workbook_bytes
 from tests.imports.test_libreoffice_and_command import libreoffice_copy
 from tracker import services
 from tracker.choices import TaskStatus
@@ -263,3 +264,35 @@ def test_text_the_export_quoted_comes_back_as_typed(client, demo, copy, joint_of
     again = sheets(export(client, joint_office, copy))
     for sheet in SHEETS:
         assert differences(cells[sheet], again[sheet], sheet) == []
+
+
+def test_a_new_item_may_be_recorded_closed_not_mid_workflow(world, office):
+    sheets_ = good_sheets()
+    sheets_[ITEMS][0][8] = "已取消"
+    sheets_[ITEMS][1][8] = "已暂停"
+    job = imports.import_job_create(
+        initiative=world,
+        actor=office,
+        file_name="a.xlsx",
+        data=workbook_bytes(sheets_),
+    )
+    assert [(p["sheet"], p["row"], p["column"]) for p in job.problems] == [
+        (ITEMS, 3, "status")
+    ]
+    sheets_[ITEMS][1][8] = "推进中"
+    # The computed columns of an export are passed over, not unknown.
+    sheets_[ITEMS] = [[*row, 0.5, "绿灯"] for row in sheets_[ITEMS]]
+    book = workbook_bytes(sheets_)
+    wb = openpyxl.load_workbook(io.BytesIO(book))
+    wb[ITEMS].cell(row=1, column=11, value="进度")
+    wb[ITEMS].cell(row=1, column=12, value="亮灯")
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    import_file(world, office, buffer.getvalue(), "b.xlsx")
+    assert (
+        Task.objects.get(initiative=world, code="IM-01").status == TaskStatus.CANCELLED
+    )
+    assert (
+        Task.objects.get(initiative=world, code="IM-02").status
+        == TaskStatus.IN_PROGRESS
+    )
