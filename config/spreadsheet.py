@@ -65,6 +65,15 @@ def neutralise(value: Any) -> Any:
     return "'" + text if _looks_like_formula(text) else text
 
 
+def unneutralise(text: str) -> str:
+    """The text a neutralised cell stands for: an import reads an exported
+    ``'=1+1`` (or ``'+86 28 …``) back as ``=1+1``, and the export quotes it
+    again. A quote before anything else is the user's and stays."""
+    if text.startswith("'") and _looks_like_formula(text[1:]):
+        return text[1:]
+    return text
+
+
 def _local(value: dt.datetime) -> dt.datetime:
     return timezone.localtime(value) if timezone.is_aware(value) else value
 

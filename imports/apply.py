@@ -13,6 +13,7 @@ from config.exceptions import DomainError
 from tracker import services
 from tracker.choices import Direction, Priority, TaskStatus
 from tracker.models import Initiative
+from tracker.workflow import CLOSED_STATES
 
 from .columns import INDICATORS, ITEMS, MILESTONES, OWNERS, SHEETS
 from .plan import CHANGE, CREATE, Entry, Plan
@@ -109,7 +110,7 @@ def plan_apply(*, plan: Plan, initiative: Initiative, actor: User) -> None:
                     planned_start=values.get("planned_start"),
                     description=values.get("description") or "",
                     priority=values.get("priority") or Priority.NORMAL,
-                    status=values.get("status") or TaskStatus.NOT_STARTED,
+                    status=_opening_status(values.get("status")),
                 ),
             )
             created[entry.key] = task
@@ -199,6 +200,26 @@ def plan_apply(*, plan: Plan, initiative: Initiative, actor: User) -> None:
                     indicator=entry.existing, actor=actor, **changes
                 ),
             )
+    # Closed last: a closed item takes no milestones or indicators.
+    for entry in plan.items:
+        status = entry.values.get("status")
+        task = created.get(entry.key)
+        if entry.action == CREATE and task is not None and status in CLOSED_STATES:
+            _attempt(
+                plan,
+                entry,
+                lambda task=task, status=status: services.task_record_closure(
+                    task=task, status=status
+                ),
+            )
+
+
+def _opening_status(status) -> str:
+    """The status a new item is created in: a closed one is first in progress
+    (and closed once what hangs under it is in)."""
+    if status in CLOSED_STATES:
+        return TaskStatus.IN_PROGRESS
+    return status or TaskStatus.NOT_STARTED
 
 
 __all__ = ["INDICATORS", "ITEMS", "MILESTONES", "OWNERS", "plan_apply"]

@@ -41,6 +41,10 @@ class Column:
     type: str = Type.TEXT
     source: str | None = None
     required: bool = False
+    # Written by the export after the import's columns, from what the service
+    # computes (progress, lights, days overdue …): the import knows the header
+    # and passes over the column.
+    computed: bool = False
 
 
 ITEMS = "事项"
@@ -112,7 +116,7 @@ SHEETS: dict[str, list[Column]] = {
             "status",
             "状态",
             "Status",
-            "新事项只能是未启动或推进中；已有事项的状态按流程办理，导入不改。",
+            "新事项为未启动或推进中，或按台账记为已销号、已取消；已有事项的状态按流程办理，导入不改。",
             source=Source.STATUSES,
         ),
         Column("description", "事项内容", "Description", "可空；事项的具体内容。"),
@@ -158,7 +162,7 @@ SHEETS: dict[str, list[Column]] = {
             "due_date",
             "完成时限",
             "Due date",
-            "日期，须在事项的计划开始日期与完成时限之间。",
+            "日期，不晚于事项的完成时限。",
             Type.DATE,
             required=True,
         ),
@@ -194,15 +198,55 @@ SHEETS: dict[str, list[Column]] = {
     ],
 }
 
+
+def _computed(key: str, zh: str, en: str, type: str = Type.TEXT) -> Column:
+    return Column(key, zh, en, "导出时计算，导入时不读取。", type, computed=True)
+
+
+# The export-only columns of each sheet, after its import columns: what the
+# service computes from the workflow, the progress updates and the date.
+EXPORT_ONLY: dict[str, list[Column]] = {
+    ITEMS: [
+        _computed("progress", "进度", "Progress", Type.DECIMAL),
+        _computed("light", "亮灯", "Light"),
+        _computed("light_reason", "亮灯原因", "Light reason"),
+        _computed("days_overdue", "逾期天数", "Days overdue", Type.INTEGER),
+        _computed(
+            "milestone_days_overdue",
+            "节点逾期天数",
+            "Milestone days overdue",
+            Type.INTEGER,
+        ),
+    ],
+    OWNERS: [],
+    MILESTONES: [
+        _computed("status", "状态", "Status"),
+        _computed("completed_at", "完成时间", "Completed at", Type.DATE),
+        _computed("days_overdue", "逾期天数", "Days overdue", Type.INTEGER),
+    ],
+    INDICATORS: [
+        _computed("actual", "完成值", "Actual", Type.DECIMAL),
+        _computed("actual_as_of", "完成值截至", "Actual as of", Type.DATE),
+    ],
+}
+
+
+def all_columns(sheet: str) -> list[Column]:
+    """The sheet's columns as an export writes them: the import's, then the
+    computed ones."""
+    return [*SHEETS[sheet], *EXPORT_ONLY[sheet]]
+
+
 # The code of the template's example row: an import passes over it.
 EXAMPLE_CODE = "示例-01"
 
 
 def header_index(sheet: str) -> dict[str, Column]:
     """Every spelling of each header of `sheet` (Chinese, English, field key),
-    folded, to its column."""
+    folded, to its column; the export-only columns included (flagged
+    `computed`), so that an exported file reads without unknown columns."""
     found = {}
-    for column in SHEETS[sheet]:
+    for column in reversed(all_columns(sheet)):
         for name in (column.zh, column.en, column.key):
             found[fold(name)] = column
     return found

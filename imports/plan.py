@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tracker.choices import Direction, Priority, TaskStatus
 from tracker.models import Initiative, Task
+from tracker.workflow import CLOSED_STATES
 
 from .columns import INDICATORS, ITEMS, MILESTONES, OWNERS, SHEETS, Column
 from .parse import CellError, Lookups, blank, typed
@@ -282,14 +283,17 @@ class Planner:
             )
         if task is None:
             status = values.get("status") or TaskStatus.NOT_STARTED
-            if status not in NEW_ITEM_STATUSES:
+            # A closed item (completed or cancelled) is a ledger's record, as in
+            # an exported list: it is created, then closed as the ledger has it.
+            if status not in NEW_ITEM_STATUSES and status not in CLOSED_STATES:
                 self.problem(
                     ITEMS,
                     row.number,
                     "status",
                     _(
-                        "A new item starts as not started or in progress; its "
-                        "later states follow the workflow."
+                        "A new item starts as not started or in progress, or is "
+                        "recorded as closed (completed or cancelled); its other "
+                        "states follow the workflow."
                     ),
                 )
             values.setdefault("priority", None)
@@ -442,7 +446,9 @@ class Planner:
         seen.add((item.key, title))
         start, due = self._item_dates(item)
         when = values["due_date"]
-        if (start and when < start) or (due and when > due):
+        # Before the planned start is allowed, as the task list allows it (a
+        # launch or preparatory step); after the item's due date is not.
+        if due and when > due:
             self.problem(
                 MILESTONES,
                 row.number,

@@ -16,7 +16,17 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .columns import EXAMPLE_CODE, ITEMS, SHEET_EN, SHEETS, fold, header_index
+from config.spreadsheet import unneutralise
+
+from .columns import (
+    EXAMPLE_CODE,
+    ITEMS,
+    SHEET_EN,
+    SHEETS,
+    all_columns,
+    fold,
+    header_index,
+)
 from .columns import sheet_named as _sheet_named
 from .problems import FileRefused, Problem
 
@@ -211,7 +221,7 @@ def _match_header(name: str, header: list, problems: list[Problem]) -> dict:
                     {"title": title},
                 )
             )
-        else:
+        elif not column.computed:
             columns[index] = column
     present = {c.key for c in columns.values()}
     for column in SHEETS[name]:
@@ -234,15 +244,15 @@ def _complete(name: str, columns: dict) -> bool:
 
 
 def _is_english_header(name: str, values) -> bool:
-    english = {fold(c.en) for c in SHEETS[name]}
+    english = {fold(c.en) for c in all_columns(name)}
     texts = [fold(v) for v in values if isinstance(v, str) and v.strip()]
     return bool(texts) and all(t in english for t in texts)
 
 
 def _clean(value):
     if isinstance(value, str):
-        value = value.strip()
-        return value
+        # What the export quoted so as not to run as a formula, unquoted.
+        return unneutralise(value.strip())
     if isinstance(value, dt.datetime) and value.time() == dt.time(0):
         return value.date()
     return value

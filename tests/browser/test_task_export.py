@@ -56,7 +56,7 @@ def test_the_export_links_carry_the_filter_and_download_it(
     path = download.value.path()
     with open(path, "rb") as file:
         book = openpyxl.load_workbook(io.BytesIO(file.read()))
-    assert book.sheetnames == ["事项", "节点", "指标"]
+    assert book.sheetnames == ["事项", "责任单位", "节点", "指标"]
     codes = [r[0] for r in book["事项"].iter_rows(min_row=2, values_only=True)]
     assert codes == ["NY-01"]
     assert download.value.suggested_filename.startswith("tasks-")

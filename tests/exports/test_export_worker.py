@@ -60,8 +60,8 @@ def test_a_large_export_is_written_by_the_worker(
     assert download.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     # The page's sort, every page of it, in the requester's language.
-    assert book.sheetnames == ["Tasks", "Milestones", "Indicators"]
-    assert [r[0] for r in book["Tasks"].iter_rows(min_row=2, values_only=True)] == [
+    assert book.sheetnames == ["Items", "Owners", "Milestones", "Indicators"]
+    assert [r[0] for r in book["Items"].iter_rows(min_row=2, values_only=True)] == [
         "SZ-01",
         "NY-02",
         "NY-01",

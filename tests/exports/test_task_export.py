@@ -33,37 +33,46 @@ def test_the_page_export_has_every_visible_task_and_its_sheets(
 ):
     client.force_login(sc_leader)
     book = workbook(client.get(PAGE_XLSX, **ZH))
-    assert book.sheetnames == ["事项", "节点", "指标"]
+    # The import's sheets, in its columns, then the computed ones.
+    assert book.sheetnames == ["事项", "责任单位", "节点", "指标"]
     tasks = book["事项"]
     # Exactly the list page's tasks, in its order (by code): not the other
     # initiative's.
     assert codes(tasks) == ["NY-01", "NY-02", "SZ-01"]
     header = sheet_rows(tasks)[0]
-    assert header[:3] == ["编号", "合作事项", "工作领域"]
-    assert "亮灯原因" in header and "逾期天数" in header and "责任单位" in header
+    assert header[:3] == ["事项编号", "事项名称", "工作领域"]
+    assert header[-5:] == ["进度", "亮灯", "亮灯原因", "逾期天数", "节点逾期天数"]
     late = dict(zip(header, sheet_rows(tasks)[1], strict=True))
     assert late["逾期天数"] == 5
     assert late["节点逾期天数"] == 9
     assert late["亮灯"] == "红灯"
     assert "5" in late["亮灯原因"] and late["亮灯原因"]
-    assert "四川省" in late["责任单位"] and "重庆市" in late["责任单位"]
+    assert late["状态"] == "推进中" and late["所属清单"] == "共投共建"
     assert late["进度"] == pytest.approx(0.4)
     assert tasks.cell(row=2, column=header.index("进度") + 1).number_format == "0%"
-    due = tasks.cell(row=2, column=header.index("截止日期") + 1)
+    due = tasks.cell(row=2, column=header.index("完成时限") + 1)
     assert due.value.date() == timezone.localdate() - dt.timedelta(days=5)
+    # The owners one row per party, as the import reads them.
+    owners = sheet_rows(book["责任单位"])
+    assert owners[0] == ["事项编号", "省市", "责任单位", "联系人", "联系电话"]
+    assert {(row[0], row[1]) for row in owners[1:]} >= {
+        ("NY-01", "四川省"),
+        ("NY-01", "重庆市"),
+        ("SZ-01", "重庆市"),
+    }
     milestones = sheet_rows(book["节点"])
-    assert milestones[1][:3] == ["NY-01", "川渝特高压交流工程", "线路工程全线架线贯通"]
-    assert milestones[1][-1] == 9
+    assert milestones[1][:3] == ["NY-01", "线路工程全线架线贯通", "四川省"]
+    assert milestones[0][-1] == "逾期天数" and milestones[1][-1] == 9
     indicators = sheet_rows(book["指标"])
-    assert indicators[1][2] == "输电能力" and indicators[1][6] == 800
+    assert indicators[1][1] == "输电能力" and indicators[1][4] == 800
 
 
 def test_english_headers_for_an_english_user(client, world, sc_leader):
     client.force_login(sc_leader)
     book = workbook(client.get(PAGE_XLSX, **EN))
-    assert book.sheetnames == ["Tasks", "Milestones", "Indicators"]
-    header = sheet_rows(book["Tasks"])[0]
-    assert header[:3] == ["Code", "Task", "Work stream"]
+    assert book.sheetnames == ["Items", "Owners", "Milestones", "Indicators"]
+    header = sheet_rows(book["Items"])[0]
+    assert header[:3] == ["Item code", "Title", "Work stream"]
     assert "Light reason" in header
 
 
@@ -140,12 +149,12 @@ def test_the_csv_has_the_bom_and_the_task_columns(client, world, sc_leader):
     response = client.get(PAGE_CSV, **ZH)
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
-    assert response.content.startswith("\ufeff编号,".encode())
+    assert response.content.startswith("\ufeff事项编号,".encode())
     rows = csv_rows(response)
     header = rows[0]
     late = dict(zip(header, rows[1], strict=True))
     assert late["进度"] == "40"  # a percentage, as people type it
-    assert late["截止日期"] == (timezone.localdate() - dt.timedelta(days=5)).isoformat()
+    assert late["完成时限"] == (timezone.localdate() - dt.timedelta(days=5)).isoformat()
     assert late["逾期天数"] == "5"
 
 

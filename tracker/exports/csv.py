@@ -1,4 +1,5 @@
-"""The export as CSV: the 事项 sheet only (a CSV file holds one table), UTF-8
+"""The export as CSV: the 事项 sheet only (a CSV file holds one table), in the
+same columns as the workbook's (the import reads it as its 事项 sheet), UTF-8
 with a byte-order mark so that Excel reads the Chinese right."""
 
 from __future__ import annotations

@@ -13,9 +13,11 @@ from django.http import QueryDict
 from django.utils import timezone
 from django_filters.utils import translate_validation
 
+from imports.columns import INDICATORS, ITEMS, MILESTONES, OWNERS
+
 from ..api.filters import TaskFilter as ApiTaskFilter
 from ..forms_list import TaskListFilter
-from ..models import ExportJob, Milestone, Task
+from ..models import ExportJob, Milestone, Task, TaskOwner
 from ..selectors import indicator_list_for_user, task_list_for_user
 from ..selectors.dashboards import task_filter_choices_for_user, task_table_for_user
 
@@ -73,6 +75,23 @@ class ExportData:
     @property
     def facts(self) -> dict:
         return {"today": self.today}
+
+    @property
+    def owners(self) -> list[tuple[Task, TaskOwner]]:
+        """One row per owner party of each task, in the parties' order."""
+        return [
+            (task, owner)
+            for task in self.tasks
+            for owner in sorted(task.owners.all(), key=lambda o: o.party_id)
+        ]
+
+    def sheet(self, name: str) -> list:
+        return {
+            ITEMS: self.tasks,
+            OWNERS: self.owners,
+            MILESTONES: self.milestones,
+            INDICATORS: self.indicators,
+        }[name]
 
 
 def export_data(*, user, tasks: QuerySet[Task], today: dt.date) -> ExportData:

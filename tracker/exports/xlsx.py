@@ -1,5 +1,8 @@
-"""The export as a workbook: 事项, 节点 and 指标 sheets, each a table with its
-header frozen and filterable, printable on A4 landscape one page wide."""
+"""The export as a workbook: the import's sheets (事项, 责任单位, 节点, 指标) in
+the import's columns, then the computed ones; each a table with its header
+frozen and filterable, printable on A4 landscape one page wide. The file
+imports as it is (into the same list: nothing to change; into another one:
+the same items)."""
 
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ from config.spreadsheet import (
     xlsx_cell,
 )
 
-from .columns import DATE, PERCENT, SHEETS, TEXT, rows
+from .columns import DATE, PERCENT, SHEETS, TEXT, rows, sheet_title
 from .data import ExportData
 
 BOLD = Font(bold=True)
@@ -80,13 +83,15 @@ def export_xlsx(data: ExportData) -> bytes:
     title = _("Joint task list export, %(date)s") % {"date": data.today.isoformat()}
     workbook = Workbook()
     workbook.remove(workbook.active)
-    objects = {
-        "tasks": data.tasks,
-        "milestones": data.milestones,
-        "indicators": data.indicators,
-    }
-    for key, name, columns in SHEETS:
-        _sheet(workbook, name, columns, objects[key], data.facts, title=title)
+    for key, columns in SHEETS:
+        _sheet(
+            workbook,
+            sheet_title(key),
+            columns,
+            data.sheet(key),
+            data.facts,
+            title=title,
+        )
     workbook.properties.title = title
     buffer = io.BytesIO()
     workbook.save(buffer)
