@@ -98,6 +98,7 @@ VISITS = {
     "parks-cycle-office": Visit("parks:cycle", "/parks/cycles/{cycle}/", "admin"),
     "park": Visit("parks:park", "/parks/{park}/", "sc_coord"),
     "park-pair": Visit("parks:pair", "/parks/pairs/{pair}/", "cq_coord"),
+    "imports": Visit("imports:upload", "/imports/", "admin"),
     "report-library": Visit("reports:library", "/reports/", "sc_leader"),
     "report-library-office": Visit("reports:library", "/reports/", "admin"),
     "report": Visit("reports:detail", "/reports/{report}/", "sc_leader", ("report",)),
@@ -189,6 +190,11 @@ NOT_PAGES = {
     "tracker:export_job": "a large export's status page, needing a job: "
     "tests/browser/test_task_export.py looks at it at 1366 and 375 px",
     "tracker:export_job_download": "a file download (XLSX or CSV)",
+    "imports:template": "a file download (the XLSX template)",
+    "imports:job": "an uploaded file's check, needing an upload: "
+    "tests/browser/test_imports.py looks at it at 1366 and 375 px",
+    "imports:commit": "POST only (the button is on the file's check)",
+    "imports:status": "JSON the file's page polls while the worker runs",
 }
 NOT_PAGE_PREFIXES = {
     "tracker:task_": "the task's action forms post here (the task page is checked)",

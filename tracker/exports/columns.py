@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from charts.formatting import is_chinese
 from config.spreadsheet import DATE_WIDTH
 from imports import columns as spec
 from imports.columns import INDICATORS, ITEMS, MILESTONES, OWNERS, SHEET_EN
@@ -28,8 +29,6 @@ DATE, TEXT, NUMBER, PERCENT = "date", "text", "number", "percent"
 
 
 def _chinese() -> bool:
-    from reports.render.formatting import is_chinese
-
     return is_chinese()
 
 

@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from charts.formatting import is_chinese
 from config.spreadsheet import (
     LINE_HEIGHT,
     print_ready,
@@ -33,8 +34,6 @@ SHEET_NAME_CHARS = str.maketrans(dict.fromkeys("[]:*?/\\", "-"))
 
 
 def _date_format() -> str:
-    from reports.render.formatting import is_chinese
-
     return 'yyyy"年"m"月"d"日"' if is_chinese() else "yyyy-mm-dd"
 
 
