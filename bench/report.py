@@ -105,7 +105,8 @@ LOAD = [
     WHEN r < .9 THEN 'completed' WHEN r < .95 THEN 'suspended' ELSE 'cancelled' END st
     FROM (SELECT i, random() AS r FROM generate_series(0, %(tasks)s - 1) i) a) b""",
     """INSERT INTO tracker_taskowner (task_id, party_id, agency_id, contact_name,
-    contact_phone) SELECT t.id, x.party_id, x.lead_agency_id, '联络人', '023-60000000'
+    contact_phone, progress, narrative, version) SELECT t.id, x.party_id,
+    x.lead_agency_id, '联络人', '023-60000000', t.progress, '', 1
     FROM tracker_task t JOIN tracker_participation x USING (initiative_id)""",
     # Milestones in fives: a joint one, one part per party, one of each party's own.
     """INSERT INTO tracker_milestone (task_id, party_id, parent_id, title, description,
@@ -146,21 +147,24 @@ LOAD = [
     id %% 3], '完成投资', '亿元', id %% 50, 100 + id %% 50, 'higher', '', 0
     FROM tracker_task WHERE id %% 5 = 0""",
     """INSERT INTO tracker_indicatorreading (indicator_id, period, value, note, evidence,
-    party_id, reported_by_id, reported_at, verification_status)
+    party_id, reported_by_id, reported_at, verification_status, qualifier)
     SELECT i.id, q.period, i.baseline + 80 - 10 * q.k + (i.id * q.k) %% 9, '', '',
-    COALESCE(i.party_id, %(sc)s), %(user)s, LEAST(%(now)s, q.period + 10), 'pending'
+    COALESCE(i.party_id, %(sc)s), %(user)s, LEAST(%(now)s, q.period + 10), 'pending',
+    'exact'
     FROM tracker_indicator i, (SELECT k, (date_trunc('quarter', %(now)s) - k *
     interval '3 months' - interval '1 day')::date AS period
     FROM generate_series(0, 7) k) q""",
     # Approved for every task whose due date moved; pending for some open ones.
     """INSERT INTO tracker_extensionrequest (task_id, party_id, requested_by_id,
     current_due_date, requested_due_date, days_overdue, reason, status, requested_at,
-    decided_by_id, decided_at, decision_note)
+    decided_by_id, decided_at, decision_note, granted_due_date)
     SELECT id, %(sc)s, %(user)s, original_due_date, original_due_date + 90,
     GREATEST(0, asked::date - original_due_date), '征地延误',
     CASE WHEN moved THEN 'approved' ELSE 'pending' END, asked,
     CASE WHEN moved THEN %(user)s END,
-    CASE WHEN moved THEN LEAST(%(now)s, asked + interval '5 days') END, ''
+    CASE WHEN moved THEN LEAST(%(now)s, asked + interval '5 days') END,
+    CASE WHEN moved THEN '同意延期' ELSE '' END,
+    CASE WHEN moved THEN original_due_date + 90 END
     FROM (SELECT id, original_due_date, due_date > original_due_date AS moved,
     %(now)s - random() * interval '365 days' AS asked FROM tracker_task
     WHERE due_date > original_due_date

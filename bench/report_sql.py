@@ -28,7 +28,7 @@ TASKS = f"""WITH ms AS (
   SELECT t0.*, st IN {OPEN} AND (due_date < %(today)s OR late) AS overdue,
     CASE WHEN st IN {OPEN} AND due_date < %(today)s THEN %(today)s - due_date ELSE 0 END
       AS days_overdue,
-    COALESCE(forced, CASE WHEN st = 'completed' THEN 'green'
+    COALESCE(forced, CASE WHEN st = 'completed' THEN 'closed'
       WHEN st NOT IN {OPEN} THEN 'none' WHEN due_date < %(today)s OR late THEN 'red'
       WHEN soon OR (planned_start < %(today)s AND due_date > planned_start
         AND LEAST(%(today)s - planned_start, due_date - planned_start) * 100
@@ -89,7 +89,7 @@ RAW = {
       LEFT JOIN LATERAL (SELECT m.title, m.due_date FROM tracker_milestone m
         WHERE m.task_id = tasks.id AND m.due_date < %(today)s AND {UNDONE}
         ORDER BY m.due_date, m.id LIMIT 1) lm ON true
-      WHERE overdue ORDER BY days_overdue DESC, lm.due_date, code""",
+      WHERE overdue OR light = 'red' ORDER BY days_overdue DESC, lm.due_date, code""",
     "tasks": TASKS
     + """SELECT tasks.id, tasks.code, title, ws_name, task_list,
       lp.short_name, priority, st, pr, light, due_date, original_due_date, days_overdue
