@@ -15,7 +15,7 @@ from django.utils import timezone
 from supervision.workdays import WorkCalendar
 from tracker.choices import Light
 from tracker.models import IndustrialPark, ParkPair, ParkPairMember
-from tracker.selectors import get_visible, initiative_list_for_user
+from tracker.selectors import get_visible, initiative_list_for_user, parties_of
 
 from .choices import AssessmentState as S
 from .models import AssessmentValue, CycleIndicator, EvaluationCycle, ParkAssessment
@@ -91,9 +91,11 @@ def _steps_qs():
 
 
 def park_list_for_user(*, user) -> QuerySet[IndustrialPark]:
-    if not initiative_list_for_user(user=user).exists():
-        return IndustrialPark.objects.none()
-    return IndustrialPark.objects.select_related("party", "agency")
+    """The parks of the parties taking part in an initiative the user sees."""
+    parties = parties_of(initiative_list_for_user(user=user))
+    return IndustrialPark.objects.filter(party__in=parties).select_related(
+        "party", "agency"
+    )
 
 
 def pair_list_for_user(*, user) -> QuerySet[ParkPair]:

@@ -25,6 +25,13 @@ from rest_framework.test import APIClient
 
 from accounts.models import Agency
 from config.models import IdempotencyRecord
+from parks.models import (
+    AssessmentEvidence,
+    AssessmentStep,
+    AssessmentValue,
+    EvaluationCycle,
+    ParkAssessment,
+)
 from supervision.services.urges import urge_send
 from tests.clock import days
 from tests.conftest import _member
@@ -33,6 +40,7 @@ from tracker import services
 from tracker.models import (
     ClaimDecision,
     CompletionClaim,
+    ExportJob,
     ExtensionRequest,
     Indicator,
     IndicatorReading,
@@ -210,7 +218,84 @@ def build_world() -> World:
     for task in w.cy_tasks:
         task.refresh_from_db()
     _reports(w, today)
+    _parks(w)
+    _export_job(w)
     return w
+
+
+PARK_BATCH = 2021
+
+
+def _parks(w: World) -> None:
+    """A Sichuan park paired with a Chongqing one in the Chengdu–Chongqing
+    initiative, and the joint office's evaluation cycle of their batch with two
+    indicators: one draft assessment per park."""
+    from parks import services as park_services
+    from tracker.services.structure import industrial_park_create, park_pair_create
+
+    w.park_sc = industrial_park_create(
+        party=w.sichuan,
+        name="川渝合作示范园（广安）",
+        city_county="广安市",
+        batch=PARK_BATCH,
+    )
+    w.park_cq = industrial_park_create(
+        party=w.chongqing,
+        name="川渝合作示范园（潼南）",
+        city_county="潼南区",
+        batch=PARK_BATCH,
+    )
+    w.park_pair = park_pair_create(initiative=w.init_cy, parks=[w.park_sc, w.park_cq])
+    office = w.users["office"]
+    w.park_cycle = park_services.cycle_create(
+        user=office,
+        initiative=w.init_cy,
+        name="2024年产业合作园区绩效评价",
+        batch=PARK_BATCH,
+        period_start=dt.date(2023, 1, 1),
+        period_end=dt.date(2023, 12, 31),
+        submit_due=dt.date(2024, 9, 30),
+        review_due=dt.date(2024, 10, 31),
+        score_due=dt.date(2024, 11, 30),
+        publish_due=dt.date(2024, 12, 12),
+    )
+    park_services.indicator_add(
+        user=office,
+        cycle=w.park_cycle,
+        code="orders",
+        name="产品互采订单",
+        unit="亿元",
+        rule="linear",
+        lower=Decimal(0),
+        upper=Decimal(100),
+        weight=Decimal(50),
+    )
+    park_services.indicator_add(
+        user=office,
+        cycle=w.park_cycle,
+        code="firms",
+        name="共建企业数",
+        unit="家",
+        rule="threshold",
+        threshold=Decimal(50),
+        weight=Decimal(50),
+    )
+    w.assess_sc = w.park_cycle.assessments.get(park=w.park_sc)
+    w.assess_cq = w.park_cycle.assessments.get(park=w.park_cq)
+
+
+def _export_job(w: World) -> None:
+    """A large export of the Sichuan leader's, its file written."""
+    from tracker.exports import jobs
+
+    job = jobs.export_job_request(
+        user=w.users["sc_leader"],
+        fmt=ExportJob.Format.CSV,
+        source=ExportJob.Source.API,
+        query=f"initiative={w.init_cy.pk}",
+    )
+    w.export_job = jobs.export_job_run(job_id=job.pk)
+    assert w.export_job.status == ExportJob.Status.DONE, w.export_job.error
 
 
 def _reports(w: World, today: dt.date) -> None:
@@ -304,6 +389,43 @@ def _notified(w: World) -> None:
     )
 
 
+def _parks_submitted(w: World) -> None:
+    """Each park's party has submitted its values with evidence."""
+    from parks import services as park_services
+
+    for assessment, role in ((w.assess_sc, "sc_coord"), (w.assess_cq, "cq_coord")):
+        park_services.assessment_submit(
+            user=w.users[role],
+            assessment=fresh(assessment),
+            values={"orders": ("80", False, ""), "firms": ("60", True, "超")},
+            evidence=[
+                SimpleUploadedFile(
+                    "园区统计报表.pdf", PDF, content_type="application/pdf"
+                )
+            ],
+        )
+
+
+def _parks_agreed(w: World) -> None:
+    """Submitted, and each paired party has agreed with the other's values."""
+    from parks import services as park_services
+
+    _parks_submitted(w)
+    for assessment, role in ((w.assess_sc, "cq_coord"), (w.assess_cq, "sc_coord")):
+        park_services.assessment_agree(user=w.users[role], assessment=fresh(assessment))
+
+
+def _parks_scored(w: World) -> None:
+    """Agreed, and scored by the joint office: the cycle may be published."""
+    from parks import services as park_services
+
+    _parks_agreed(w)
+    for assessment in (w.assess_sc, w.assess_cq):
+        park_services.assessment_score(
+            user=w.users["office"], assessment=fresh(assessment)
+        )
+
+
 PREPARE: dict[str, Callable[[World], None]] = {
     "in_progress": _start_all,
     "claimed_by_cq": _claimed_by("cq_coord"),
@@ -313,6 +435,9 @@ PREPARE: dict[str, Callable[[World], None]] = {
     "light_overridden": _override_all,
     "extensions_decided": _decide_extensions,
     "notified": _notified,
+    "parks_submitted": _parks_submitted,
+    "parks_agreed": _parks_agreed,
+    "parks_scored": _parks_scored,
 }
 
 
@@ -329,6 +454,12 @@ SNAPSHOT_MODELS: tuple[type[Model], ...] = (
     LightOverride,
     UpdateEvidence,
     IdempotencyRecord,
+    EvaluationCycle,
+    ParkAssessment,
+    AssessmentValue,
+    AssessmentEvidence,
+    AssessmentStep,
+    ExportJob,
 )
 SNAPSHOT_TABLES = [model._meta.db_table for model in SNAPSHOT_MODELS]
 
