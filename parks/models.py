@@ -9,6 +9,9 @@ the cycle; a published assessment is frozen. Every step is a row
 (``AssessmentStep``) written by the service in the transaction of the act.
 """
 
+import uuid
+from pathlib import PurePosixPath
+
 import pgtrigger
 from django.conf import settings
 from django.db import models
@@ -285,7 +288,11 @@ class AssessmentValue(models.Model):
 
 
 def evidence_path(instance, filename):
-    return f"parks/{instance.assessment.cycle_id}/{instance.assessment_id}/{filename}"
+    # The stored name is ours, never the uploader's (kept on the row for display
+    # and download), as for the task list's evidence.
+    suffix = PurePosixPath(filename).suffix.lower()[:8]
+    assessment = instance.assessment
+    return f"parks/{assessment.cycle_id}/{assessment.pk}/{uuid.uuid4().hex}{suffix}"
 
 
 class AssessmentEvidence(models.Model):
