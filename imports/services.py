@@ -70,6 +70,10 @@ def import_job_create(
     )
     job.file.save("upload", ContentFile(data), save=False)
     job.save()
+    if job.in_worker:
+        # Judged by its size alone: a large workbook is opened by the worker.
+        _enqueue(job, commit=False)
+        return job
     try:
         book = read(data, file_name)
     except FileRefused as refused:
@@ -170,7 +174,9 @@ def _refuse(job: ImportJob, refused: FileRefused) -> None:
     job.status = JobStatus.REFUSED
     job.problems = [_problem_of(refused)]
     job.finished_at = timezone.now()
-    job.save(update_fields=["status", "problems", "finished_at"])
+    # A refused file is of no further use; its SHA-256 stays on the row.
+    job.file.delete(save=False)
+    job.save(update_fields=["status", "problems", "finished_at", "file"])
 
 
 def _sorted(problems: list[Problem]) -> list[dict]:
@@ -192,7 +198,10 @@ def import_job_run(*, job_id: int, commit: bool, book=None) -> ImportJob | None:
         book = _reread(job)
         if book is None:
             return job
-    ImportJob.objects.filter(pk=job.pk).update(status=JobStatus.CHECKING)
+        job.rows_total = book.row_count
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=JobStatus.CHECKING, rows_total=job.rows_total
+    )
     plan = plan_build(initiative=job.initiative, book=book, progress=_progress(job))
     plan = _apply(job, plan, commit=False)
     return _finish(job, plan, kept=False)
