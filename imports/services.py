@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.permissions import grants
 from config.exceptions import InvalidInput, PermissionDenied
-from tracker.models import Initiative, Task
+from tracker.models import Initiative, Milestone, Task
 
 from .apply import plan_apply
 from .columns import SHEETS
@@ -252,9 +252,16 @@ def _lock_tasks(job: ImportJob, book: Book) -> None:
         for rows in book.sheets.values()
         for r in rows
     }
-    list(
+    tasks = list(
         Task.objects.select_for_update()
         .filter(initiative=job.initiative, code__in=codes)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    # A milestone is edited under its own lock, not its task's.
+    list(
+        Milestone.objects.select_for_update()
+        .filter(task_id__in=tasks)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
