@@ -71,7 +71,10 @@ class ImportJob(models.Model):
 
     @property
     def in_worker(self) -> bool:
-        return self.rows_total > settings.IMPORTS_INLINE_ROWS
+        return (
+            self.size > settings.IMPORTS_INLINE_BYTES
+            or self.rows_total > settings.IMPORTS_INLINE_ROWS
+        )
 
     @property
     def percent(self) -> int:

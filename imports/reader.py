@@ -279,7 +279,15 @@ def _read_csv(data: bytes) -> Book:
         raise FileRefused(_("This is not an Excel workbook (.xlsx) or a CSV file."))
     text = _decode(data)
     book = Book()
-    lines = list(csv.reader(io.StringIO(text, newline="")))
+    try:
+        lines = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error as exc:
+        raise FileRefused(
+            _(
+                "The CSV file could not be read: a cell is too long or its "
+                "quotation marks do not match."
+            )
+        ) from exc
     if len(lines) > settings.IMPORTS_MAX_ROWS + 2:
         _too_many_rows()
     if not lines:

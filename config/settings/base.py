@@ -407,6 +407,8 @@ SUPERVISION_LEADERSHIP_MAY_URGE = env.bool(
 IMPORTS_MAX_BYTES = env.int("IMPORTS_MAX_BYTES", default=5 * 1024 * 1024)
 IMPORTS_MAX_ROWS = env.int("IMPORTS_MAX_ROWS", default=5000)
 IMPORTS_INLINE_ROWS = env.int("IMPORTS_INLINE_ROWS", default=500)
+# A file larger than this is not even opened in the web request.
+IMPORTS_INLINE_BYTES = env.int("IMPORTS_INLINE_BYTES", default=512 * 1024)
 IMPORTS_MAX_UNPACKED_BYTES = env.int(
     "IMPORTS_MAX_UNPACKED_BYTES", default=50 * 1024 * 1024
 )

@@ -58,6 +58,7 @@ class Command(BaseCommand):
                 and job.status == JobStatus.CHECKED
                 and not job.problems
             ):
+                services.import_job_claim(job=job)
                 job = services.import_job_run(job_id=job.pk, commit=True)
         except DomainError as error:
             with translation.override(language):
