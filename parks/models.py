@@ -43,18 +43,18 @@ def published_frozen() -> pgtrigger.Protect:
 
 
 def parent_published_frozen() -> pgtrigger.Trigger:
-    """Refuses UPDATE and DELETE of a value or evidence row of a published
-    assessment (checked on the row before and after an UPDATE)."""
+    """Refuses INSERT, UPDATE and DELETE of a value or evidence row of a
+    published assessment (checked on the row before and after an UPDATE)."""
     return pgtrigger.Trigger(
         name="published_frozen",
         when=pgtrigger.Before,
-        operation=pgtrigger.Update | pgtrigger.Delete,
+        operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete,
         func="""
             IF EXISTS (
                 SELECT 1 FROM parks_parkassessment
                 WHERE state = 'published'
-                  AND (id = OLD.assessment_id
-                       OR (TG_OP = 'UPDATE' AND id = NEW.assessment_id))
+                  AND ((TG_OP <> 'INSERT' AND id = OLD.assessment_id)
+                       OR (TG_OP <> 'DELETE' AND id = NEW.assessment_id))
             ) THEN
                 RAISE EXCEPTION 'pgtrigger: the result is published and frozen'
                     USING ERRCODE = 'restrict_violation';

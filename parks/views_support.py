@@ -17,12 +17,12 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from accounts.permissions import grants
 from config.exceptions import PermissionDenied as DomainPermissionDenied
 
 from . import selectors
-from .choices import AssessmentState, CycleState
+from .choices import AssessmentState
 from .models import EvaluationCycle
+from .permissions import is_office, results_visible  # noqa: F401
 
 # The steps each dashboard total counts.
 SUBMITTED = {
@@ -55,15 +55,6 @@ def latest_cycle_for_user(user) -> EvaluationCycle | None:
     return (
         selectors.cycle_list_for_user(user=user).order_by("-period_end", "-pk").first()
     )
-
-
-def is_office(user) -> bool:
-    return grants(user).administrator
-
-
-def results_visible(user, cycle: EvaluationCycle) -> bool:
-    """Scores and results: the joint office's until publication."""
-    return cycle.state == CycleState.PUBLISHED or is_office(user)
 
 
 def plain_number(value: Decimal | None) -> str:

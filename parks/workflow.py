@@ -136,3 +136,33 @@ def available_actions(user, assessment) -> tuple[str, ...]:
         for t in TRANSITIONS
         if assessment.state in t.sources and kinds & t.actors
     )
+
+
+# While any park of the cycle is still reporting or under review, a rank
+# among the cycle's parks is not known yet.
+UNSETTLED = frozenset({S.DRAFT, S.SUBMITTED, S.QUERIED})
+
+
+def check_rank_settled(assessment) -> None:
+    """An assessment of a cycle with a rank-rule indicator is scored only once
+    every park of the cycle is agreed or scored."""
+    from .choices import ScoringRule
+    from .models import ParkAssessment
+
+    cycle = assessment.cycle
+    if not cycle.indicators.filter(rule=ScoringRule.RANK).exists():
+        return
+    waiting = (
+        ParkAssessment.objects.filter(cycle=cycle, state__in=UNSETTLED)
+        .select_related("park")
+        .order_by("pk")
+    )
+    names = [a.park.name for a in waiting]
+    if names:
+        raise TransitionNotAllowed(
+            _(
+                "Some indicators are scored by rank among the parks; score once "
+                "every park is agreed. Not yet: %(parks)s."
+            )
+            % {"parks": "、".join(names)}
+        )

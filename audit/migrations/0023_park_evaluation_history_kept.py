@@ -1,5 +1,5 @@
 """The history of the evaluation results recorded before evaluation cycles
-outlives their table (tracker 0014 removes it): the event model is defined by
+outlives their table (tracker 0016 removes it): the event model is defined by
 hand, the tracked row's id a plain number. Only the migration state changes:
 the column (pgh_obj_id, bigint, never constrained) and every row stay as they
 are, so their seals still verify."""

@@ -15,6 +15,7 @@ from ..models import (
     EvaluationCycle,
     ParkAssessment,
 )
+from ..permissions import SCORE_STEPS, results_visible
 
 
 class ParkPartyBriefSerializer(serializers.ModelSerializer):
@@ -126,9 +127,24 @@ class ParkAssessmentSerializer(serializers.ModelSerializer):
             "actions",
         ]
 
+    # Hidden from everyone but the joint office until the cycle is published.
+    score_fields = ("computed_score", "score", "adjustment_reason")
+
     def get_actions(self, assessment) -> list[str]:
         user = self.context["request"].user
         return list(workflow.available_actions(user, assessment))
+
+    def to_representation(self, assessment):
+        data = super().to_representation(assessment)
+        if not results_visible(self.context["request"].user, assessment.cycle):
+            for field in self.score_fields:
+                data[field] = None
+            for value in data.get("values", ()):
+                value["computed_score"] = None
+            for step in data.get("steps", ()):
+                if step["action"] in SCORE_STEPS:
+                    step["comment"] = ""
+        return data
 
 
 class ParkValueSerializer(serializers.ModelSerializer):

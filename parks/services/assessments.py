@@ -10,6 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Sum
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -24,7 +25,7 @@ from tracker.services.evidence import evidence_kinds, max_files
 from .. import workflow
 from ..choices import AssessmentAction as A
 from ..choices import AssessmentState as S
-from ..choices import CycleState, EvaluationOutcome
+from ..choices import CycleState, EvaluationOutcome, ScoringRule
 from ..models import (
     AssessmentEvidence,
     AssessmentValue,
@@ -250,6 +251,7 @@ def assessment_score(
     value row, the total as the computed score and the score."""
     assessment = lock_assessment(assessment, expected_version)
     workflow.check(A.SCORE, user=user, assessment=assessment)
+    workflow.check_rank_settled(assessment)
     table = cycle_values(assessment.cycle)
     total = Decimal("0")
     for indicator in assessment.cycle.indicators.all():
@@ -305,6 +307,41 @@ def assessment_adjust(
     return assessment
 
 
+def _rank_rescore(
+    cycle: EvaluationCycle, assessments: Sequence[ParkAssessment]
+) -> dict[int, tuple[Decimal, Decimal]]:
+    """{assessment id: (computed score, score)} with every rank-rule indicator
+    scored again among the values as they stand now; an adjustment made by the
+    office is kept as the same difference from the computed score."""
+    rank_indicators = [i for i in cycle.indicators.all() if i.rule == ScoringRule.RANK]
+    if not rank_indicators:
+        return {a.pk: (a.computed_score, a.score) for a in assessments}
+    table = cycle_values(cycle)
+    for indicator in rank_indicators:
+        scores = scoring.indicator_scores(indicator, table.get(indicator.pk, {}))
+        for row in AssessmentValue.objects.filter(
+            assessment__cycle=cycle, indicator=indicator
+        ).select_for_update():
+            AssessmentValue.objects.filter(pk=row.pk).update(
+                computed_score=scores.get(row.assessment_id, scoring.ZERO)
+            )
+    totals = dict(
+        AssessmentValue.objects.filter(assessment__cycle=cycle)
+        .values("assessment_id")
+        .annotate(total=Sum("computed_score"))
+        .values_list("assessment_id", "total")
+    )
+    result = {}
+    for a in assessments:
+        computed = scoring.rounded(totals.get(a.pk) or scoring.ZERO)
+        adjustment = (a.score or scoring.ZERO) - (a.computed_score or scoring.ZERO)
+        result[a.pk] = (
+            computed,
+            max(scoring.ZERO, scoring.rounded(computed + adjustment)),
+        )
+    return result
+
+
 @transaction.atomic
 def cycle_publish(
     *,
@@ -335,15 +372,19 @@ def cycle_publish(
             _("Every park must be scored before publication; not yet: %(parks)s.")
             % {"parks": "、".join(waiting)}
         )
-    ranks = scoring.ranks({a.pk: a.score for a in assessments})
+    rescored = _rank_rescore(cycle, assessments)
+    ranks = scoring.ranks({a.pk: rescored[a.pk][1] for a in assessments})
     for a in assessments:
+        computed, score = rescored[a.pk]
         record_step(
             a,
             action=A.PUBLISH,
             to_state=S.PUBLISHED,
             actor=user,
+            computed_score=computed,
+            score=score,
             outcome=EvaluationOutcome.MET
-            if a.score >= cycle.pass_score
+            if score >= cycle.pass_score
             else EvaluationOutcome.NOT_MET,
             rank=ranks[a.pk],
         )

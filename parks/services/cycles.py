@@ -71,8 +71,8 @@ def cycle_create(
 
 
 def cycle_assessments_create(*, cycle: EvaluationCycle) -> int:
-    """One draft assessment per park designated in the cycle's batch that has
-    none yet, with the pair the park is in for that batch (the admin's add
+    """One draft assessment per park paired under the cycle's initiative in
+    its batch that has none yet, with the pair the park is in for that batch (the admin's add
     form calls it too). Returns how many were made."""
     pairs = dict(
         ParkPairMember.objects.filter(
@@ -81,8 +81,14 @@ def cycle_assessments_create(*, cycle: EvaluationCycle) -> int:
     )
     made = ParkAssessment.objects.bulk_create(
         ParkAssessment(cycle=cycle, park=park, pair_id=pairs.get(park.pk))
-        for park in IndustrialPark.objects.filter(batch=cycle.batch)
+        # The parks paired under this cycle's initiative in its batch, not
+        # every park designated in the batch by any initiative.
+        for park in IndustrialPark.objects.filter(
+            pair_memberships__pair__initiative=cycle.initiative_id,
+            pair_memberships__batch=cycle.batch,
+        )
         .exclude(assessments__cycle=cycle)
+        .distinct()
         .order_by("pk")
     )
     return len(made)

@@ -105,6 +105,8 @@ def test_rank_rule_and_lower_bound_through_the_service(parks_world):
         )
     for key, reviewer in (("甲", "cq"), ("乙", "sc"), ("丙", "cq"), ("丁", "sc")):
         services.assessment_agree(user=w[reviewer], assessment=w["a"][key])
+    # A rank is scored once every park is agreed.
+    for key in ("甲", "乙", "丙", "丁"):
         services.assessment_score(user=w["office"], assessment=w["a"][key])
     scores = {
         key: a.values.get(indicator__code="revenue").computed_score
