@@ -42,7 +42,6 @@ from tracker.choices import Light, TaskStatus
 from .context import build_context, stated
 from .formatting import (
     direction_label,
-    evaluation_label,
     format_date,
     format_short_period,
     is_chinese,
@@ -55,11 +54,11 @@ from .formatting import (
     status_label,
     task_list_label,
     text_width,
-    to_date,
     to_datetime,
-    to_decimal,
 )
+from .xlsx_cells import Day, Percent, Stamp, as_number
 from .xlsx_circle import circle_indicators_rows
+from .xlsx_parks import parks_rows
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
@@ -70,31 +69,6 @@ TOP = Alignment(vertical="top")
 PERCENT = "0.0%"
 WHOLE_PERCENT = "0%"
 SHEET_NAME_CHARS = str.maketrans(dict.fromkeys("[]:*?/\\", "-"))
-
-
-class Percent(float):
-    """A rate given in percent (43.5) to be written as a fraction (0.435)."""
-
-
-class Stamp:
-    """A date-time to write as a local (Beijing) wall time."""
-
-    def __init__(self, value):
-        moment = to_datetime(value)
-        self.value = moment.replace(tzinfo=None) if moment else None
-
-
-class Day:
-    def __init__(self, value):
-        self.value = to_date(value)
-
-
-def _number(value):
-    """A decimal string from the snapshot as an int or a float cell."""
-    number = to_decimal(value)
-    if number is None:
-        return None
-    return int(number) if number == number.to_integral_value() else float(number)
 
 
 class SheetWriter:
@@ -560,9 +534,9 @@ def _indicators_sheet(writer: SheetWriter, snapshot: dict):
             item.get("unit") or "",
             party_label(item.get("party")),
             direction_label(item.get("direction")),
-            _number(item.get("baseline")),
-            _number(item.get("target")),
-            _number(item.get("actual")),
+            as_number(item.get("baseline")),
+            as_number(item.get("target")),
+            as_number(item.get("actual")),
             Day(item.get("actual_period")),
             Percent(percent) if percent is not None else None,
             pgettext("clause separator", "; ").join(
@@ -571,49 +545,10 @@ def _indicators_sheet(writer: SheetWriter, snapshot: dict):
             ),
         ]
         for point in trend:
-            row += [Day(point.get("period")), _number(point.get("value"))]
+            row += [Day(point.get("period")), as_number(point.get("value"))]
         rows.append(row)
     writer.table(labels, rows, freeze="D2")
     writer.fit(limit=45, wrap=(2, 3))
-
-
-def _parks_sheet(writer: SheetWriter, snapshot: dict):
-    """One row per park of each pair, with its latest published result (a
-    snapshot frozen before evaluation cycles names a round instead)."""
-    rows = []
-    for number, pair in enumerate(snapshot.get("parks") or [], start=1):
-        sides = pair.get("sides") or [
-            side for side in (pair.get("park_a"), pair.get("park_b")) if side
-        ]
-        for side in sides:
-            rows.append(
-                [
-                    pair.get("name") or number,
-                    pair.get("batch"),
-                    side.get("name") or "",
-                    side.get("party") or "",
-                    side.get("city") or "",
-                    evaluation_label(side.get("result")),
-                    _number(side.get("score")),
-                    side.get("rank"),
-                    side.get("cycle") or side.get("round") or "",
-                    Day(side.get("announced_on")),
-                ]
-            )
-    labels = [
-        _("Pair"),
-        _("Batch"),
-        _("Park"),
-        _("Party"),
-        _("City or county"),
-        _("Latest evaluation"),
-        _("Score"),
-        _("Rank in the batch"),
-        _("Evaluation cycle"),
-        _("Announced on"),
-    ]
-    writer.table(labels, rows, freeze="D2")
-    writer.fit(limit=40, wrap=(3, 9))
 
 
 def render_xlsx(snapshot: dict) -> bytes:
@@ -629,16 +564,25 @@ def render_xlsx(snapshot: dict) -> bytes:
         (pgettext("sheet name", "Tasks"), _tasks_sheet),
         (pgettext("sheet name", "Milestones"), _milestones_sheet),
         (pgettext("sheet name", "Indicators"), _indicators_sheet),
-        (pgettext("sheet name", "Parks"), _parks_sheet),
     ):
         build(SheetWriter(workbook.create_sheet(_sheet_name(title)), formats), snapshot)
-    if "initiative_indicators" in snapshot:
-        sheet = workbook.create_sheet(
-            _sheet_name(pgettext("sheet name", "Circle-wide indicators"))
+    # Sheets whose rows come from their own modules: (title, rows, freeze, fit).
+    tables = [
+        (pgettext("sheet name", "Parks"), parks_rows(snapshot), "D2", (40, (3, 9))),
+    ]
+    if "initiative_indicators" in snapshot:  # older snapshots: no such sheet
+        tables.append(
+            (
+                pgettext("sheet name", "Circle-wide indicators"),
+                circle_indicators_rows(snapshot),
+                "B2",
+                (45, (1, 7)),
+            )
         )
-        writer = SheetWriter(sheet, formats)
-        writer.table(*circle_indicators_rows(snapshot), freeze="B2")
-        writer.fit(limit=45, wrap=(1, 7))
+    for title, (labels, rows), freeze, (limit, wrap) in tables:
+        writer = SheetWriter(workbook.create_sheet(_sheet_name(title)), formats)
+        writer.table(labels, rows, freeze=freeze)
+        writer.fit(limit=limit, wrap=wrap)
     for sheet in workbook.worksheets:
         # The summary is a page of figures, not one table: no row to repeat.
         header_rows = None if sheet is summary else "1:1"

@@ -6,13 +6,12 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from .context import stated
+from .xlsx_cells import Day, as_number
 
 
 def circle_indicators_rows(snapshot: dict) -> tuple[list, list]:
     """The sheet's header and rows: the value as a number for sorting and as
     the source states it ("超过…", "…余")."""
-    from .xlsx import Day, _number
-
     labels = [
         _("Indicator"),
         _("Unit"),
@@ -31,7 +30,7 @@ def circle_indicators_rows(snapshot: dict) -> tuple[list, list]:
             [
                 item.get("name") or "",
                 item.get("unit") or "",
-                _number(item.get("actual")),
+                as_number(item.get("actual")),
                 stated(item.get("actual"), qualifier) if has_value else "",
                 (_("yes") if qualifier not in (None, "exact") else _("no"))
                 if has_value
