@@ -9,15 +9,14 @@ the cycle; a published assessment is frozen. Every step is a row
 (``AssessmentStep``) written by the service in the transaction of the act.
 """
 
-import uuid
-from pathlib import PurePosixPath
-
 import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from tracker.models.evidence import stored_name
 
 from .choices import (
     AssessmentAction,
@@ -288,11 +287,8 @@ class AssessmentValue(models.Model):
 
 
 def evidence_path(instance, filename):
-    # The stored name is ours, never the uploader's (kept on the row for display
-    # and download), as for the task list's evidence.
-    suffix = PurePosixPath(filename).suffix.lower()[:8]
     assessment = instance.assessment
-    return f"parks/{assessment.cycle_id}/{assessment.pk}/{uuid.uuid4().hex}{suffix}"
+    return stored_name(f"parks/{assessment.cycle_id}/{assessment.pk}", filename)
 
 
 class AssessmentEvidence(models.Model):

@@ -28,10 +28,6 @@ from ..lights import reason_of, reason_text
 DATE, TEXT, NUMBER, PERCENT = "date", "text", "number", "percent"
 
 
-def _chinese() -> bool:
-    return is_chinese()
-
-
 @dataclass(frozen=True)
 class Column:
     spec: spec.Column
@@ -42,11 +38,11 @@ class Column:
 
     @property
     def header(self) -> str:
-        return self.spec.zh if _chinese() else self.spec.en
+        return self.spec.zh if is_chinese() else self.spec.en
 
 
 def sheet_title(sheet: str) -> str:
-    return sheet if _chinese() else SHEET_EN[sheet]
+    return sheet if is_chinese() else SHEET_EN[sheet]
 
 
 def _label(choices, value) -> str:

@@ -8,12 +8,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-def update_evidence_path(instance, filename):
-    # The stored name is ours, never the uploader's: the original name (kept
-    # on the row for display and download) may collide, carry path parts or be
-    # too long for the file system.
+def stored_name(directory: str, filename: str) -> str:
+    """Where an uploaded evidence file is kept: a name of ours, never the
+    uploader's. The original name (kept on the row for display and download)
+    may collide, carry path parts or be too long for the file system."""
     suffix = PurePosixPath(filename).suffix.lower()[:8]
-    return f"evidence/updates/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+    return f"{directory}/{uuid.uuid4().hex}{suffix}"
+
+
+def update_evidence_path(instance, filename):
+    return stored_name(f"evidence/updates/{timezone.now():%Y/%m}", filename)
 
 
 class UpdateEvidence(models.Model):
