@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Membership, Party, User
 from config.admin import ReadOnlyAdmin
 
-from . import admin_display, attribution, exports, history
+from . import admin_display, attribution, exports, history, log_details
 from .models import AuditLog, RefusedEvent
 from .sealing import latest_seal
 from .security import can_read_audit, install_admin_guards
@@ -535,7 +535,7 @@ class AuditLogAdmin(ReadOnlyAuditAdmin):
 class LogChangeList(ChangeList):
     def get_results(self, request):
         super().get_results(request)
-        history.load_details(self.result_list)
+        log_details.load_details(self.result_list)
 
 
 def _history_paginator(entries) -> Paginator:

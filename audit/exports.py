@@ -32,7 +32,7 @@ from config.spreadsheet import (  # noqa: F401 (re-exported)
     xlsx_cell,
 )
 
-from . import history
+from . import history, log_details
 from .attribution import attribute
 
 
@@ -170,10 +170,10 @@ def audit_log_table(queryset):
         for event in queryset.iterator(chunk_size=EXPORT_BATCH):
             batch.append(event)
             if len(batch) == EXPORT_BATCH:
-                history.load_details(batch)
+                log_details.load_details(batch)
                 yield from batch
                 batch = []
-        history.load_details(batch)
+        log_details.load_details(batch)
         yield from batch
 
     def rows():

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from audit import exports, history
+from audit import exports, log_details
 from audit.models import AuditLog, SecurityEvent
 from tests.audit.admin_helpers import (
     REFUSED,
@@ -47,7 +47,7 @@ def log_rows(client, **params):
     response = client.get(admin_url(AuditLog, "changelist"), params)
     assert response.status_code == 200, response.content
     rows = list(response.context["cl"].queryset)
-    history.load_details(rows)  # the page's rows get theirs in the changelist
+    log_details.load_details(rows)  # the page's rows get theirs in the changelist
     return rows
 
 
