@@ -125,7 +125,7 @@ class Drill:
         self.compare_files()
         self.compare_roles()
         verified = self.manage("target", "audit_verify")
-        self.figure("audit_verify on the restored copy", verified.strip()[-90:])
+        self.figure("audit_verify (restored)", verified.strip().splitlines()[-1])
 
     def compare_databases(self) -> None:
         source = compare.fingerprints(server(self.url, self.source_db))

@@ -68,6 +68,40 @@ def empty_database():
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@pytest.fixture
+def reader_role(empty_database):
+    """A role of this test's own that may read one table: a grant the dump
+    carries, and that restore keeps."""
+    role = f"{connection.settings_dict['NAME']}_reader"
+    admin = database_url().rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP ROLE IF EXISTS "{role}"')
+        conn.execute(f'CREATE ROLE "{role}" NOLOGIN')
+    with psycopg.connect(database_url(), autocommit=True) as conn:
+        conn.execute(f'GRANT SELECT ON tracker_task TO "{role}"')
+    yield role
+    for url in (database_url(), empty_database):
+        with psycopg.connect(url, autocommit=True) as conn:
+            exists = conn.execute(
+                "SELECT 1 FROM pg_roles WHERE rolname = %s", [role]
+            ).fetchone()
+            if exists:
+                conn.execute(f'DROP OWNED BY "{role}"')
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP ROLE IF EXISTS "{role}"')
+
+
+def _drop_role(role: str) -> None:
+    with psycopg.connect(database_url(), autocommit=True) as conn:
+        conn.execute(f'REVOKE SELECT ON tracker_task FROM "{role}"')
+        conn.execute(f'DROP ROLE "{role}"')
+
+
+def _create_role(role: str) -> None:
+    with psycopg.connect(database_url(), autocommit=True) as conn:
+        conn.execute(f'CREATE ROLE "{role}" NOLOGIN')
+
+
 def backup(dest: Path) -> str:
     out = io.StringIO()
     call_command("backup", str(dest), stdout=out)
@@ -82,7 +116,7 @@ def restore_error(src: Path) -> str:
 
 @pytest.mark.django_db(transaction=True)
 def test_restore_into_empty_database_and_storage_gives_the_same_rows_files_and_history(
-    source, empty_database
+    source, empty_database, reader_role
 ):
     archive = source / "backup.tar"
     assert "2 files" in backup(archive)
@@ -101,6 +135,15 @@ def test_restore_into_empty_database_and_storage_gives_the_same_rows_files_and_h
     assert compare.fingerprints(empty_database) == {}, "nothing restored"
     shutil.rmtree(source / "restored-media")
 
+    # The dump grants to a role this server has lost since.
+    _drop_role(reader_role)
+    refused = manage("restore", str(archive), env=target)
+
+    assert refused.returncode != 0
+    assert f"name roles this server lacks: {reader_role}." in refused.stderr
+    assert compare.fingerprints(empty_database) == {}, "nothing restored"
+    _create_role(reader_role)
+
     done = manage("restore", str(archive), env=target)
 
     assert done.returncode == 0, done.stderr
@@ -112,6 +155,13 @@ def test_restore_into_empty_database_and_storage_gives_the_same_rows_files_and_h
         == []
     )
     assert stored_checksums(source / "restored-media") == stored_checksums()
+    with psycopg.connect(empty_database) as conn:
+        grants = conn.execute(
+            "SELECT has_table_privilege(%s, 'tracker_task', 'SELECT'),"
+            " has_table_privilege(%s, 'tracker_progressupdate', 'SELECT')",
+            [reader_role, reader_role],
+        ).fetchone()
+    assert grants == (True, False)
     assert (source / "restored-anchors.log").read_bytes() == (
         source / "anchors.log"
     ).read_bytes()
