@@ -230,32 +230,46 @@ def _check_files(manifest: dict) -> list[str]:
     return problems
 
 
-def _restore_anchors(reader: Reader, manifest: dict, *, force: bool) -> str:
+@dataclasses.dataclass
+class AnchorPlan:
+    """What restore will do with the anchor file, decided before anything is
+    written, so that a refusal leaves the database and storage untouched."""
+
+    summary: str
+    content: bytes | None = None  # to write, or None to leave the file alone
+
+    def apply(self) -> str:
+        path = audit_anchors.anchor_path()
+        if self.content is not None and path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(path.name + ".partial")
+            partial.write_bytes(self.content)
+            partial.replace(path)
+        return self.summary
+
+
+def _plan_anchors(reader: Reader, manifest: dict, *, force: bool) -> AnchorPlan:
     path = audit_anchors.anchor_path()
     if not manifest.get("anchors"):
-        return "none in the backup"
+        return AnchorPlan("none in the backup")
     with reader.open_member(ANCHORS) as f:
         content = f.read()
     if path is None:
-        return "in the backup, but AUDIT_ANCHOR_PATH is unset here: not restored"
+        return AnchorPlan("in the backup, but AUDIT_ANCHOR_PATH is unset: not restored")
     current = path.read_bytes() if path.exists() else b""
     if current == content:
-        return f"{path} already holds them"
+        return AnchorPlan(f"{path} already holds them")
     if current.startswith(content):
-        # Heads sealed after the backup: keep them, audit_verify will say the
+        # Heads sealed after the backup: keep them; audit_verify will say the
         # ledger stops short of them, which is what was lost.
-        return f"{path} kept: it holds these and later heads"
+        return AnchorPlan(f"{path} kept: it holds these and later heads")
     if current and not force:
         raise Refused(
             f"The anchor file {path} holds other chain heads. Move it aside, or "
             "pass --force to replace it."
         )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(content)
-    partial.replace(path)
     lines = content.count(b"\n")
-    return f"{path}: {lines} lines"
+    return AnchorPlan(f"{path}: {lines} lines", content)
 
 
 def _migration_state(summary: Summary) -> None:
@@ -278,6 +292,7 @@ def restore(src: Path, *, force: bool = False, log=print) -> Summary:
             "every checksum matches its manifest"
         )
         _check_target(force=force)
+        anchors = _plan_anchors(reader, manifest, force=force)
         dump_path = reader.local_path(DUMP)
         _check_roles(dump_path)
         connection.close()
@@ -287,7 +302,7 @@ def restore(src: Path, *, force: bool = False, log=print) -> Summary:
         _refuse_problems(_check_files(manifest), "after the restore")
         summary.files = manifest["storage"]["count"]
         summary.bytes = manifest["storage"]["bytes"]
-        summary.anchors = _restore_anchors(reader, manifest, force=force)
+        summary.anchors = anchors.apply()
     finally:
         reader.close()
     counts = database.table_counts()

@@ -274,3 +274,30 @@ def test_backup_refuses_a_destination_that_holds_something(source):
     with pytest.raises(CommandError, match="not an empty directory"):
         backup(source / "taken")
     shutil.rmtree(source / "taken")
+
+
+@pytest.mark.django_db
+def test_restore_refuses_to_replace_an_anchor_file_with_other_heads(
+    source, empty_database
+):
+    backup(source / "backup")
+    other = source / "other-anchors.log"
+    other.write_text(
+        "2026-12-01T00:00:00.000000+00:00\tposition 7\tchain " + "a" * 64 + "\trun 1\n"
+    )
+
+    done = manage(
+        "restore",
+        str(source / "backup"),
+        env={
+            "DATABASE_URL": empty_database,
+            "MEDIA_ROOT": str(source / "restored-media"),
+            "AUDIT_ANCHOR_PATH": str(other),
+        },
+    )
+
+    assert done.returncode != 0
+    assert f"The anchor file {other} holds other chain heads" in done.stderr
+    assert compare.fingerprints(empty_database) == {}, "nothing restored"
+    assert not (source / "restored-media").exists()
+    assert "position 7" in other.read_text()
