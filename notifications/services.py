@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from config.exceptions import InvalidInput
+from config.observability import metrics
 
 from . import preferences
 from .choices import EmailMode, Event
@@ -68,6 +69,11 @@ def notify(
         )
     webhook_queue(event=event, title=title, body=body, link=link, task=task)
     created = Notification.objects.bulk_create(rows)
+    shown = sum(1 for row in created if row.in_app)
+    if shown:
+        transaction.on_commit(
+            lambda: metrics.notification_counted("in_app", "sent", shown)
+        )
     owed = [row.pk for row in created if row.email_mode == EmailMode.NOW]
     if owed:
         transaction.on_commit(lambda: mail.mail_enqueue(notification_ids=owed))
