@@ -75,24 +75,49 @@ def _task_failed(sender=None, exception=None, **kwargs):
 
 def use_django_logging() -> None:
     """With LOG_FORMAT=json the worker keeps Django's LOGGING (JSON lines)
-    instead of Celery's own text format, and prints no banner: every line it
-    writes is then one JSON object."""
+    instead of Celery's own text format, and prints nothing of its own (the
+    banner, the warm shutdown notice): every line it writes is then one JSON
+    object. Celery's warnings (running as root, say) become log lines too."""
 
-    @signals.setup_logging.connect(weak=False, dispatch_uid="observability.logging")
-    def _keep_django_logging(**kwargs):
+    def configure() -> None:
         from logging.config import dictConfig
 
         from django.conf import settings
 
         dictConfig(settings.LOGGING)
+        logging.captureWarnings(True)
+
+    @signals.celeryd_init.connect(weak=False, dispatch_uid="observability.init")
+    def _early(**kwargs):
+        configure()  # before the worker's first warning
+
+    @signals.setup_logging.connect(weak=False, dispatch_uid="observability.logging")
+    def _keep_django_logging(**kwargs):
+        configure()
 
     @signals.celeryd_after_setup.connect(
         weak=False, dispatch_uid="observability.banner"
     )
-    def _no_banner(sender=None, instance=None, **kwargs):
+    def _quiet(sender=None, instance=None, **kwargs):
         instance.quiet = True
+        tweaks = instance.install_platform_tweaks
+
+        def quiet_tweaks(worker):
+            from celery.apps import worker as celery_worker
+
+            tweaks(worker)
+            # The same SIGTERM handler, without its print to stdout.
+            celery_worker.install_worker_term_handler(worker, verbose=False)
+
+        instance.install_platform_tweaks = quiet_tweaks
         log.info(
             "worker %s starting: queues %s",
             sender,
             ", ".join(sorted(instance.app.amqp.queues.consume_from or ())),
         )
+
+    @signals.worker_shutting_down.connect(
+        weak=False, dispatch_uid="observability.shutdown"
+    )
+    def _shutting_down(sender=None, sig=None, how=None, **kwargs):
+        log.info("worker %s: %s shutdown (%s)", sender, how, sig)

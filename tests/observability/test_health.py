@@ -1,0 +1,70 @@
+"""/healthz says the process is alive without asking anything else; /readyz
+asks the database, the broker, the storage and the migrations, and says 503
+with the failing check named when one fails."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+
+from tests.processes import free_port
+
+pytestmark = pytest.mark.django_db
+
+
+def test_healthz_asks_nothing_of_the_database(client, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_readyz_lists_every_check(client, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path)
+    response = client.get("/readyz")
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["status"] == "ok"
+    assert set(body["checks"]) == {"database", "broker", "storage", "migrations"}
+    assert all(check["ok"] for check in body["checks"].values())
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_readyz_is_503_when_the_broker_is_unreachable(client, settings):
+    settings.CELERY_BROKER_URL = f"redis://127.0.0.1:{free_port()}/0"
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "unavailable"
+    assert body["checks"]["broker"]["ok"] is False
+    assert "Connection" in body["checks"]["broker"]["detail"]
+    assert body["checks"]["database"]["ok"] is True
+
+
+def test_readyz_is_503_while_a_migration_is_unapplied(client):
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM django_migrations WHERE id = ("
+            " SELECT max(id) FROM django_migrations WHERE app = 'reports')"
+            " RETURNING name"
+        )
+        (name,) = cursor.fetchone()
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    check = response.json()["checks"]["migrations"]
+    assert check["ok"] is False
+    assert f"reports.{name}" in check["detail"]
+
+
+def test_readyz_is_503_when_the_storage_is_not_there(client, settings, tmp_path):
+    settings.MEDIA_ROOT = str(tmp_path / "not" / "mounted")
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["storage"]["ok"] is False
+
+
+def test_readyz_and_healthz_need_no_sign_in_and_no_language_prefix(client):
+    for url in ("/healthz", "/readyz"):
+        response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+        assert response.status_code in (200, 503)
+        assert response["Content-Type"] == "application/json"
