@@ -42,7 +42,6 @@ def metrics_view(request: HttpRequest) -> HttpResponse:
     return HttpResponse(body, content_type=content_type)
 
 
-@never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """Alive: the process answers. Nothing outside it is asked, so a database
     outage does not get every web process restarted."""
