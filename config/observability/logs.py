@@ -28,12 +28,15 @@ _task: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
 FIELDS = ("request_id", "user_id", "route", "task", "task_id")
 
 
-def enter_request(request) -> contextvars.Token:
-    return _request.set(request)
+def enter_request(request) -> None:
+    _request.set(request)
 
 
-def leave_request(token: contextvars.Token) -> None:
-    _request.reset(token)
+def leave_request(**kwargs) -> None:
+    """At request_started and request_finished (connected by the app
+    config): the context outlives the middleware, since Django logs a 4xx or
+    5xx answer ("Not Found: …") after every middleware has returned."""
+    _request.set(None)
 
 
 def enter_task(**fields: Any) -> None:

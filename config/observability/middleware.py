@@ -36,33 +36,32 @@ class ObservabilityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        token = logs.enter_request(request)
-        try:
-            queries = _QueryCounter()
-            started = time.perf_counter()
-            with connection.execute_wrapper(queries):
-                response = self.get_response(request)
-            elapsed = time.perf_counter() - started
-            route = logs.route_of(request) or UNMATCHED
-            method = request.method if request.method in _METHODS else "other"
-            status = response.status_code
-            metrics.HTTP_REQUESTS.labels(route, method, str(status)).inc()
-            metrics.HTTP_LATENCY.labels(route, method).observe(elapsed)
-            metrics.HTTP_QUERIES.labels(route, method).observe(queries.count)
-            # One line per request, at INFO, with what gunicorn's access log
-            # lacks: the request id, user and route (the log filter adds
-            # them) and the number of queries.
-            log.info(
-                "%s %s %s %.1f ms, %d queries",
-                method,
-                route,
-                status,
-                elapsed * 1000,
-                queries.count,
-            )
-            return response
-        finally:
-            logs.leave_request(token)
+        # Left in place when the middleware returns: cleared by
+        # request_finished (config.apps), after Django's own last lines.
+        logs.enter_request(request)
+        queries = _QueryCounter()
+        started = time.perf_counter()
+        with connection.execute_wrapper(queries):
+            response = self.get_response(request)
+        elapsed = time.perf_counter() - started
+        route = logs.route_of(request) or UNMATCHED
+        method = request.method if request.method in _METHODS else "other"
+        status = response.status_code
+        metrics.HTTP_REQUESTS.labels(route, method, str(status)).inc()
+        metrics.HTTP_LATENCY.labels(route, method).observe(elapsed)
+        metrics.HTTP_QUERIES.labels(route, method).observe(queries.count)
+        # One line per request, at INFO, with what gunicorn's access log
+        # lacks: the request id, user and route (the log filter adds
+        # them) and the number of queries.
+        log.info(
+            "%s %s %s %.1f ms, %d queries",
+            method,
+            route,
+            status,
+            elapsed * 1000,
+            queries.count,
+        )
+        return response
 
 
 _METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})

@@ -68,3 +68,19 @@ def test_readyz_and_healthz_need_no_sign_in_and_no_language_prefix(client):
         response = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code in (200, 503)
         assert response["Content-Type"] == "application/json"
+
+
+def test_production_answers_probes_and_scrapes_over_plain_http():
+    """Probes and Prometheus come from the inside network, not through the
+    TLS proxy: no redirect to https:// for them, for everything else yes."""
+    from tests.config.test_settings import run_production
+
+    script = (
+        "from django.test import Client; "
+        "c = Client(HTTP_HOST='tracker.example.gov.cn'); "
+        "print([c.get(p).status_code for p in "
+        "('/healthz', '/metrics', '/accounts/login/')])"
+    )
+    result = run_production(["shell", "-c", script])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "[200, 200, 301]"
