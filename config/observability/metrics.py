@@ -33,6 +33,11 @@ from prometheus_client import (
 )
 from prometheus_client.core import GaugeMetricFamily
 
+# A directory named but not made would fail the first count of every
+# process, and with it the request or task counting: make it.
+if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+
 # No *_created series: they double the samples and nothing here reads them.
 disable_created_metrics()
 
