@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 from django.conf import settings
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.db import connection, transaction
 from django.db.migrations.executor import MigrationExecutor
 
@@ -47,17 +47,18 @@ def broker() -> str:
 
 
 def storage() -> str:
-    """The file storage answers: on S3 and the like, the bucket is there
-    (django-storages asks HEAD on it for the empty name); on disk, the media
-    directory is there, or can be made by the first write."""
-    if default_storage.exists(""):
-        return ""
-    location = getattr(default_storage, "location", None)
-    if location is not None:
-        parent = Path(location).parent
-        if parent.is_dir() and os.access(parent, os.W_OK):
+    """The file storage answers. On disk: the media directory is there (or
+    can be made by the first write). Any other backend (S3 and the like): a
+    listing of its root, which asks the bucket itself."""
+    if isinstance(default_storage, FileSystemStorage):
+        root = Path(default_storage.location)
+        if root.is_dir():
+            return ""
+        if root.parent.is_dir() and os.access(root.parent, os.W_OK):
             return "empty (made on the first write)"
-    raise RuntimeError("the storage's root is not there")
+        raise RuntimeError("the storage's directory is not there")
+    default_storage.listdir("")
+    return ""
 
 
 def migrations() -> str:

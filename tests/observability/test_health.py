@@ -84,3 +84,25 @@ def test_production_answers_probes_and_scrapes_over_plain_http():
     result = run_production(["shell", "-c", script])
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "[200, 200, 301]"
+
+
+def test_readyz_asks_any_other_storage_for_a_listing(client, settings):
+    """Not the disk (S3 and the like): the check lists the storage's root,
+    through the storage API, whatever the backend."""
+    from django.core.files.storage import InMemoryStorage, default_storage
+
+    class Unreachable(InMemoryStorage):
+        def listdir(self, path):
+            raise ConnectionError("the bucket does not answer")
+
+    default_storage._wrapped = Unreachable()
+    try:
+        check = client.get("/readyz").json()["checks"]["storage"]
+        assert check["ok"] is False
+        assert "the bucket does not answer" in check["detail"]
+        default_storage._wrapped = InMemoryStorage()
+        assert client.get("/readyz").json()["checks"]["storage"]["ok"] is True
+    finally:
+        from django.utils.functional import empty
+
+        default_storage._wrapped = empty
