@@ -10,7 +10,13 @@ class CoreConfig(AppConfig):
     verbose_name = _("Service plumbing")
 
     def ready(self):
+        from django.core.signals import request_finished, request_started
+
         from . import checks  # noqa: F401  (registers the system checks)
+        from .observability import logs
+
+        request_started.connect(logs.leave_request, dispatch_uid="logs.started")
+        request_finished.connect(logs.leave_request, dispatch_uid="logs.finished")
 
 
 # Third-party apps, named in Chinese in the admin: their own AppConfig gives an

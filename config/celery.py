@@ -12,6 +12,14 @@ app.autodiscover_tasks()
 # Not an app of its own: the task list exports live inside tracker.
 app.autodiscover_tasks(["tracker.exports"])
 
+# Task metrics, and the request id carried from the web to the worker's logs.
+from config.observability import celery as _observed  # noqa: E402
+
+app.Task.Request = "config.observability.celery:ObservedRequest"
+
+if os.environ.get("LOG_FORMAT", "").lower() == "json":
+    _observed.use_django_logging()
+
 
 def _prepare_filesystem_broker() -> None:
     """kombu's filesystem transport and the file result backend need their folders."""

@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView
 from accounts.signin import AdminLoginForm, LoginForm
 from config import views as config_views
 from config.api.docs import ApiDocsView
+from config.observability import views as observability_views
 from tracker import views as tracker_views
 
 admin.site.site_header = _("Chengdu–Chongqing joint task list")
@@ -18,7 +19,9 @@ admin.site.login_form = AdminLoginForm
 
 urlpatterns = [
     path("", tracker_views.home, name="home"),
-    path("healthz", tracker_views.healthz, name="healthz"),
+    path("healthz", observability_views.healthz, name="healthz"),
+    path("readyz", observability_views.readyz, name="readyz"),
+    path("metrics", observability_views.metrics_view, name="metrics"),
     path("favicon.ico", config_views.favicon),
     path(
         "accounts/login/",

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
+from config.observability import metrics
 
 from .choices import EmailMode
 from .models import DigestMail, Notification
@@ -207,13 +208,16 @@ def mail_send(*, notification_ids: list[int]) -> int:
                     continue  # sent already, or another worker is at it
                 if not (row.recipient.is_active and row.recipient.email):
                     _give_up_on_address(row)
+                    metrics.notification_counted("email", "skipped")
                     continue
                 notification_message(row).send()
                 row.emailed_at = timezone.now()
                 row.email_error = ""
                 row.save(update_fields=["emailed_at", "email_error"])
                 sent += 1
+            metrics.notification_counted("email", "sent")
         except OSError as exc:  # smtplib's errors are OSErrors
+            metrics.notification_counted("email", "retry")
             Notification.objects.filter(pk=pk).update(
                 email_attempts=F("email_attempts") + 1, email_error=str(exc)[:2000]
             )
@@ -290,6 +294,8 @@ def digest_send(*, day: dt.date | None = None, now: dt.datetime | None = None) -
                 )
             digest.sent_at = stamp
             digest.save(update_fields=["sent_at"])
+        if items:
+            metrics.notification_counted("email_digest", "sent")
     return sent
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from config.exceptions import InvalidInput
+from config.observability import metrics
 
 from . import preferences
 from .choices import EmailMode, Event
@@ -68,6 +69,9 @@ def notify(
         )
     webhook_queue(event=event, title=title, body=body, link=link, task=task)
     created = Notification.objects.bulk_create(rows)
+    # Counted as written: notify() is among the last steps of the act whose
+    # transaction it shares, so a rollback after it is rare.
+    metrics.notification_counted("in_app", "sent", sum(r.in_app for r in created))
     owed = [row.pk for row in created if row.email_mode == EmailMode.NOW]
     if owed:
         transaction.on_commit(lambda: mail.mail_enqueue(notification_ids=owed))

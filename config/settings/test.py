@@ -16,7 +16,8 @@ STORAGES["staticfiles"] = {  # noqa: F405
     "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
 }
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # noqa: F405  (whitenoise looks)
-LOGGING["root"]["level"] = "WARNING"  # noqa: F405
+# Quiet unless a test asks for more (the JSON log test reads INFO lines).
+LOGGING["root"]["level"] = env("LOG_LEVEL", default="WARNING")  # noqa: F405
 # Tests make many requests per second from one user and one address; they must
 # never be throttled unless a test asks for it.
 REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"] = {  # noqa: F405

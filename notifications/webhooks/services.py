@@ -22,6 +22,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from config.observability import metrics
+
 from . import client, formats, selectors
 from .addresses import Refused, Resolver, parse_allowed
 from .choices import TEST_EVENT, DeliveryStatus
@@ -172,6 +174,10 @@ def _record(
     WebhookDelivery.objects.filter(
         pk=delivery.pk, status=DeliveryStatus.PENDING, attempts=delivery.attempts
     ).update(**changes)
+    result = {DeliveryStatus.SENT: "sent", DeliveryStatus.FAILED: "failed"}
+    transaction.on_commit(
+        lambda: metrics.notification_counted("webhook", result.get(status, "retry"))
+    )
     return status
 
 

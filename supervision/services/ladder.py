@@ -12,7 +12,7 @@ with any lower rung of the same item that day in its text."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -24,6 +24,7 @@ from django.utils.translation import gettext, ngettext
 
 from accounts.models import User
 from charts.formatting import format_date
+from config.observability import metrics
 from notifications import recipients
 from notifications.choices import Event
 from notifications.models import Notification
@@ -353,7 +354,14 @@ def _deliver(fired: list[Fired], today: dt.date) -> int:
             for user in users
         ]
     ReminderDelivery.objects.bulk_create(deliveries)
+    sent = Counter(d.firing.kind for d in deliveries)
+    transaction.on_commit(lambda: _count_reminders(sent))
     return len(deliveries)
+
+
+def _count_reminders(sent: Counter) -> None:
+    for rung, count in sent.items():
+        metrics.REMINDERS.labels(rung).inc(count)
 
 
 # --- the run -------------------------------------------------------------------------

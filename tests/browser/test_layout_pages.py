@@ -166,6 +166,8 @@ VISITS = {
 # Named URLs that are not pages to look at, each with the reason.
 NOT_PAGES = {
     "healthz": "a JSON health probe",
+    "readyz": "a JSON readiness probe",
+    "metrics": "Prometheus metrics (text), for the scraper",
     "logout": "POST only; answers with a redirect",
     "set_language": "POST only; answers with a redirect",
     "reports:generate": "POST only (the form is on the report library)",

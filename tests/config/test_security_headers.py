@@ -17,7 +17,14 @@ def _policy(response) -> dict[str, str]:
 
 @pytest.mark.parametrize(
     ("path", "status"),
-    [("/", 200), ("/accounts/login/", 302), ("/reports/", 200), ("/healthz", 200)],
+    [
+        ("/", 200),
+        ("/accounts/login/", 302),
+        ("/reports/", 200),
+        ("/healthz", 200),
+        ("/readyz", 200),
+        ("/metrics", 200),
+    ],
 )
 def test_pages_allow_only_their_own_scripts(path, status, sc_coord):
     client = Client()
