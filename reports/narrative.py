@@ -72,11 +72,12 @@ class Sentence:
 class Paragraph:
     heading: str
     sentences: list[Sentence]
+    # Chinese sentences follow each other with no space between.
+    joiner: str = field(default_factory=lambda: "" if is_chinese() else " ")
 
     @property
     def text(self) -> str:
-        joiner = "" if is_chinese() else " "
-        return joiner.join(s.text for s in self.sentences)
+        return self.joiner.join(s.text for s in self.sentences)
 
 
 class _Writer:
