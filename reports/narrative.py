@@ -288,14 +288,14 @@ def _change(w: _Writer, s: dict) -> Sentence:
     if red:
         clause += pgettext("clause separator", ", ") + (
             ngettext(
-                "%(count)s more red light",
-                "%(count)s more red lights",
+                "red lights up by %(count)s",
+                "red lights up by %(count)s",
                 red,
             )
             if red > 0
             else ngettext(
-                "%(count)s fewer red light",
-                "%(count)s fewer red lights",
+                "red lights down by %(count)s",
+                "red lights down by %(count)s",
                 -red,
             )
         ) % {"count": w.num(red, "changes.by_light.red")}
