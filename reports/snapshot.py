@@ -345,7 +345,7 @@ def report_snapshot(report, *, now: dt.datetime | None = None) -> dict:
         "parks_summary": parks_summary,
         "updates": updates,
         "updates_total": updates_total,
-        # What the opening summary (reports/narrative.py) compares and looks
+        # What the opening summary (reports/narrative/) compares and looks
         # ahead to: the previous report's task lights, next period's milestones.
         "previous_tasks": previous_tasks(previous),
         "next_period": next_period(report, as_of),

@@ -1,4 +1,4 @@
-"""What the opening summary (总体情况, reports/narrative.py) needs beyond the
+"""What the opening summary (总体情况, reports/narrative/) needs beyond the
 rest of the snapshot: each task's light, progress and status in the previous
 report of the same kind and scope (read from that report's frozen snapshot,
 so "turned red" compares two frozen reports), and the milestones due in the

@@ -1,4 +1,4 @@
-"""The opening summary (总体情况, reports/narrative.py) at the top of the
+"""The opening summary (总体情况, reports/narrative/) at the top of the
 workbook's summary sheet: a paragraph a row, its text across columns A–F,
 wrapped, each row as tall as its text needs at the sheet's final widths."""
 

@@ -1,4 +1,4 @@
-"""The report's opening summary (总体情况, reports/narrative.py): every figure
+"""The report's opening summary (总体情况, reports/narrative/): every figure
 it writes is taken back out of its text and checked against the snapshot, and
 no other number appears; in Chinese and in English; at the head of the HTML,
 the PDF's first page and the workbook's summary sheet."""
@@ -355,6 +355,9 @@ def test_the_forecasts_warnings(october, language):
     else:
         assert "The forecast sees 4 tasks at risk of slipping:" in text
         assert "expected on 1 Mar 2027, 60 days late" in text and "and 1 more" in text
+    # A forecast that names no date for an item names the item alone.
+    snapshot["forecast"][0]["forecast_date"] = None
+    checked(snapshot, language)
     snapshot["forecast"] = _forecast(snapshot["tasks"][:6], risky=0)
     assert ("在办事项均可按期完成" if language == "zh-hans" else "on time") in (
         text_of(snapshot, language)
