@@ -51,6 +51,7 @@ from .snapshot_lists import (
     upcoming_milestones,
     updates_in_period,
 )
+from .snapshot_story import next_period, previous_tasks
 from .snapshot_supervision import urges_in_period
 
 SNAPSHOT_SCHEMA_VERSION = 1
@@ -344,6 +345,10 @@ def report_snapshot(report, *, now: dt.datetime | None = None) -> dict:
         "parks_summary": parks_summary,
         "updates": updates,
         "updates_total": updates_total,
+        # What the opening summary (reports/narrative/) compares and looks
+        # ahead to: the previous report's task lights, next period's milestones.
+        "previous_tasks": previous_tasks(previous),
+        "next_period": next_period(report, as_of),
         # The audit chain's head as the report is made, printed on it so that
         # the digest leaves the system with the report (audit/digest.py).
         "audit_seal": seal_for_snapshot(),

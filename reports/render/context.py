@@ -217,6 +217,8 @@ def _with_stated(items: list | None) -> list:
 def build_context(snapshot: dict, *, medium: str = "html") -> dict:
     """The template context of the report body; `medium` is "html" (the
     archived document and the site page) or "pdf" (summary tables only)."""
+    from reports.narrative import story_text  # it words dates as this package does
+
     pdf = medium == "pdf"
     # The workbook draws its own, native charts.
     svg = medium != "xlsx"
@@ -230,6 +232,8 @@ def build_context(snapshot: dict, *, medium: str = "html") -> dict:
     return {
         "snapshot": snapshot,
         "medium": medium,
+        # The opening summary (总体情况), worded from the snapshot alone.
+        "story": story_text(snapshot),
         "language_tag": html_language(),
         "title": report_title(snapshot),
         "subject": report_subject(snapshot),

@@ -59,6 +59,7 @@ from .formatting import (
 from .xlsx_cells import Day, Percent, Stamp, as_number
 from .xlsx_circle import circle_indicators_rows
 from .xlsx_parks import parks_rows
+from .xlsx_story import size_story, write_story
 
 BOLD = Font(bold=True)
 TITLE = Font(bold=True, size=14)
@@ -224,6 +225,8 @@ def _summary_sheet(writer: SheetWriter, context: dict, snapshot: dict):
     sheet = writer.sheet
     report, summary = context["report"], context["summary"]
     writer.line(context["title"], font=TITLE)
+    story_rows = write_story(writer, context)
+    writer.gap()
     writer.line(_("Initiative"), context["initiative"]["name"])
     if context["is_scoped"]:
         writer.line(_("Scope"), report.get("scope_name") or "")
@@ -236,7 +239,7 @@ def _summary_sheet(writer: SheetWriter, context: dict, snapshot: dict):
     _seal_lines(writer, context["audit_seal"])
     writer.gap()
 
-    writer.line(_("Summary"), font=BOLD)
+    writer.line(pgettext("the report's figures", "Summary"), font=BOLD)
     rate = summary.get("completion_rate")
     writer.line(pgettext("count of tasks", "Tasks"), summary["total"])
     writer.line(_("Completed"), summary["completed"])
@@ -356,6 +359,7 @@ def _summary_sheet(writer: SheetWriter, context: dict, snapshot: dict):
     sheet.column_dimensions["B"].width = max(
         sheet.column_dimensions["B"].width or 0, 16
     )
+    size_story(sheet, story_rows)
 
 
 def _seal_lines(writer: SheetWriter, seal: dict | None):
