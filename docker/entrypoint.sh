@@ -8,6 +8,12 @@ set -eu
 role="${1:-web}"
 if [ "$#" -gt 0 ]; then shift; fi
 
+# Metrics of the processes of an earlier start of this container would be
+# added to this one's (prometheus_client's multiprocess files).
+if [ -n "${PROMETHEUS_MULTIPROC_DIR:-}" ]; then
+    rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
+fi
+
 case "$role" in
 web)
     exec gunicorn config.wsgi:application \
