@@ -16,7 +16,6 @@ from django.db import connection
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
-from accounts.models import User
 from reports import services
 from reports.choices import ReportStatus
 from reports.models import Report, ReportFile
@@ -25,8 +24,6 @@ from tests.celery_worker import Worker, new_queue
 from tests.config.api_plumbing import PDF
 from tests.processes import WebServer, wait_for
 from tests.reports.history import done_transitions, report_statuses
-from tracker.demo import load_demo
-from tracker.models import Initiative
 
 PAUSE = "1.5"  # seconds between steps in worker A: time to kill it mid-report
 
@@ -64,17 +61,18 @@ class Node:
         return [p for p in self.media.rglob("*") if p.is_file()]
 
 
-def _token(username: str) -> dict[str, str]:
-    token, _ = Token.objects.get_or_create(user=User.objects.get(username=username))
+def _token(user) -> dict[str, str]:
+    token, _ = Token.objects.get_or_create(user=user)
     return {"Authorization": f"Token {token.key}", "Accept-Language": "zh-hans"}
 
 
 @pytest.mark.worker
 @pytest.mark.django_db(transaction=True)
 def test_two_web_nodes_and_two_workers_share_only_database_broker_and_bucket(
-    s3_server, settings, tmp_path
+    s3_server, settings, tmp_path, initiative, task, sc_leader, sc_coord, cq_coord
 ):
     started = time.monotonic()
+    laps = []  # (what, when): printed at the end, asserted on never
     bucket = s3_server.new_bucket()
     url = f"s3://{bucket}/tracker"
     settings.STORAGES = {
@@ -85,9 +83,7 @@ def test_two_web_nodes_and_two_workers_share_only_database_broker_and_bucket(
     queue = new_queue()
     settings.REPORTS_QUEUE = queue
     today = timezone.localdate()
-    load_demo(today=today)
-    initiative = Initiative.objects.get()
-    leader, sc, cq = _token("sc_leader"), _token("sc_coord"), _token("cq_coord")
+    leader, sc, cq = _token(sc_leader), _token(sc_coord), _token(cq_coord)
 
     storage = s3_server.environment(url)
     nodes = {
@@ -107,6 +103,7 @@ def test_two_web_nodes_and_two_workers_share_only_database_broker_and_bucket(
         web_a.start()
         web_b.start()
         worker_a.start()
+        laps.append(("nodes up", time.monotonic()))
 
         # 1. A report that worker A makes, downloaded from web B.
         first, created = services.report_request(
@@ -129,6 +126,8 @@ def test_two_web_nodes_and_two_workers_share_only_database_broker_and_bucket(
             assert response.headers["X-Report-SHA256"] == stored.sha256
             assert response.headers["X-Content-Type-Options"] == "nosniff"
             assert "filename*=utf-8''" in response.headers["Content-Disposition"]
+
+        laps.append(("report by A from B", time.monotonic()))
 
         # 2. Evidence uploaded to web A, downloaded from web B by the same
         # person, and refused there to someone who may not see it.
@@ -162,6 +161,7 @@ def test_two_web_nodes_and_two_workers_share_only_database_broker_and_bucket(
         )
         assert _lock_held(second.pk)
         worker_a.kill()
+        laps.append(("A killed", time.monotonic()))
         killed = _report(second.pk)
         assert killed.status == ReportStatus.RUNNING
         assert killed.step < killed.steps_total
@@ -173,6 +173,7 @@ def test_two_web_nodes_and_two_workers_share_only_database_broker_and_bucket(
             timeout=120,
             what="worker B to finish the report",
         )
+        laps.append(("B done", time.monotonic()))
         assert done.attempts == 2 and done.step == done.steps_total
         assert done_transitions(report_statuses(second.pk)) == 1
         pdf = requests.get(
@@ -185,7 +186,11 @@ def test_two_web_nodes_and_two_workers_share_only_database_broker_and_bucket(
         stored_pdf = ReportFile.objects.get(report=second, format="pdf")
         assert hashlib.sha256(pdf.content).hexdigest() == stored_pdf.sha256
     finally:
-        for process in (worker_b, worker_a, web_b, web_a):
+        processes = (worker_b, worker_a, web_b, web_a)
+        for process in processes:  # all told at once, then each waited for
+            if process.proc is not None and process.proc.poll() is None:
+                process.proc.terminate()
+        for process in processes:
             process.stop()
 
     # Every file is an object in the bucket, whole; no node wrote one to disk.
@@ -198,4 +203,8 @@ def test_two_web_nodes_and_two_workers_share_only_database_broker_and_bucket(
     assert any(key.startswith("tracker/evidence/") for key in keys), keys
     for name, node in nodes.items():
         assert node.files() == [], name
-    print(f"two nodes: {time.monotonic() - started:.1f} s")
+    laps.append(("checked", time.monotonic()))
+    print(
+        "two nodes:",
+        ", ".join(f"{name} {at - started:.1f} s" for name, at in laps),
+    )
