@@ -5,6 +5,7 @@ nothing is written under MEDIA_ROOT."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 
@@ -12,6 +13,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.core.files.storage import default_storage, storages
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from config import storage_url
@@ -29,7 +31,7 @@ from tests.parks.conftest import submit
 from tests.tracker.pages import page_url, signed_in
 from tests.tracker.test_update_evidence import post_update
 from tracker.exports import jobs
-from tracker.models import ExportJob, ProgressUpdate, Task
+from tracker.models import ExportJob, ProgressUpdate, Task, UpdateEvidence
 
 pytestmark = pytest.mark.django_db
 
@@ -270,3 +272,18 @@ def test_pages_still_link_to_the_web_not_the_bucket(bucket, task, sc_coord):
     html = signed_in(sc_coord).get(page_url("task_detail", task.pk)).content.decode()
     assert "/api/v1/evidence-files/" in html
     assert bucket.server.endpoint not in html
+
+
+def test_swept_uploads_leave_the_bucket(
+    bucket, sc_coord, django_capture_on_commit_callbacks
+):
+    from tracker.services import evidence_sweep, evidence_upload
+
+    old = evidence_upload(actor=sc_coord, file=SimpleUploadedFile("旧.png", PNG))
+    fresh = evidence_upload(actor=sc_coord, file=SimpleUploadedFile("新.png", PNG))
+    assert set(bucket.objects()) == {old.file.name, fresh.file.name}
+    day_ago = timezone.now() - dt.timedelta(hours=25)
+    UpdateEvidence.objects.filter(pk=old.pk).update(uploaded_at=day_ago)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert evidence_sweep() == 1
+    assert set(bucket.objects()) == {fresh.file.name}
