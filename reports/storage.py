@@ -1,17 +1,14 @@
-"""Report files: written under a temporary name and renamed into place, so a
-reader (or a worker killed mid-write) never sees half a file."""
+"""Report files, through the storage API on either backend: written whole
+(config.storage_backends: a temporary file renamed into place on disk, one PUT
+in an object store), so a reader (or a worker killed mid-write) never sees
+half a file."""
 
 from __future__ import annotations
 
 import hashlib
-import os
-import uuid
-from pathlib import Path
 
 from django.conf import settings
 from django.core.files.storage import default_storage
-
-PART_SUFFIX = ".part"
 
 
 def report_file_name(report, fmt: str, language: str | None = None) -> str:
@@ -32,51 +29,26 @@ def report_file_name(report, fmt: str, language: str | None = None) -> str:
     )
 
 
-def _path(name: str) -> Path:
-    return Path(default_storage.path(name))
-
-
 def write_atomically(name: str, data: bytes) -> tuple[int, str]:
-    """Write `data` to the storage name `name`; return (size, sha256 hex)."""
-    final = _path(name)
-    final.parent.mkdir(parents=True, exist_ok=True)
-    temporary = final.with_name(f"{final.name}.{uuid.uuid4().hex}{PART_SUFFIX}")
-    try:
-        with open(temporary, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, final)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-    directory = os.open(final.parent, os.O_RDONLY)
-    try:
-        os.fsync(directory)
-    finally:
-        os.close(directory)
+    """Write `data` to the storage name `name`, replacing what was there;
+    return (size, sha256 hex)."""
+    default_storage.replace(name, data)
     return len(data), hashlib.sha256(data).hexdigest()
 
 
 def remove_leftovers(name: str) -> int:
-    """Delete temporary files a killed attempt left beside `name`."""
-    final = _path(name)
-    if not final.parent.exists():
-        return 0
-    removed = 0
-    for leftover in final.parent.glob(f"{final.name}.*{PART_SUFFIX}"):
-        leftover.unlink(missing_ok=True)
-        removed += 1
-    return removed
+    """Delete what a killed attempt left beside `name` (temporary files on
+    disk; an object store keeps no half objects)."""
+    return default_storage.remove_leftovers(name)
 
 
 def checksum(name: str) -> str | None:
     """The SHA-256 of a stored file, or None when it is missing."""
-    path = _path(name)
-    if not path.exists():
-        return None
     digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 16), b""):
-            digest.update(block)
+    try:
+        with default_storage.open(name, "rb") as f:
+            for block in iter(lambda: f.read(1 << 16), b""):
+                digest.update(block)
+    except FileNotFoundError:
+        return None
     return digest.hexdigest()

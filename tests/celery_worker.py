@@ -35,8 +35,13 @@ class Worker:
     """One worker process consuming `queue`: the solo pool, or `concurrency`
     prefork children as in production."""
 
-    def __init__(self, queue: str, *, concurrency: int = 0, **env: str):
+    def __init__(
+        self, queue: str, *, concurrency: int = 0, cwd: Path | None = None, **env: str
+    ):
         self.queue = queue
+        # A working directory of its own, as on another machine (the code is
+        # found through PYTHONPATH).
+        self.cwd = cwd or ROOT
         self.pool = (
             ["--concurrency", str(concurrency)] if concurrency else ["--pool", "solo"]
         )
@@ -47,6 +52,7 @@ class Worker:
             "REPORTS_QUEUE": queue,
             # The files the test process reads are where the worker writes.
             "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+            **({"PYTHONPATH": str(ROOT)} if cwd else {}),
             **env,
         }
         self.proc: subprocess.Popen | None = None
@@ -72,7 +78,7 @@ class Worker:
                 "-l",
                 "warning",
             ],
-            cwd=ROOT,
+            cwd=self.cwd,
             env=self.env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

@@ -123,13 +123,16 @@ class RedisServer:
 class WebServer:
     """The WSGI application under gunicorn, as in production."""
 
-    def __init__(self, **env: str):
+    def __init__(self, *, cwd: Path | None = None, **env: str):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        # A working directory of its own, as on another machine.
+        self.cwd = cwd or ROOT
         self.env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "config.settings.test",
             "DATABASE_URL": database_url(),
+            **({"PYTHONPATH": str(ROOT)} if cwd else {}),
             **env,
         }
         self.proc: subprocess.Popen | None = None
@@ -149,7 +152,7 @@ class WebServer:
                 "--threads",
                 "4",
             ],
-            cwd=ROOT,
+            cwd=self.cwd,
             env=self.env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

@@ -7,7 +7,7 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
-from config import devdb
+from config import devdb, storage_url
 from config.observability import logs
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -161,8 +161,23 @@ STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=VAR_DIR / "media")
+# Reports, exports, imports and evidence: STORAGE_URL unset or file:// → under
+# MEDIA_ROOT (file:///dir → under dir); s3://BUCKET[/PREFIX] → private objects
+# in an S3-compatible store, which every web node and worker must reach
+# (config/storage_url.py). Code reads and writes files only through
+# django.core.files.storage.default_storage.
+STORAGE_URL = env("STORAGE_URL", default="")
+MEDIA_ROOT = storage_url.media_root(STORAGE_URL) or MEDIA_ROOT
+AWS_S3_ENDPOINT_URL = env("AWS_S3_ENDPOINT_URL", default="")
+AWS_S3_REGION_NAME = env("AWS_S3_REGION_NAME", default="us-east-1")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": storage_url.default_storage(
+        STORAGE_URL,
+        endpoint_url=AWS_S3_ENDPOINT_URL,
+        access_key=env("AWS_ACCESS_KEY_ID", default=""),
+        secret_key=env("AWS_SECRET_ACCESS_KEY", default=""),
+        region=AWS_S3_REGION_NAME,
+    ),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
