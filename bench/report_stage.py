@@ -113,6 +113,8 @@ def worker_peak_rss(report, timeout: float = 600) -> tuple[int, int, float]:
             time.sleep(0.2)
         spent = time.monotonic() - started
         assert status == ReportStatus.DONE, f"the worker's report {status}"
+        made = sorted(report.files.values_list("format", flat=True))
+        assert made == sorted(FORMATS), f"the worker made {made}"
         return idle, _kib(worker.proc.pid, "VmHWM"), spent
     finally:
         worker.stop()
