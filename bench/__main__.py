@@ -48,6 +48,7 @@ class Plan:
     writes_per_round: int
     report: tuple[int, int, int]  # tasks, milestones, progress updates
     report_rounds: int
+    render_rounds: int
 
 
 QUICK = Plan(
@@ -62,6 +63,7 @@ QUICK = Plan(
     writes_per_round=4,
     report=(500, 5_000, 20_000),
     report_rounds=2,
+    render_rounds=1,
 )
 FULL = Plan(
     sizes=(1_000, 10_000, 50_000),
@@ -75,6 +77,7 @@ FULL = Plan(
     writes_per_round=10,
     report=(10_000, 100_000, 1_000_000),
     report_rounds=3,
+    render_rounds=3,
 )
 
 
@@ -290,7 +293,7 @@ def report_rows(plan: Plan, rows: list[Row], log) -> None:
             _met(statistics.median(times), REPORT_TARGET, at_least=False),
         )
     )
-    for fmt, (seconds, size) in report_stage.formats(snap, plan.report_rounds).items():
+    for fmt, (seconds, size) in report_stage.formats(snap, plan.render_rounds).items():
         rows.append(
             Row(section, f"render {fmt}", f"{seconds:.2f} s, {size / 1024:.0f} KB")
         )

@@ -115,7 +115,9 @@ def _client(port: int, url: str, headers: dict, n: int) -> list[float]:
     try:
         for _ in range(n):
             started = time.perf_counter()
-            conn.request("GET", url, headers={"Host": "localhost", **headers})
+            conn.request(
+                "GET", quote(url, safe="/?=&"), headers={"Host": "localhost", **headers}
+            )
             response = conn.getresponse()
             response.read()
             spent.append(time.perf_counter() - started)
