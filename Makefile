@@ -33,14 +33,14 @@ test: export DJANGO_SETTINGS_MODULE = config.settings.test
 test: setup
 	$(PY) -m pytest -n $(TEST_PROCESSES) --dist worksteal $(PYTEST_ARGS)
 
-# Benchmarks, not part of `make test`: each builds its own throwaway database and
-# prints its figures as plain lines (see bench/README.md). BENCH_ARGS=--seconds 20
+# Benchmarks, not part of `make test`: one table of ratios, each against a baseline
+# measured in the same run, in throwaway databases (see bench/README.md); also
+# written to var/bench/latest.md. QUICK=1: small sizes, under two minutes on an
+# idle machine. BENCH_ARGS="--seed 7" for another world.
 .PHONY: bench
 bench: export DJANGO_SETTINGS_MODULE = config.settings.test
 bench: venv database
-	$(PY) -m bench.api_list $(BENCH_ARGS)
-	$(PY) -m bench.audit_write $(BENCH_ARGS)
-	$(PY) -m bench.report $(BENCH_ARGS)
+	$(PY) -m bench $(if $(QUICK),--quick) --markdown var/bench/latest.md $(BENCH_ARGS)
 
 setup: venv system-packages messages database migrate static
 

@@ -109,6 +109,13 @@ def database_settings(url: str) -> dict:
         CONN_MAX_AGE=env.int("CONN_MAX_AGE", default=60),
         CONN_HEALTH_CHECKS=True,
     )
+    # No statement of the service is JIT-compiled: the light's per-row
+    # subqueries make the planner's cost estimates large enough to buy a
+    # compilation that takes far longer than running the statement (seconds on
+    # the home page). Set per connection, so a server's own jit setting does
+    # not matter; tests/test_no_jit.py checks the heavy statements' plans.
+    options = cfg.setdefault("OPTIONS", {})
+    options["options"] = " ".join(filter(None, [options.get("options"), "-c jit=off"]))
     return cfg
 
 
