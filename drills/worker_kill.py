@@ -10,6 +10,7 @@ import datetime as dt
 import os
 import signal
 import time
+from functools import partial
 
 from django.utils import timezone
 
@@ -87,9 +88,9 @@ def run(stage: Stage, *, quick: bool, trials: int, rng) -> str:
     for _warm in range(2):
         months += 1
         first = _request(initiative, months)
-        wait_for(lambda: _running(first), 180, "a report to start")  # noqa: B023
+        wait_for(partial(_running, first), 180, "a report to start")
         started = time.monotonic()
-        wait_for(lambda: _done(first), 180, "a report to be done", every=0.05)  # noqa: B023
+        wait_for(partial(_done, first), 180, "a report to be done", every=0.05)
         window = time.monotonic() - started
         check_done_once(first, stage.media)
     undisturbed = window
@@ -102,7 +103,7 @@ def run(stage: Stage, *, quick: bool, trials: int, rng) -> str:
         while len(recoveries) < trials:
             months += 1
             report_id = _request(initiative, months)
-            wait_for(lambda: _running(report_id), 180, "the report to start")  # noqa: B023
+            wait_for(partial(_running, report_id), 180, "the report to start")
             time.sleep(rng.uniform(0, 0.9 * window))
             step = Report.objects.values_list("step", flat=True).get(pk=report_id)
             if not _running(report_id):
@@ -111,7 +112,7 @@ def run(stage: Stage, *, quick: bool, trials: int, rng) -> str:
                 missed += 1
                 expect(missed <= trials, "reports keep finishing before the kill")
                 window *= 0.7
-                wait_for(lambda: _done(report_id), 60, "the report")  # noqa: B023
+                wait_for(partial(_done, report_id), 60, "the report")
                 check_done_once(report_id, stage.media)
                 continue
             steps.append(step)
@@ -121,8 +122,8 @@ def run(stage: Stage, *, quick: bool, trials: int, rng) -> str:
                 worker.proc.communicate(timeout=30)
                 worker = new_worker()
             wait_for(
-                lambda: _done(report_id), 240, f"report {report_id} after the kill"
-            )  # noqa: B023
+                partial(_done, report_id), 240, f"report {report_id} after the kill"
+            )
             recoveries.append(time.monotonic() - killed)
             check_done_once(report_id, stage.media)
             expect(worker.alive, "the worker exited after its children were killed")

@@ -123,6 +123,9 @@ class RedisServer:
 class WebServer:
     """The WSGI application under gunicorn, as in production."""
 
+    workers = 1
+    threads = 4
+
     def __init__(self, **env: str):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -145,9 +148,9 @@ class WebServer:
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
-                "1",
+                str(self.workers),
                 "--threads",
-                "4",
+                str(self.threads),
             ],
             cwd=ROOT,
             env=self.env,
