@@ -168,14 +168,23 @@ class Stage:
             conn.execute(f"CREATE DATABASE {self.database} TEMPLATE {TEMPLATE}")
         use_database(self.database)
         self.media.mkdir(parents=True)
-        settings.MEDIA_ROOT = str(self.media)
-        settings.REPORTS_QUEUE = self.queue
+        # Through override_settings, so that the file storage (which caches
+        # its location) moves to this drill's media directory too.
+        from django.test import override_settings
+
+        self._settings = override_settings(
+            MEDIA_ROOT=str(self.media), REPORTS_QUEUE=self.queue
+        )
+        self._settings.enable()
+        assert str(self.media) == settings.MEDIA_ROOT
         return self
 
     def start(self, process):
         """Start `process` (a Worker, WebServer or Beat) and stop it with the
         stage."""
         self.processes.append(process)
+        if hasattr(process, "log"):
+            process.log = self.directory / f"process-{len(self.processes)}.log"
         return process.start()
 
     def __exit__(self, *exc_info) -> None:
@@ -185,6 +194,8 @@ class Stage:
             with contextlib.suppress(BaseException):
                 stop(process)
         connections.close_all()
+        with contextlib.suppress(BaseException):
+            self._settings.disable()
         with contextlib.suppress(BaseException):
             if not self.servers.postgres.running():
                 self.servers.postgres.start()

@@ -137,6 +137,9 @@ class WebServer:
         }
         self.proc: subprocess.Popen | None = None
         self.output = ""
+        # A file for the process's output instead of a pipe: a long-running
+        # process whose pipe nobody reads blocks once the pipe is full.
+        self.log: Path | None = None
 
     def start(self) -> WebServer:
         self.proc = subprocess.Popen(
@@ -154,7 +157,7 @@ class WebServer:
             ],
             cwd=ROOT,
             env=self.env,
-            stdout=subprocess.PIPE,
+            stdout=open(self.log, "a") if self.log else subprocess.PIPE,  # noqa: SIM115
             stderr=subprocess.STDOUT,
             text=True,
         )
@@ -169,7 +172,12 @@ class WebServer:
         if self.proc.poll() is None:
             self.proc.terminate()
         try:
-            self.output, _ = self.proc.communicate(timeout=30)
+            self.output = self._output(self.proc.communicate(timeout=30)[0])
         except subprocess.TimeoutExpired:
             self.proc.kill()
-            self.output, _ = self.proc.communicate()
+            self.output = self._output(self.proc.communicate()[0])
+
+    def _output(self, piped: str | None) -> str:
+        if self.log is not None and self.log.exists():
+            return self.log.read_text(errors="replace")
+        return piped or ""
