@@ -42,6 +42,15 @@ bench: export DJANGO_SETTINGS_MODULE = config.settings.test
 bench: venv database
 	$(PY) -m bench $(if $(QUICK),--quick) --markdown var/bench/latest.md $(BENCH_ARGS)
 
+# Fault drills against real processes (gunicorn, a Celery worker, beat) on a
+# private PostgreSQL cluster and redis-server of their own (see drills/README.md),
+# one line of figures each. DRILL=name (or a comma-separated list) runs some;
+# QUICK=1 a short version; DRILL_TRIALS, DRILL_SEED. Not part of `make test`.
+.PHONY: drills
+drills: export DJANGO_SETTINGS_MODULE = config.settings.test
+drills: venv system-packages messages
+	DRILL="$(DRILL)" QUICK="$(QUICK)" $(PY) -m drills
+
 setup: venv system-packages messages database migrate static
 
 static: venv

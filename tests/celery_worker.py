@@ -57,6 +57,9 @@ class Worker:
         }
         self.proc: subprocess.Popen | None = None
         self.output = ""
+        # A file for the process's output instead of a pipe: a long-running
+        # process whose pipe nobody reads blocks once the pipe is full.
+        self.log: Path | None = None
 
     def start(self) -> Worker:
         self.proc = subprocess.Popen(
@@ -80,7 +83,7 @@ class Worker:
             ],
             cwd=self.cwd,
             env=self.env,
-            stdout=subprocess.PIPE,
+            stdout=open(self.log, "a") if self.log else subprocess.PIPE,  # noqa: SIM115
             stderr=subprocess.STDOUT,
             text=True,
             start_new_session=True,
@@ -90,7 +93,7 @@ class Worker:
     def kill(self) -> None:
         """SIGKILL, no goodbye: as when the machine or the OOM killer stops it."""
         os.killpg(self.proc.pid, signal.SIGKILL)
-        self.output, _ = self.proc.communicate(timeout=30)
+        self.output = self._output(self.proc.communicate(timeout=30)[0])
 
     @property
     def alive(self) -> bool:
@@ -99,10 +102,15 @@ class Worker:
     def stop(self) -> None:
         if self.proc is None or self.proc.poll() is not None:
             if self.proc is not None and not self.output:
-                self.output = self.proc.communicate()[0] or ""
+                self.output = self._output(self.proc.communicate()[0])
             return
         self.proc.terminate()
         try:
-            self.output, _ = self.proc.communicate(timeout=20)
+            self.output = self._output(self.proc.communicate(timeout=20)[0])
         except subprocess.TimeoutExpired:
             self.kill()
+
+    def _output(self, piped: str | None) -> str:
+        if self.log is not None and self.log.exists():
+            return self.log.read_text(errors="replace")
+        return piped or ""

@@ -123,6 +123,9 @@ class RedisServer:
 class WebServer:
     """The WSGI application under gunicorn, as in production."""
 
+    workers = 1
+    threads = 4
+
     def __init__(self, *, cwd: Path | None = None, **env: str):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -137,6 +140,9 @@ class WebServer:
         }
         self.proc: subprocess.Popen | None = None
         self.output = ""
+        # A file for the process's output instead of a pipe: a long-running
+        # process whose pipe nobody reads blocks once the pipe is full.
+        self.log: Path | None = None
 
     def start(self) -> WebServer:
         self.proc = subprocess.Popen(
@@ -148,13 +154,13 @@ class WebServer:
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
-                "1",
+                str(self.workers),
                 "--threads",
-                "4",
+                str(self.threads),
             ],
             cwd=self.cwd,
             env=self.env,
-            stdout=subprocess.PIPE,
+            stdout=open(self.log, "a") if self.log else subprocess.PIPE,  # noqa: SIM115
             stderr=subprocess.STDOUT,
             text=True,
         )
@@ -169,7 +175,12 @@ class WebServer:
         if self.proc.poll() is None:
             self.proc.terminate()
         try:
-            self.output, _ = self.proc.communicate(timeout=30)
+            self.output = self._output(self.proc.communicate(timeout=30)[0])
         except subprocess.TimeoutExpired:
             self.proc.kill()
-            self.output, _ = self.proc.communicate()
+            self.output = self._output(self.proc.communicate()[0])
+
+    def _output(self, piped: str | None) -> str:
+        if self.log is not None and self.log.exists():
+            return self.log.read_text(errors="replace")
+        return piped or ""

@@ -70,6 +70,7 @@ TITLES: dict[str, Promise] = {
     "too_many_files": _("Too many files"),
     "bad_request": _("Bad request"),
     "server_error": _("Server error"),
+    "database_unavailable": _("Service temporarily unavailable"),
 }
 
 # DRF exception class → stable code. Checked in order, so subclasses first.
