@@ -71,7 +71,7 @@ class Drill:
 
     def manage(self, side: str, *args: str) -> str:
         started = time.monotonic()
-        done = subprocess.run(  # noqa: S603  (this interpreter, manage.py)
+        done = subprocess.run(
             [sys.executable, "manage.py", *args],
             cwd=ROOT,
             env=self.env(side),
