@@ -1,3 +1,4 @@
+from .dependency import DependencyAlert, TaskDependency, TaskForecast
 from .evidence import UpdateEvidence
 from .export import ExportJob
 from .indicator import Indicator, IndicatorReading
@@ -12,6 +13,7 @@ from .workflow import ClaimDecision, CompletionClaim, ExtensionRequest, LightOve
 __all__ = [
     "ClaimDecision",
     "CompletionClaim",
+    "DependencyAlert",
     "ExportJob",
     "ExtensionRequest",
     "Indicator",
@@ -27,6 +29,8 @@ __all__ = [
     "Participation",
     "ProgressUpdate",
     "Task",
+    "TaskDependency",
+    "TaskForecast",
     "TaskOwner",
     "UpdateEvidence",
     "WorkStream",
