@@ -41,6 +41,7 @@ bench: venv database
 	$(PY) -m bench.api_list $(BENCH_ARGS)
 	$(PY) -m bench.audit_write $(BENCH_ARGS)
 	$(PY) -m bench.report $(BENCH_ARGS)
+	$(PY) -m bench.forecast_backtest $(BENCH_ARGS)
 
 setup: venv system-packages messages database migrate static
 
