@@ -3,7 +3,10 @@ tests count how often a report was finished."""
 
 import itertools
 
+from django.db import connection
+
 from audit.models import ReportEvent
+from reports import services
 from reports.choices import ReportStatus
 
 
@@ -21,3 +24,17 @@ def done_transitions(statuses) -> int:
         for before, after in itertools.pairwise(statuses)
         if after == ReportStatus.DONE and before != ReportStatus.DONE
     )
+
+
+def report_lock_held(report_id: int) -> bool:
+    """Whether some session holds the report's generation lock (an advisory
+    lock of reports.services) in this database."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+            " AND database = (SELECT oid FROM pg_database"
+            " WHERE datname = current_database())"
+            " AND classid = %s AND objid = %s AND objsubid = 2",
+            [services.LOCK_CLASS, report_id],
+        )
+        return cursor.fetchone()[0] > 0

@@ -5,7 +5,6 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from reports import services
@@ -14,7 +13,11 @@ from reports.models import Report, ReportFile
 from reports.storage import checksum
 from tests.celery_worker import Worker, new_queue
 from tests.processes import wait_for
-from tests.reports.history import done_transitions, report_statuses
+from tests.reports.history import (
+    done_transitions,
+    report_lock_held,
+    report_statuses,
+)
 from tracker.demo import load_demo
 from tracker.models import Initiative
 
@@ -23,18 +26,6 @@ PAUSE = "1.5"  # seconds between steps in the first worker: time to kill it
 
 def _report() -> Report:
     return Report.objects.get()
-
-
-def _lock_held(report_id: int) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
-            " AND database = (SELECT oid FROM pg_database"
-            " WHERE datname = current_database())"
-            " AND classid = %s AND objid = %s AND objsubid = 2",
-            [services.LOCK_CLASS, report_id],
-        )
-        return cursor.fetchone()[0] > 0
 
 
 @pytest.mark.worker
@@ -61,7 +52,7 @@ def test_a_killed_worker_leaves_a_report_finished_exactly_once(tmp_path, setting
             timeout=120,
             what="the first worker to be mid-report",
         )
-        assert _lock_held(report.pk)
+        assert report_lock_held(report.pk)
         first.kill()
     finally:
         first.stop()
@@ -69,7 +60,9 @@ def test_a_killed_worker_leaves_a_report_finished_exactly_once(tmp_path, setting
     assert killed.status == ReportStatus.RUNNING and killed.step < killed.steps_total
     assert killed.attempts == 1
     # Its lock died with its connection: that is how the sweeper can tell.
-    wait_for(lambda: not _lock_held(report.pk), 30, "the dead worker's lock to go")
+    wait_for(
+        lambda: not report_lock_held(report.pk), 30, "the dead worker's lock to go"
+    )
 
     second = Worker(queue, MEDIA_ROOT=str(media))
     second.start()

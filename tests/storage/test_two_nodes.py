@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 import requests
-from django.db import connection
 from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
@@ -23,21 +22,13 @@ from reports.storage import checksum
 from tests.celery_worker import Worker, new_queue
 from tests.config.api_plumbing import PDF
 from tests.processes import WebServer, wait_for
-from tests.reports.history import done_transitions, report_statuses
+from tests.reports.history import (
+    done_transitions,
+    report_lock_held,
+    report_statuses,
+)
 
 PAUSE = "1.5"  # seconds between steps in worker A: time to kill it mid-report
-
-
-def _lock_held(report_id: int) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
-            " AND database = (SELECT oid FROM pg_database"
-            " WHERE datname = current_database())"
-            " AND classid = %s AND objid = %s AND objsubid = 2",
-            [services.LOCK_CLASS, report_id],
-        )
-        return cursor.fetchone()[0] > 0
 
 
 def _report(pk: int) -> Report:
@@ -159,13 +150,13 @@ def test_two_web_nodes_and_two_workers_share_only_database_broker_and_bucket(
             timeout=120,
             what="worker A to be mid-report",
         )
-        assert _lock_held(second.pk)
+        assert report_lock_held(second.pk)
         worker_a.kill()
         laps.append(("A killed", time.monotonic()))
         killed = _report(second.pk)
         assert killed.status == ReportStatus.RUNNING
         assert killed.step < killed.steps_total
-        wait_for(lambda: not _lock_held(second.pk), 30, "worker A's lock to go")
+        wait_for(lambda: not report_lock_held(second.pk), 30, "worker A's lock to go")
 
         worker_b.start()  # a starting worker sweeps: the orphan is queued again
         done = wait_for(
