@@ -18,45 +18,30 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
-from django.db import connection
 from django.test import Client
 from rest_framework.authtoken.models import Token
 
 from bench.generator import ListWorld
 from bench.lists import ONE_QUERY_URL, Endpoint
 from bench.measure import _quantile
+from tests.celery_worker import database_url
+from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 CLIENTS = 8
 WORKERS = 2
 
 
-def _database_url() -> str:
-    cfg = connection.settings_dict
-    host = quote(cfg["HOST"] or "localhost", safe="")
-    port = f":{cfg['PORT']}" if cfg["PORT"] else ""
-    auth = quote(cfg["USER"] or "", safe="")
-    if cfg["PASSWORD"]:
-        auth += ":" + quote(cfg["PASSWORD"], safe="")
-    return f"postgres://{auth}@{host}{port}/{cfg['NAME']}"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Gunicorn:
     def __init__(self):
-        self.port = _free_port()
+        self.port = free_port()
         self.proc: subprocess.Popen | None = None
 
     def __enter__(self) -> Gunicorn:
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "bench.settings",
-            "DATABASE_URL": _database_url(),
+            "DATABASE_URL": database_url(),
             "DEBUG": "False",
         }
         self.proc = subprocess.Popen(
