@@ -6,17 +6,14 @@ from __future__ import annotations
 import psycopg
 from psycopg import sql
 
+from .database import public_tables
+
 
 def fingerprints(url: str) -> dict[str, tuple[int, str]]:
     """{table: (rows, md5 of the rows' text in order)} for the public schema."""
     with psycopg.connect(url) as conn, conn.cursor() as cursor:
-        cursor.execute(
-            "SELECT tablename FROM pg_catalog.pg_tables"
-            " WHERE schemaname = 'public' ORDER BY tablename"
-        )
-        tables = [row[0] for row in cursor.fetchall()]
         found = {}
-        for table in tables:
+        for table in public_tables(cursor):
             cursor.execute(
                 sql.SQL(
                     "SELECT count(*), md5(coalesce(string_agg(t::text, E'\\n'"

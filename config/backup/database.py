@@ -210,18 +210,22 @@ def client_version() -> str:
     return _run([binary("pg_dump"), "--version"]).strip()
 
 
+def public_tables(cursor) -> list[str]:
+    """The tables of the public schema, by name (any DB-API cursor)."""
+    cursor.execute(
+        "SELECT tablename FROM pg_catalog.pg_tables"
+        " WHERE schemaname = 'public' ORDER BY tablename"
+    )
+    return [row[0] for row in cursor.fetchall()]
+
+
 def table_counts(cursor=None) -> dict[str, int]:
     """Rows per table in the public schema (exact counts)."""
     if cursor is None:
         with connection.cursor() as cursor:
             return table_counts(cursor)
-    cursor.execute(
-        "SELECT tablename FROM pg_catalog.pg_tables"
-        " WHERE schemaname = 'public' ORDER BY tablename"
-    )
-    tables = [row[0] for row in cursor.fetchall()]
     counts = {}
-    for table in tables:
+    for table in public_tables(cursor):
         quoted = '"' + table.replace('"', '""') + '"'
         cursor.execute(f"SELECT count(*) FROM {quoted}")  # noqa: S608  (quoted)
         counts[table] = cursor.fetchone()[0]
