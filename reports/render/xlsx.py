@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.chart import BarChart, LineChart, Reference
+from openpyxl.chart import LineChart, Reference
 from openpyxl.chart.marker import Marker
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -57,6 +57,7 @@ from .formatting import (
     to_datetime,
 )
 from .xlsx_cells import Day, Percent, Stamp, as_number
+from .xlsx_charts import axes_visible, chart_below, chart_rows, stacked_bar_chart
 from .xlsx_circle import circle_indicators_rows
 from .xlsx_parks import parks_rows
 from .xlsx_story import size_story, write_story
@@ -158,42 +159,6 @@ def _sheet_name(text: str) -> str:
     return str(text).translate(SHEET_NAME_CHARS)[:31]
 
 
-def _axes_visible(chart):
-    # Newer Excel hides an axis whose <c:delete> is left out.
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-
-
-def _stacked_bar_chart(
-    writer: SheetWriter, title: str, header: int, last: int, first_col: int, colours
-):
-    chart = BarChart()
-    chart.type = "bar"
-    chart.grouping = "stacked"
-    chart.overlap = 100
-    chart.title = title
-    chart.y_axis.title = pgettext("count of tasks", "Tasks")
-    chart.y_axis.majorGridlines = None
-    chart.x_axis.scaling.orientation = "maxMin"  # first row on top, as in the table
-    sheet = writer.sheet
-    data = Reference(
-        sheet,
-        min_col=first_col,
-        max_col=first_col + len(colours) - 1,
-        min_row=header,
-        max_row=last,
-    )
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(Reference(sheet, min_col=1, min_row=header + 1, max_row=last))
-    for series, colour in zip(chart.series, colours, strict=False):
-        series.graphicalProperties.solidFill = colour.lstrip("#")
-        series.graphicalProperties.line.solidFill = colour.lstrip("#")
-    _axes_visible(chart)
-    chart.height = max(6.0, 1.2 * (last - header) + 3.5)
-    chart.width = 18
-    return chart
-
-
 def _group_table(writer: SheetWriter, heading: str, label: str, groups) -> tuple:
     writer.line(heading, font=BOLD)
     row = writer.row + 1
@@ -293,7 +258,7 @@ def _summary_sheet(writer: SheetWriter, context: dict, snapshot: dict):
         snapshot.get("by_work_stream") or [],
     )
     if last > header:
-        chart = _stacked_bar_chart(
+        chart = stacked_bar_chart(
             writer,
             _("Tasks by status in each work stream"),
             header,
@@ -301,13 +266,13 @@ def _summary_sheet(writer: SheetWriter, context: dict, snapshot: dict):
             3,
             [task_charts.STATUS_COLOURS[code][0] for code in TaskStatus.values],
         )
-        _chart_below(writer, chart, _chart_rows(last - header))
+        chart_below(writer, chart, chart_rows(last - header))
     writer.gap()
     header, last = _group_table(
         writer, _("Progress by party"), _("Party"), snapshot.get("by_party") or []
     )
     if last > header:
-        chart = _stacked_bar_chart(
+        chart = stacked_bar_chart(
             writer,
             _("Status lights of each party's tasks"),
             header,
@@ -315,7 +280,7 @@ def _summary_sheet(writer: SheetWriter, context: dict, snapshot: dict):
             3 + len(TaskStatus.values),
             [task_charts.LIGHT_COLOURS[code][0] for code in Light.values],
         )
-        _chart_below(writer, chart, _chart_rows(last - header))
+        chart_below(writer, chart, chart_rows(last - header))
     writer.gap()
 
     _page_break(writer)
@@ -350,10 +315,10 @@ def _summary_sheet(writer: SheetWriter, context: dict, snapshot: dict):
             series.graphicalProperties.line.solidFill = task_charts.RATE_COLOUR.lstrip(
                 "#"
             )
-        _axes_visible(chart)
+        axes_visible(chart)
         chart.legend = None
         chart.height, chart.width = 7, 18
-        _chart_below(writer, chart, 7 / 0.53 + 1)
+        chart_below(writer, chart, 7 / 0.53 + 1)
     writer.fit(limit=40)
     sheet.column_dimensions["A"].width = 36
     sheet.column_dimensions["B"].width = max(
@@ -388,20 +353,6 @@ def _page_break(writer: SheetWriter):
     """A new printed page for what follows: a table and its chart are not
     split across two pages."""
     writer.sheet.row_breaks.append(Break(id=writer.row))
-
-
-def _chart_below(writer: SheetWriter, chart, rows: float):
-    """The chart under the table just written, from column A: it prints within
-    the width of the tables instead of past their right edge."""
-    writer.gap()
-    writer.sheet.add_chart(chart, f"A{writer.row + 1}")
-    writer.gap(round(rows) + 1)
-
-
-def _chart_rows(rows: int) -> float:
-    """How many sheet rows a stacked bar chart of `rows` bars covers."""
-    height_cm = max(6.0, 1.2 * rows + 3.5)
-    return height_cm / 0.53 + 1
 
 
 def _tasks_sheet(writer: SheetWriter, snapshot: dict):
