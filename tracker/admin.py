@@ -29,6 +29,7 @@ from .models import (
     UpdateEvidence,
     WorkStream,
 )
+from .services.lights import lights_refresh
 
 
 def owner_dependents(owner: TaskOwner) -> list[str]:
@@ -53,6 +54,29 @@ def owner_removal_error(owner: TaskOwner) -> str | None:
         "%(party)s still has %(what)s on this task; remove or reassign them before "
         "removing the party's owner."
     ) % {"party": owner.party, "what": "、".join(dependents)}
+
+
+class RefreshesLight:
+    """The admin writes the rows itself, not through a service: the stored
+    light of the task follows in the same transaction (the admin's change
+    and delete views are atomic)."""
+
+    def _task_ids(self, obj) -> list[int]:
+        return [obj.pk if isinstance(obj, Task) else obj.task_id]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        lights_refresh(task_ids=self._task_ids(form.instance))
+
+    def delete_model(self, request, obj):
+        task_ids = self._task_ids(obj)
+        super().delete_model(request, obj)
+        lights_refresh(task_ids=task_ids)
+
+    def delete_queryset(self, request, queryset):
+        task_ids = [i for obj in queryset for i in self._task_ids(obj)]
+        super().delete_queryset(request, queryset)
+        lights_refresh(task_ids=task_ids)
 
 
 class TaskOwnerFormSet(BaseInlineFormSet):
@@ -130,7 +154,7 @@ class IndicatorInline(admin.TabularInline):
 
 
 @admin.register(Task)
-class TaskAdmin(ChangeReasonMixin, admin.ModelAdmin):
+class TaskAdmin(RefreshesLight, ChangeReasonMixin, admin.ModelAdmin):
     list_display = [
         "code",
         "title",
@@ -225,7 +249,7 @@ class TaskAdmin(ChangeReasonMixin, admin.ModelAdmin):
 
 
 @admin.register(TaskOwner)
-class TaskOwnerAdmin(ChangeReasonMixin, admin.ModelAdmin):
+class TaskOwnerAdmin(RefreshesLight, ChangeReasonMixin, admin.ModelAdmin):
     list_display = ["task", "party", "agency", "contact_name", "contact_phone"]
     list_filter = ["party"]
     search_fields = ["task__code", "task__title", "agency__name", "contact_name"]
@@ -250,7 +274,7 @@ class MilestonePartInline(admin.TabularInline):
 
 
 @admin.register(Milestone)
-class MilestoneAdmin(ChangeReasonMixin, admin.ModelAdmin):
+class MilestoneAdmin(RefreshesLight, ChangeReasonMixin, admin.ModelAdmin):
     list_display = ["title", "task", "party", "parent", "due_date", "status", "weight"]
     list_filter = ["status", "party", "task__work_stream"]
     search_fields = ["title", "task__code", "task__title"]

@@ -16,7 +16,17 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from .choices import LightReason
+from .choices import Light, LightReason
+
+# Most severe first: lists sorted by light show what needs attention on top
+# (the stored light's `rank`).
+LIGHT_SEVERITY = {
+    Light.RED: 0,
+    Light.AMBER: 1,
+    Light.GREEN: 2,
+    Light.CLOSED: 3,
+    Light.NONE: 4,
+}
 
 
 def _get(row, name, default=None):
@@ -35,7 +45,11 @@ def _iso(value) -> str | None:
 
 def reason_of(task) -> dict | None:
     """The reason of a task annotated by `with_light` (or of a row of its
-    `values()`), as {"code", "figures"}; None when it was not annotated."""
+    `values()`), as {"code", "figures"}; None when it was not annotated. A
+    task read with its stored light carries the reason as stored."""
+    stored = _get(task, "stored_reason")
+    if stored is not None:
+        return stored
     code = _get(task, "light_reason")
     if not code:
         return None

@@ -1,6 +1,6 @@
 from celery import shared_task
 
-from .services import evidence_sweep
+from .services import evidence_sweep, lights_refresh, lights_refresh_expired
 
 
 @shared_task(name="tracker.sweep_evidence_uploads")
@@ -9,3 +9,20 @@ def sweep_evidence_uploads() -> dict:
     their files, so that storage does not fill up. Scheduled hourly by beat
     (migration 0008, editable in the admin); safe to run twice or at once."""
     return {"deleted": evidence_sweep()}
+
+
+@shared_task(name="tracker.refresh_lights")
+def refresh_lights() -> dict:
+    """Store the light of every open task and its milestones for the new day:
+    the light depends on the date (a due date passes, a milestone comes
+    within the amber window). Scheduled by beat just after midnight
+    Asia/Shanghai (migration 0018, editable in the admin); safe to run twice
+    or at once (an upsert per task)."""
+    return {"tasks": lights_refresh(open_only=True)}
+
+
+@shared_task(name="tracker.refresh_expired_light_overrides")
+def refresh_expired_light_overrides() -> dict:
+    """Store the light of the tasks whose light override has expired: from
+    that moment the computed light is the light again. Every five minutes."""
+    return {"tasks": lights_refresh_expired()}

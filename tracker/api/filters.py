@@ -1,4 +1,5 @@
 import django_filters
+from rest_framework.filters import OrderingFilter
 
 from accounts.choices import AgencyKind
 from config.api.filters import IdFilter, StrictFilterSet
@@ -6,6 +7,32 @@ from config.api.filters import IdFilter, StrictFilterSet
 from .. import filters
 from ..choices import ExtensionStatus, MilestoneStatus, VerificationStatus
 from ..models import Milestone
+from ..selectors.dashboards import TASK_SORTS
+
+# `ordering` terms that stand for a sort of several columns: by light the
+# most severe first, as the page sorts (each ends on a column that makes
+# the order total).
+ORDERING_TERMS = {
+    "light": TASK_SORTS["light"],
+    "-light": TASK_SORTS["-light"],
+    "overdue_days": ("overdue_days", "code"),
+    "-overdue_days": ("-overdue_days", "code"),
+    "next_due": TASK_SORTS["next_due"],
+    "-next_due": TASK_SORTS["-next_due"],
+}
+
+
+def expand_ordering(terms) -> list[str]:
+    return [column for term in terms for column in ORDERING_TERMS.get(term, (term,))]
+
+
+class TaskOrdering(OrderingFilter):
+    """The task list's `ordering`: the light, days overdue and next due date
+    are read from the stored light's indexed columns."""
+
+    def get_ordering(self, request, queryset, view):
+        ordering = super().get_ordering(request, queryset, view)
+        return expand_ordering(ordering) if ordering else ordering
 
 
 class TaskFilter(StrictFilterSet, filters.TaskFilter):

@@ -8,7 +8,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.filters import OrderingFilter
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -120,8 +119,10 @@ class WorkStreamViewSet(viewsets.ReadOnlyModelViewSet):
 class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     # The search is the task list's filter's own (tracker/filters.py), as on
     # the page, so DRF's search backend is not used here.
-    filter_backends = [DjangoFilterBackend, OrderingFilter]
+    filter_backends = [DjangoFilterBackend, filters.TaskOrdering]
     filterset_class = filters.TaskFilter
+    # `light` sorts the most severe first; `light`, `overdue_days` and
+    # `next_due` are the stored light's columns (filters.ORDERING_TERMS).
     ordering_fields = [
         "code",
         "due_date",
@@ -129,6 +130,9 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
         "priority",
         "updated_at",
         "title",
+        "light",
+        "overdue_days",
+        "next_due",
     ]
 
     def get_queryset(self):

@@ -16,13 +16,24 @@ from django_filters.utils import translate_validation
 from imports.columns import INDICATORS, ITEMS, MILESTONES, OWNERS
 
 from ..api.filters import TaskFilter as ApiTaskFilter
+from ..api.filters import expand_ordering
 from ..forms_list import TaskListFilter
 from ..models import ExportJob, Milestone, Task, TaskOwner
 from ..selectors import indicator_list_for_user, task_list_for_user
 from ..selectors.dashboards import task_filter_choices_for_user, task_table_for_user
 
 # The API list's `ordering` (tracker.api.views.TaskViewSet.ordering_fields).
-API_ORDERING = ("code", "due_date", "progress", "priority", "updated_at", "title")
+API_ORDERING = (
+    "code",
+    "due_date",
+    "progress",
+    "priority",
+    "updated_at",
+    "title",
+    "light",
+    "overdue_days",
+    "next_due",
+)
 
 
 def page_tasks(*, user, query: QueryDict, today: dt.date) -> QuerySet[Task]:
@@ -42,7 +53,7 @@ def _api_ordering(query: QueryDict) -> list[str]:
         term = part.strip()
         if term and term.lstrip("-") in API_ORDERING:
             terms.append(term)
-    return terms
+    return expand_ordering(terms)
 
 
 def api_tasks(*, user, query: QueryDict, today: dt.date) -> QuerySet[Task]:

@@ -3,6 +3,7 @@ from .export import ExportJob
 from .indicator import Indicator, IndicatorReading
 from .initiative import Initiative, Participation, WorkStream
 from .initiative_indicator import InitiativeIndicator, InitiativeIndicatorReading
+from .light import MilestoneLight, TaskLight
 from .milestone import Milestone
 from .park import IndustrialPark, ParkPair, ParkPairMember
 from .progress import ProgressUpdate
@@ -22,11 +23,13 @@ __all__ = [
     "InitiativeIndicatorReading",
     "LightOverride",
     "Milestone",
+    "MilestoneLight",
     "ParkPair",
     "ParkPairMember",
     "Participation",
     "ProgressUpdate",
     "Task",
+    "TaskLight",
     "TaskOwner",
     "UpdateEvidence",
     "WorkStream",

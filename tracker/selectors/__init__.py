@@ -1,8 +1,8 @@
 """Every read used by a view, report or task, scoped to the requesting user.
 
 Lists are built so that their query count does not grow with their length:
-owners, lead party and work stream come with the page, the light is computed in
-the same SQL statement as the rows."""
+owners, lead party and work stream come with the page, the light is read from
+its stored row (tracker.models.TaskLight) in the same SQL statement."""
 
 from __future__ import annotations
 
@@ -51,7 +51,7 @@ from ..models import (
     WorkStream,
 )
 from ..workflow import ACTIVITY, OPEN_STATES
-from .lights import with_light
+from .lights import with_light, with_stored_light  # noqa: F401 (reports read it here)
 
 
 def initiative_list_for_user(*, user) -> QuerySet[Initiative]:
@@ -163,7 +163,7 @@ def _approved_extensions() -> Coalesce:
 
 def task_list_for_user(*, user, today: dt.date | None = None) -> QuerySet[Task]:
     return (
-        with_light(_visible_tasks(user), today=today)
+        with_stored_light(_visible_tasks(user), today=today)
         .select_related("work_stream", "lead_party", "initiative")
         .prefetch_related(_owners_prefetch())
         # A correlated subquery, not a join with GROUP BY: the paginator's COUNT

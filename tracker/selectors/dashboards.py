@@ -10,14 +10,10 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import (
-    Case,
     Count,
     Exists,
-    IntegerField,
     OuterRef,
     QuerySet,
-    Value,
-    When,
 )
 
 from accounts.permissions import grants
@@ -30,23 +26,14 @@ from . import (
     parties_of,
     progress_update_list_for_user,
     task_list_for_user,
-    with_light,
     work_stream_label,
     work_streams_of,
 )
 from .counts import finish, grouped_counts, overdue_q
+from .lights import with_stored_light
 
 RECENT_UPDATES = 10
 MOST_OVERDUE = 10
-
-# Most severe first: what needs attention comes to the top.
-LIGHT_SEVERITY = {
-    Light.RED: 0,
-    Light.AMBER: 1,
-    Light.GREEN: 2,
-    Light.CLOSED: 3,
-    Light.NONE: 4,
-}
 
 # Sort keys of the task list → ORDER BY; the code breaks ties everywhere.
 TASK_SORTS = {
@@ -55,7 +42,7 @@ TASK_SORTS = {
     "due_date": ("due_date", "code"),
     "-due_date": ("-due_date", "code"),
     "light": ("light_rank", "-overdue_days", "due_date", "code"),
-    "-light": ("-light_rank", "due_date", "code"),
+    "-light": ("-light_rank", "overdue_days", "due_date", "code"),
     "progress": ("progress", "code"),
     "-progress": ("-progress", "code"),
     # By `overdue_days`: the task's own days overdue or its most overdue
@@ -63,16 +50,10 @@ TASK_SORTS = {
     # ahead but whose milestone is late sorts among the late ones.
     "days_overdue": ("-overdue_days", "-days_overdue", "due_date", "code"),
     "-days_overdue": ("overdue_days", "days_overdue", "due_date", "code"),
+    "next_due": ("next_due", "code"),
+    "-next_due": ("-next_due", "code"),
 }
 DEFAULT_SORT = "code"
-
-
-def _light_rank() -> Case:
-    return Case(
-        *[When(light=code, then=Value(rank)) for code, rank in LIGHT_SEVERITY.items()],
-        default=Value(len(LIGHT_SEVERITY)),
-        output_field=IntegerField(),
-    )
 
 
 def _owned_by(party_ids) -> Exists:
@@ -82,10 +63,8 @@ def _owned_by(party_ids) -> Exists:
 def task_table_for_user(*, user, today: dt.date | None = None) -> QuerySet[Task]:
     """The visible tasks of the task list page, by code, ranked by light for
     its sorts (tracker.forms_list filters and sorts them)."""
-    return (
-        task_list_for_user(user=user, today=today)
-        .annotate(light_rank=_light_rank())
-        .order_by(*TASK_SORTS[DEFAULT_SORT])
+    return task_list_for_user(user=user, today=today).order_by(
+        *TASK_SORTS[DEFAULT_SORT]
     )
 
 
@@ -115,10 +94,8 @@ def coordinated_parties_for_user(*, user) -> list:
 def coordinated_tasks_for_user(*, user, today: dt.date | None = None):
     """The tasks owned by a party the user coordinates, most severe light first."""
     parties = grants(user).coordinator_of
-    qs = (
-        task_list_for_user(user=user, today=today)
-        .annotate(light_rank=_light_rank())
-        .order_by("light_rank", "due_date", "code")
+    qs = task_list_for_user(user=user, today=today).order_by(
+        "light_rank", "due_date", "code"
     )
     return qs.filter(_owned_by(parties)) if parties else qs.none()
 
@@ -157,7 +134,7 @@ def light_counts(tasks: QuerySet[Task]) -> dict:
 
 def visible_light_counts_for_user(*, user, today: dt.date | None = None) -> dict:
     return light_counts(
-        with_light(
+        with_stored_light(
             Task.objects.filter(initiative__in=initiative_list_for_user(user=user)),
             today=today,
         )
@@ -187,7 +164,9 @@ def breakdown_for_user(*, user, today: dt.date | None = None) -> dict:
     in total (each group with its `name`, `by_status` and `by_light`, as the
     charts take them). Four queries."""
     initiatives = initiative_list_for_user(user=user)
-    tasks = with_light(Task.objects.filter(initiative__in=initiatives), today=today)
+    tasks = with_stored_light(
+        Task.objects.filter(initiative__in=initiatives), today=today
+    )
     summary, by_stream, by_party = grouped_counts(tasks)
     streams = list(work_streams_of(initiatives))
     label = work_stream_label(streams)

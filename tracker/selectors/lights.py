@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.conf import settings
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     DateField,
@@ -16,6 +17,7 @@ from django.db.models import (
     F,
     Func,
     IntegerField,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -24,6 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.fields.json import KT
 from django.db.models.functions import Coalesce, Greatest, Least, NullIf
 from django.utils import timezone
 
@@ -33,6 +36,7 @@ from ..choices import (
     MilestoneStatus,
     TaskStatus,
 )
+from ..lights import LIGHT_SEVERITY
 from ..models import (
     LightOverride,
     Milestone,
@@ -237,4 +241,73 @@ def with_light(
                 default=Value(LightReason.ON_TRACK),
             ),
         )
+    )
+
+
+def light_rank() -> Case:
+    """The light's severity as a number, most severe first (LIGHT_SEVERITY)."""
+    return Case(
+        *[When(light=code, then=Value(rank)) for code, rank in LIGHT_SEVERITY.items()],
+        default=Value(len(LIGHT_SEVERITY)),
+        output_field=IntegerField(),
+    )
+
+
+def _next_due() -> Case:
+    earliest = (
+        Milestone.objects.filter(task=OuterRef("pk"))
+        .exclude(status=MilestoneStatus.DONE)
+        .order_by()
+        .values("task")
+        .annotate(first=Min("due_date"))
+        .values("first")
+    )
+    return Case(
+        When(
+            status__in=OPEN_STATES,
+            then=Least(Subquery(earliest, output_field=DateField()), F("due_date")),
+        ),
+        output_field=DateField(),
+    )
+
+
+def with_computed_light(
+    qs: QuerySet[Task], *, today: dt.date | None = None
+) -> QuerySet[Task]:
+    """`with_light` with what the stored light has besides: `light_rank` and
+    `next_due` (the earliest of the open milestones' due dates and the
+    task's own)."""
+    return with_light(qs, today=today).annotate(
+        light_rank=light_rank(), next_due=_next_due()
+    )
+
+
+def with_stored_light(
+    qs: QuerySet[Task], *, today: dt.date | None = None
+) -> QuerySet[Task]:
+    """The tasks with their stored light (tracker.models.TaskLight) under the
+    names `with_light` gives them, and `light_rank` and `next_due`: columns
+    with indexes, nothing computed per row. For another day than today the
+    light is computed for that day (`with_computed_light`)."""
+    if today is not None and today != timezone.localdate():
+        return with_computed_light(qs, today=today)
+    state = "light_state__"
+    return qs.filter(light_state__isnull=False).annotate(
+        light=F(f"{state}light"),
+        computed_light=F(f"{state}computed_light"),
+        light_rank=F(f"{state}rank"),
+        stored_reason=F(f"{state}reason"),
+        light_reason=KT(f"{state}reason__code"),
+        override_light=NullIf(F(f"{state}override_light"), Value("")),
+        override_reason=F(f"{state}override_reason"),
+        override_expires_at=F(f"{state}override_expires_at"),
+        days_overdue=F(f"{state}days_overdue"),
+        milestone_days_overdue=F(f"{state}milestone_days_overdue"),
+        overdue_days=F(f"{state}overdue_days"),
+        milestone_overdue=ExpressionWrapper(
+            Q(light_state__milestone_days_overdue__gt=0), output_field=BooleanField()
+        ),
+        late_milestone_title=NullIf(F(f"{state}late_milestone_title"), Value("")),
+        late_milestone_due=F(f"{state}late_milestone_due"),
+        next_due=F(f"{state}next_due"),
     )

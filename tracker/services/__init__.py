@@ -9,6 +9,7 @@ from .initiative_indicators import (
     initiative_indicator_create,
     initiative_indicator_reading_record,
 )
+from .lights import lights_check, lights_refresh, lights_refresh_expired
 from .structure import (
     OwnerSpec,
     indicator_create,
@@ -60,6 +61,9 @@ __all__ = [
     "initiative_indicator_reading_record",
     "light_override_clear",
     "light_override_set",
+    "lights_check",
+    "lights_refresh",
+    "lights_refresh_expired",
     "milestone_create",
     "milestone_update",
     "park_pair_create",

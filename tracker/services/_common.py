@@ -74,3 +74,9 @@ def bump(obj: Model, **changes) -> None:
         changes.setdefault("updated_at", timezone.now())
     type(obj).objects.filter(pk=obj.pk).update(**changes)
     obj.refresh_from_db(fields=[*changes.keys()])
+    if isinstance(obj, Task):
+        # Every write under a task moves its version through here: the stored
+        # light follows in the same transaction.
+        from .lights import lights_refresh
+
+        lights_refresh(task_ids=[obj.pk])

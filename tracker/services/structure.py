@@ -38,6 +38,7 @@ from ..models import (
     TaskOwner,
     WorkStream,
 )
+from .lights import lights_refresh
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,7 @@ def task_create(
                 progress=progress,
             )
         )
+    lights_refresh(task_ids=[task.pk])
     return task
 
 
@@ -175,6 +177,7 @@ def task_record_closure(
     )
     task.version += 1
     validated_save(task)
+    lights_refresh(task_ids=[task.pk])
     return task
 
 
@@ -194,7 +197,7 @@ def milestone_create(
 ) -> Milestone:
     if status == MilestoneStatus.DONE and completed_at is None:
         completed_at = timezone.now()
-    return validated_save(
+    milestone = validated_save(
         Milestone(
             task=task,
             title=title,
@@ -208,6 +211,8 @@ def milestone_create(
             sort_order=sort_order,
         )
     )
+    lights_refresh(task_ids=[task.pk])
+    return milestone
 
 
 @transaction.atomic

@@ -1,0 +1,36 @@
+"""Compare the stored lights with the lights computed from scratch."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from tracker.services import lights_check, lights_refresh
+
+
+class Command(BaseCommand):
+    help = (
+        "Compare every task's and milestone's stored light with the one computed "
+        "from scratch for today; print each difference and exit 1 if there is "
+        "any. With --fix, store the computed ones for the tasks that differ."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--fix", action="store_true", help="store the computed lights"
+        )
+
+    def handle(self, *args, fix=False, **options):
+        differences = lights_check()
+        for task_id, column, stored, computed in differences:
+            self.stdout.write(
+                f"task {task_id} {column}: stored {stored!r}, computed {computed!r}"
+            )
+        tasks = sorted({task_id for task_id, *_ in differences})
+        if fix and tasks:
+            lights_refresh(task_ids=tasks)
+            self.stdout.write(f"stored the computed light of {len(tasks)} task(s)")
+            return
+        if differences:
+            raise CommandError(
+                f"{len(differences)} difference(s) in {len(tasks)} task(s)",
+                returncode=1,
+            )
+        self.stdout.write("stored lights agree with the computed ones")

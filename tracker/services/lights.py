@@ -1,0 +1,233 @@
+"""The stored light (tracker.models.TaskLight, MilestoneLight): written from
+`with_light` itself, so that the stored light and the one computed from
+scratch can never disagree in logic, only in age.
+
+`lights_refresh` is called in the same transaction as every write that can
+change a light (through `bump` of a task, and by the services that create
+tasks and milestones, the admin and the imports), by the nightly job just
+after midnight Asia/Shanghai for every open task (the light depends on the
+date) and by the override expiry job. `lights_check` finds rows that differ
+from a fresh computation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models import (
+    Case,
+    DateField,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Greatest
+from django.utils import timezone
+
+from ..choices import Light, MilestoneStatus
+from ..lights import reason_of
+from ..models import Milestone, Task, TaskLight
+from ..selectors.lights import DaysBetween, with_computed_light
+from ..workflow import OPEN_STATES
+
+# The columns copied as they are from `with_light`'s annotations.
+COPIED = (
+    "light",
+    "computed_light",
+    "override_light",
+    "override_reason",
+    "override_expires_at",
+    "days_overdue",
+    "milestone_days_overdue",
+    "overdue_days",
+    "late_milestone_title",
+    "late_milestone_due",
+    "next_due",
+)
+# What `tracker.lights.reason_of` reads besides those.
+REASON_INPUTS = (
+    "light_reason",
+    "override_set_by",
+    "completed_at",
+    "late_milestone_count",
+    "soon_milestone_title",
+    "milestone_days_left",
+    "progress_now",
+    "elapsed_percent",
+    "lag_percent",
+    "light_rank",
+)
+STORED = (*COPIED, "rank", "reason", "computed_for")
+# What a fresh computation must agree with (the day it was computed for is
+# not: a closed task's light does not change with the date).
+COMPARED = (*COPIED, "rank", "reason")
+BATCH = 2000
+
+
+def _affected(task_ids: Iterable[int]) -> set[int]:
+    """The tasks whose light a write to `task_ids` may change: the tasks
+    themselves. (Where one task's light follows another's, widen it here.)"""
+    return set(task_ids)
+
+
+def computed_rows(tasks: QuerySet[Task], *, today: dt.date) -> Iterable[dict]:
+    """The stored form of each task's light computed from scratch, by task id."""
+    rows = (
+        with_computed_light(tasks, today=today)
+        .order_by("pk")
+        .values("pk", *COPIED, *REASON_INPUTS)
+    )
+    for row in rows.iterator(chunk_size=BATCH):
+        stored = {name: row[name] for name in COPIED}
+        stored["override_light"] = stored["override_light"] or ""
+        stored["override_reason"] = stored["override_reason"] or ""
+        stored["late_milestone_title"] = stored["late_milestone_title"] or ""
+        stored["rank"] = row["light_rank"]
+        stored["reason"] = reason_of(row)
+        stored["computed_for"] = today
+        yield row["pk"], stored
+
+
+def _milestone_states(task_ids: list[int] | None, today: dt.date) -> QuerySet:
+    window = settings.TRACKER_AMBER_WINDOW_DAYS
+    today_value = Value(today, output_field=DateField())
+    milestones = Milestone.objects.all()
+    if task_ids is not None:
+        milestones = milestones.filter(task_id__in=task_ids)
+    tracked = Q(task__status__in=OPEN_STATES)
+    late = tracked & ~Q(status=MilestoneStatus.DONE) & Q(due_date__lt=today)
+    return milestones.order_by().values_list(
+        "pk",
+        "task_id",
+        Case(
+            When(status=MilestoneStatus.DONE, then=Value(Light.CLOSED)),
+            When(~tracked, then=Value(Light.NONE)),
+            When(due_date__lt=today, then=Value(Light.RED)),
+            When(
+                due_date__lte=today + dt.timedelta(days=window),
+                then=Value(Light.AMBER),
+            ),
+            default=Value(Light.GREEN),
+        ),
+        Case(
+            When(late, then=Greatest(DaysBetween(today_value, F("due_date")), 0)),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+        today_value,
+    )
+
+
+def _refresh_milestones(task_ids: list[int] | None, today: dt.date) -> None:
+    select, params = _milestone_states(task_ids, today).query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO tracker_milestonelight "
+            "(milestone_id, task_id, light, days_overdue, computed_for) "
+            f"{select} ON CONFLICT (milestone_id) DO UPDATE SET "
+            "task_id = EXCLUDED.task_id, light = EXCLUDED.light, "
+            "days_overdue = EXCLUDED.days_overdue, "
+            "computed_for = EXCLUDED.computed_for",
+            params,
+        )
+
+
+@transaction.atomic
+def lights_refresh(
+    *,
+    task_ids: Iterable[int] | None = None,
+    open_only: bool = False,
+    today: dt.date | None = None,
+) -> int:
+    """Store the light of the tasks `task_ids` (and of the tasks whose light
+    follows theirs), or of every task, or of every open one (`open_only`: the
+    ones whose light the date can change), computed for `today` (the local
+    date). Returns the number of tasks written."""
+    today = today or timezone.localdate()
+    tasks = Task.objects.all()
+    ids = None
+    if task_ids is not None:
+        ids = sorted(_affected(task_ids))
+        if not ids:
+            return 0
+        tasks = tasks.filter(pk__in=ids)
+    if open_only:
+        tasks = tasks.filter(status__in=OPEN_STATES)
+    written = 0
+    batch: list[TaskLight] = []
+    for pk, stored in computed_rows(tasks, today=today):
+        batch.append(TaskLight(task_id=pk, **stored))
+        if len(batch) >= BATCH:
+            written += _write(batch)
+            batch = []
+    written += _write(batch)
+    if open_only and ids is None:
+        ids = list(tasks.values_list("pk", flat=True))
+    _refresh_milestones(ids, today)
+    return written
+
+
+def _write(batch: list[TaskLight]) -> int:
+    if batch:
+        TaskLight.objects.bulk_create(
+            batch,
+            update_conflicts=True,
+            unique_fields=["task"],
+            update_fields=[*STORED, "refreshed_at"],
+        )
+    return len(batch)
+
+
+def lights_refresh_expired(*, now: dt.datetime | None = None) -> int:
+    """Store the light of the tasks whose override has expired since their
+    light was stored: the moment an override lapses, the computed light is
+    the light again."""
+    now = now or timezone.now()
+    expired = TaskLight.objects.exclude(override_light="").filter(
+        override_expires_at__lte=now
+    )
+    return lights_refresh(task_ids=list(expired.values_list("task_id", flat=True)))
+
+
+def lights_check(
+    *, today: dt.date | None = None
+) -> list[tuple[int, str, object, object]]:
+    """(task id, column, stored, computed) for every stored value that differs
+    from the light computed from scratch, and for every task without a stored
+    light (column "*"). Milestones likewise, by milestone id (column "milestone.…")."""
+    today = today or timezone.localdate()
+    stored = {
+        row["task_id"]: row
+        for row in TaskLight.objects.values("task_id", *STORED).iterator(
+            chunk_size=BATCH
+        )
+    }
+    differences = []
+    for pk, fresh in computed_rows(Task.objects.all(), today=today):
+        row = stored.pop(pk, None)
+        if row is None:
+            differences.append((pk, "*", None, fresh["light"]))
+            continue
+        for name in COMPARED:
+            if row[name] != fresh[name]:
+                differences.append((pk, name, row[name], fresh[name]))
+    from ..models import MilestoneLight
+
+    kept = {
+        pk: (task, light, days)
+        for pk, task, light, days in MilestoneLight.objects.values_list(
+            "milestone_id", "task_id", "light", "days_overdue"
+        ).iterator(chunk_size=BATCH)
+    }
+    for pk, task, light, days, _day in _milestone_states(None, today).iterator(
+        chunk_size=BATCH
+    ):
+        was = kept.pop(pk, None)
+        if was != (task, light, days):
+            differences.append((task, f"milestone.{pk}", was, (task, light, days)))
+    return differences
