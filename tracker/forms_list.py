@@ -28,6 +28,7 @@ SORT_CHOICES = [
     ("-progress", _("Progress, highest first")),
     ("days_overdue", _("Days overdue, most first")),
     ("-days_overdue", _("Days overdue, fewest first")),
+    ("next_due", _("Next due date, soonest first")),
     ("-code", _("Code, descending")),
 ]
 # The empty choice of each select: no filter.

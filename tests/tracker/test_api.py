@@ -225,7 +225,8 @@ def test_dual_sign_off_through_the_api(sc, cq, joint):
     )
     assert own.status_code == 403
     attention = cq.get("/api/v1/attention/").json()
-    assert any(i["kind"] == "awaiting_confirmation" for i in attention)
+    assert attention["counts"]["awaiting_confirmation"] == 1
+    assert any(i["kind"] == "awaiting_confirmation" for i in attention["results"])
     confirmed = cq.post(
         task_url + "confirm-completion/",
         {},

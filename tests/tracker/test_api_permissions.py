@@ -196,8 +196,9 @@ def judge_special(cell: Cell, response, special: str, w: World, role) -> None:
         if body.get("username") != w.users[role].username:
             cell.fail(response, "me is someone else")
         return
-    items = {(item["kind"], item["object_id"]) for item in body}
-    tasks = {item["task"] for item in body}
+    results = body["results"]
+    items = {(item["kind"], item["object_id"]) for item in results}
+    tasks = {item["task"] for item in results}
     expected = {
         "sc_coord": {("milestone_due_soon", w.ms_sc.pk)},
         "cq_coord": {("milestone_due_soon", w.ms_cq.pk)},

@@ -70,7 +70,7 @@ ENDPOINTS: dict[str, Callable[[World], str]] = {
     ),
     "task-detail": lambda w: f"/api/v1/tasks/{w.probe_task.pk}/",
 }
-UNPAGINATED = {"attention", "task-detail"}
+UNPAGINATED = {"task-detail"}
 
 # The observed counts, per role. Common to all: token (1) + memberships (1);
 # a paginated list adds COUNT(*) (1) and its page (1).

@@ -176,7 +176,8 @@ def test_api_refuses_work_on_a_closed_task(world, sc_coord, cq_coord, office, cl
     task, indicator, milestone, extension = world
     sc, admin = _api(sc_coord), _api(office)
     waiting = {
-        (i["kind"], i["object_id"]) for i in admin.get("/api/v1/attention/").json()
+        (i["kind"], i["object_id"])
+        for i in admin.get("/api/v1/attention/").json()["results"]
     }
     assert ("extension_pending", extension.pk) in waiting
     if close == "completed":
@@ -187,7 +188,8 @@ def test_api_refuses_work_on_a_closed_task(world, sc_coord, cq_coord, office, cl
         label = ("已取消", "cancelled")
     # The request stays pending on record, but nobody is asked to decide it.
     waiting = {
-        (i["kind"], i["object_id"]) for i in admin.get("/api/v1/attention/").json()
+        (i["kind"], i["object_id"])
+        for i in admin.get("/api/v1/attention/").json()["results"]
     }
     assert ("extension_pending", extension.pk) not in waiting
     assert ExtensionRequest.objects.get(pk=extension.pk).status == "pending"

@@ -187,14 +187,22 @@ FILTER_READS = {
 # Computed in the list's own statement from the due dates, milestones and
 # overrides (tracker.selectors.with_light), not stored yet: the open issue of
 # stored, indexed lights.
-COMPUTED = {"light", "light_rank", "days_overdue", "overdue_days"}
+# Sort keys read from the stored light (tracker.models.TaskLight): its columns.
+STORED = {
+    "light": "light",
+    "light_rank": "rank",
+    "days_overdue": "days_overdue",
+    "overdue_days": "overdue_days",
+    "next_due": "next_due",
+}
 
 
 def _index_columns() -> dict[str, list[str]]:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT tablename, indexdef FROM pg_indexes "
-            "WHERE tablename IN ('tracker_task', 'tracker_taskowner')"
+            "WHERE tablename IN ('tracker_task', 'tracker_taskowner', "
+            "'tracker_tasklight')"
         )
         found: dict[str, list[str]] = {}
         for table, definition in cursor.fetchall():
@@ -225,16 +233,17 @@ def test_every_filter_of_the_task_list_reads_an_index():
 
 def test_every_sort_of_the_task_list_reads_an_index():
     indexes = _index_columns()
-    sorted_by = {
-        key.lstrip("-")
-        for keys in TASK_SORTS.values()
-        for key in keys
-        if key.lstrip("-") not in COMPUTED
-    } | {key.lstrip("-") for key in TaskViewSet.ordering_fields}
+    sorted_by = {key.lstrip("-") for keys in TASK_SORTS.values() for key in keys} | {
+        key.lstrip("-") for key in TaskViewSet.ordering_fields
+    }
     missing = sorted(
         key
         for key in sorted_by
-        if not _indexed(indexes, "tracker_task", Task._meta.get_field(key).column)
+        if not (
+            _indexed(indexes, "tracker_tasklight", STORED[key])
+            if key in STORED
+            else _indexed(indexes, "tracker_task", Task._meta.get_field(key).column)
+        )
     )
     assert missing == []
 

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
+from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -16,6 +16,7 @@ from accounts.serializers import MeSerializer
 from config.api.concurrency import ETagMixin, expected_version
 from config.api.idempotency import idempotent
 from config.api.inputs import validated
+from config.api.pagination import PageNumberPagination
 from config.api.schema import conditional, creating, etag
 from config.api.uploads import KINDS, evidence_response
 from config.exceptions import NotFound
@@ -527,12 +528,38 @@ class OwnerViewSet(ETagMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
         return Response(OwnerSerializer(updated).data)
 
 
-class AttentionView(APIView):
-    """What needs the caller's attention now."""
+class AttentionPagination(PageNumberPagination):
+    """The API's pages, with how many items of each kind wait in all."""
 
-    @extend_schema(responses=AttentionItemSerializer(many=True))
-    def get(self, request):
-        items = selectors.attention_for_user(
-            user=request.user, today=timezone.localdate()
+    def get_paginated_response(self, data):
+        response = super().get_paginated_response(data)
+        response.data["counts"] = self.page.paginator.object_list.counts
+        return response
+
+    def get_paginated_response_schema(self, schema):
+        schema = super().get_paginated_response_schema(schema)
+        schema["properties"]["counts"] = {
+            "type": "object",
+            "description": "How many items of each kind wait, on all pages.",
+            "properties": {
+                kind: {"type": "integer"} for kind in selectors.ATTENTION_KINDS
+            },
+            "required": list(selectors.ATTENTION_KINDS),
+        }
+        schema["required"] = [*schema.get("required", []), "counts"]
+        return schema
+
+
+class AttentionView(generics.ListAPIView):
+    """What needs the caller's attention now, a page at a time: claims to
+    confirm, milestones overdue and due soon, extension requests to decide
+    (in that order), with the count of each kind."""
+
+    serializer_class = AttentionItemSerializer
+    pagination_class = AttentionPagination
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return selectors.attention_list_for_user(
+            user=self.request.user, today=timezone.localdate()
         )
-        return Response(AttentionItemSerializer(items, many=True).data)

@@ -98,6 +98,9 @@ class Migration(migrations.Migration):
                     models.Index(
                         fields=["-overdue_days", "task"], name="tasklight_overdue"
                     ),
+                    models.Index(
+                        fields=["-days_overdue"], name="tasklight_days_overdue"
+                    ),
                     models.Index(fields=["next_due"], name="tasklight_next_due"),
                     models.Index(
                         condition=models.Q(("override_light", ""), _negated=True),

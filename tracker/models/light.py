@@ -52,6 +52,7 @@ class TaskLight(models.Model):
             models.Index(fields=["rank", "-overdue_days"], name="tasklight_rank"),
             models.Index(fields=["light", "task"], name="tasklight_light"),
             models.Index(fields=["-overdue_days", "task"], name="tasklight_overdue"),
+            models.Index(fields=["-days_overdue"], name="tasklight_days_overdue"),
             models.Index(fields=["next_due"], name="tasklight_next_due"),
             # The override expiry job finds the lights an expiry changes here.
             models.Index(

@@ -7,7 +7,8 @@ its stored row (tracker.models.TaskLight) in the same SQL statement."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from functools import cached_property
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
@@ -392,12 +393,19 @@ def owner_list_for_user(*, user) -> QuerySet[TaskOwner]:
 ATTENTION_DAYS = 14
 
 
-def attention_for_user(*, user, today: dt.date) -> list[dict]:
-    """What waits for the caller: claims their party must confirm, their party's
-    milestones overdue or due within two weeks, and (for the joint office)
-    extension requests awaiting decision. A fixed number of queries."""
+ATTENTION_KINDS = (
+    "awaiting_confirmation",
+    "milestone_overdue",
+    "milestone_due_soon",
+    "extension_pending",
+)
+
+
+def _attention_sources(*, user, today: dt.date) -> dict[str, tuple]:
+    """Each kind of what waits for the caller: (queryset in its order, how a
+    row becomes an item)."""
     g = grants(user)
-    items: list[dict] = []
+    sources: dict[str, tuple] = {}
     tasks = _visible_tasks(user)
     if g.coordinator_of:
         decided = CompletionClaim.objects.filter(
@@ -413,16 +421,16 @@ def attention_for_user(*, user, today: dt.date) -> list[dict]:
             .exclude(Exists(decided))
             .select_related("task")
             .distinct()
+            .order_by("-claimed_at", "-id")
         )
-        items += [
-            _item("awaiting_confirmation", c.task, c.pk, str(c.task.title), None)
-            for c in claims
-        ]
+        sources["awaiting_confirmation"] = (
+            claims,
+            lambda c: _item(
+                "awaiting_confirmation", c.task, c.pk, str(c.task.title), None
+            ),
+        )
         milestones = (
-            Milestone.objects.filter(
-                task__in=tasks.filter(status__in=OPEN_STATES),
-                due_date__lte=today + dt.timedelta(days=ATTENTION_DAYS),
-            )
+            Milestone.objects.filter(task__in=tasks.filter(status__in=OPEN_STATES))
             .filter(Q(party__in=g.coordinator_of) | Q(party__isnull=True))
             .filter(task__owners__party__in=g.coordinator_of)
             .exclude(status=MilestoneStatus.DONE)
@@ -430,16 +438,18 @@ def attention_for_user(*, user, today: dt.date) -> list[dict]:
             .distinct()
             .order_by("due_date", "id")
         )
-        items += [
-            _item(
-                "milestone_overdue" if m.due_date < today else "milestone_due_soon",
-                m.task,
-                m.pk,
-                m.title,
-                m.due_date,
+        for kind, dates in (
+            ("milestone_overdue", Q(due_date__lt=today)),
+            (
+                "milestone_due_soon",
+                Q(due_date__gte=today)
+                & Q(due_date__lte=today + dt.timedelta(days=ATTENTION_DAYS)),
+            ),
+        ):
+            sources[kind] = (
+                milestones.filter(dates),
+                lambda m, kind=kind: _item(kind, m.task, m.pk, m.title, m.due_date),
             )
-            for m in milestones
-        ]
     if g.administrator:
         # A request on a closed task stays pending on record but cannot be
         # decided until the task is reopened, so it waits for no one.
@@ -447,17 +457,76 @@ def attention_for_user(*, user, today: dt.date) -> list[dict]:
             status=ExtensionStatus.PENDING,
             task__status__in=ACTIVITY["decide_extension"].states,
         )
-        items += [
-            _item(
+        sources["extension_pending"] = (
+            pending,
+            lambda e: _item(
                 "extension_pending",
                 e.task,
                 e.pk,
                 str(e.requested_due_date),
                 e.requested_due_date,
-            )
-            for e in pending
-        ]
-    return items
+            ),
+        )
+    return {kind: sources[kind] for kind in ATTENTION_KINDS if kind in sources}
+
+
+class AttentionList(Sequence):
+    """What waits for the caller, kind after kind, read a slice at a time:
+    its length is the sum of one COUNT per kind, and a slice reads only the
+    rows it holds, so a page costs the same however much waits."""
+
+    def __init__(self, sources: dict[str, tuple]):
+        self.sources = sources
+
+    @cached_property
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(ATTENTION_KINDS, 0)
+        counts.update({kind: qs.count() for kind, (qs, _) in self.sources.items()})
+        return counts
+
+    def __len__(self) -> int:
+        return sum(self.counts.values())
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0]
+        start, stop, _ = index.indices(len(self))
+        items: list[dict] = []
+        offset = 0
+        for kind, (qs, build) in self.sources.items():
+            count = self.counts[kind]
+            lo = min(max(start - offset, 0), count)
+            hi = max(min(stop - offset, count), lo)
+            # One statement per kind wherever the page falls (at least one
+            # row asked for), so that a page's cost is the same on every page.
+            rows = list(qs[lo : max(hi, lo + 1)])[: hi - lo]
+            items += [build(row) for row in rows]
+            offset += count
+        return items
+
+    def first(self, n: int) -> dict[str, list[dict]]:
+        """The first `n` of each kind, by kind."""
+        return {
+            kind: [build(row) for row in qs[:n]]
+            for kind, (qs, build) in self.sources.items()
+        }
+
+
+def attention_list_for_user(*, user, today: dt.date) -> AttentionList:
+    """What waits for the caller: claims their party must confirm, their
+    party's milestones overdue or due within two weeks, and (for the joint
+    office) extension requests awaiting decision; counted and sliced in SQL."""
+    return AttentionList(_attention_sources(user=user, today=today))
+
+
+def attention_for_user(*, user, today: dt.date) -> list[dict]:
+    """All of `attention_list_for_user` at once (for the few who need the
+    whole of it; lists page it)."""
+    return [
+        build(row)
+        for qs, build in _attention_sources(user=user, today=today).values()
+        for row in qs
+    ]
 
 
 def _item(kind, task, object_id, title, due_date) -> dict:

@@ -26,7 +26,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.fields.json import KT
+from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Coalesce, Greatest, Least, NullIf
 from django.utils import timezone
 
@@ -297,7 +297,7 @@ def with_stored_light(
         computed_light=F(f"{state}computed_light"),
         light_rank=F(f"{state}rank"),
         stored_reason=F(f"{state}reason"),
-        light_reason=KT(f"{state}reason__code"),
+        light_reason=KeyTextTransform("code", f"{state}reason"),
         override_light=NullIf(F(f"{state}override_light"), Value("")),
         override_reason=F(f"{state}override_reason"),
         override_expires_at=F(f"{state}override_expires_at"),

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
@@ -21,37 +22,46 @@ from ..choices import Light
 from ..selectors import dashboards as dash
 from ..selectors.initiative_indicators import circle_indicators
 
-OWNED_ON_HOME = 25
-OVERDUE_ON_HOME = 25
+# Each list of the home page shows this many, with the full count and a
+# link to all of them: the page's size does not grow with the data.
+OWNED_ON_HOME = 10
+OVERDUE_ON_HOME = 10
+ATTENTION_ON_HOME = 10
 REPORTS_ON_HOME = 5
 REPORTS_ON_OVERVIEW = 8
 
-ATTENTION_KINDS = (
-    "awaiting_confirmation",
-    "milestone_due_soon",
-    "milestone_overdue",
-    "extension_pending",
-)
+
+def _attention(user, today) -> tuple[dict[str, list[dict]], dict[str, int]]:
+    """The first few of each kind `attention_list_for_user` holds, each with
+    its days left or late, and how many of each kind there are."""
+    attention = selectors.attention_list_for_user(user=user, today=today)
+    groups: dict[str, list[dict]] = {kind: [] for kind in selectors.ATTENTION_KINDS}
+    groups.update(attention.first(ATTENTION_ON_HOME))
+    for items in groups.values():
+        for item in items:
+            due = item.get("due_date")
+            if due is not None:
+                item["days"] = abs((due - today).days)
+    return groups, attention.counts
 
 
-def _attention(user, today) -> dict[str, list[dict]]:
-    """`attention_for_user`'s items by kind, each with its days left or late."""
-    groups: dict[str, list[dict]] = {kind: [] for kind in ATTENTION_KINDS}
-    for item in selectors.attention_for_user(user=user, today=today):
-        due = item.get("due_date")
-        if due is not None:
-            item["days"] = abs((due - today).days)
-        groups.setdefault(item["kind"], []).append(item)
-    return groups
+def _task_list_url(parties, **query) -> str:
+    """The task list filtered to the user's party (when they act for one)."""
+    if len(parties) == 1:
+        query = {"party": parties[0].pk, **query}
+    return f"{reverse('tracker:task_list')}?{urlencode(query)}"
 
 
 def _coordinator_home(request, today):
     user = request.user
+    my_parties = dash.coordinated_parties_for_user(user=user)
     owned = dash.coordinated_tasks_for_user(user=user, today=today)
     owned_counts = dash.light_counts(owned)
-    attention = _attention(user, today)
-    overdue = list(
-        dash.coordinated_overdue_for_user(user=user, today=today)[:OVERDUE_ON_HOME]
+    attention, attention_counts = _attention(user, today)
+    overdue_tasks = dash.coordinated_overdue_for_user(user=user, today=today)
+    overdue = list(overdue_tasks[:OVERDUE_ON_HOME])
+    overdue_total = (
+        len(overdue) if len(overdue) < OVERDUE_ON_HOME else overdue_tasks.count()
     )
     return render(
         request,
@@ -62,10 +72,18 @@ def _coordinator_home(request, today):
             "owned_counts": owned_counts,
             "owned_cut": owned_counts["total"] > OWNED_ON_HOME,
             "overdue_tasks": overdue,
-            "overdue_count": len(overdue) + len(attention["milestone_overdue"]),
+            "overdue_total": overdue_total,
+            "overdue_count": overdue_total + attention_counts["milestone_overdue"],
             "attention": attention,
+            "attention_counts": attention_counts,
             "recent_updates": dash.recent_updates_by_user(user=user),
-            "my_parties": dash.coordinated_parties_for_user(user=user),
+            "my_parties": my_parties,
+            # Where each capped list continues in full.
+            "more": {
+                "claimed": _task_list_url(my_parties, status="completion_claimed"),
+                "due_soon": _task_list_url(my_parties, sort="next_due"),
+                "overdue": _task_list_url(my_parties, sort="days_overdue"),
+            },
             "today": today,
         },
     )
@@ -73,6 +91,7 @@ def _coordinator_home(request, today):
 
 def _summary_home(request, today):
     user = request.user
+    attention, attention_counts = _attention(user, today)
     return render(
         request,
         "tracker/home.html",
@@ -80,7 +99,8 @@ def _summary_home(request, today):
             "view": "summary",
             "overview": selectors.home_overview(user=user),
             "counts": dash.visible_light_counts_for_user(user=user, today=today),
-            "attention": _attention(user, today),
+            "attention": attention,
+            "attention_counts": attention_counts,
             "reports": latest_reports_for_user(user=user, limit=REPORTS_ON_HOME),
             "is_member": grants(user).is_member,
             "today": today,
