@@ -18,6 +18,7 @@ CREATORS = [
     importlib.import_module("reports.migrations.0002_schedules").create_schedules,
     importlib.import_module("audit.migrations.0003_seal_schedule").create_schedule,
     importlib.import_module("audit.migrations.0008_digest_mail").create_schedule,
+    importlib.import_module("tracker.migrations.0018_light_schedules").create_schedules,
 ]
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +35,8 @@ def test_a_fresh_database_names_every_schedule_in_chinese():
         "补发中断的报告（每5分钟）",
         "封存新的审计事件（每小时）",
         "向订阅的审计人员发送链摘要邮件（每天）",
+        "按新的一天重算在办事项的亮灯（每天00:05）",
+        "人工亮灯到期后恢复计算亮灯（每5分钟）",
     }
     assert not [n for n in names if n.isascii()]
 
