@@ -273,6 +273,7 @@ def build(n_tasks: int) -> str:
                 requested_by=user,
                 current_due_date=t.due_date,
                 requested_due_date=t.due_date + dt.timedelta(days=90),
+                granted_due_date=t.due_date + dt.timedelta(days=90),
                 reason="征地延误",
                 status=ExtensionStatus.APPROVED,
                 decided_by=user,

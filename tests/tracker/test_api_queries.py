@@ -86,7 +86,9 @@ EXPECTED: dict[str, dict[str, int]] = {
         "parties": 4,
         "agencies": 4,
         "work-streams": 4,
-        "attention": 4,  # claims to confirm + milestones due
+        # a COUNT and a page per kind: claims to confirm, milestones
+        # overdue, milestones due soon
+        "attention": 8,
         # the bare task (visibility), then COUNT(*), the page and its files
         "task-progress-updates": 6,
         "indicator-readings": 5,  # the indicator, COUNT(*), the page
@@ -103,7 +105,7 @@ EXPECTED: dict[str, dict[str, int]] = {
         "parties": 4,
         "agencies": 4,
         "work-streams": 4,
-        "attention": 3,  # extension requests awaiting decision
+        "attention": 4,  # extension requests awaiting decision: COUNT, page
         "task-progress-updates": 6,
         "indicator-readings": 5,
         "task-detail": 6,

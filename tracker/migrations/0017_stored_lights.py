@@ -10,6 +10,10 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.AddIndex(
+            model_name="task",
+            index=models.Index(fields=["code"], name="task_code"),
+        ),
         migrations.CreateModel(
             name="TaskLight",
             fields=[

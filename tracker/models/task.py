@@ -142,6 +142,9 @@ class Task(models.Model):
             models.Index(fields=["work_stream", "code"], name="task_stream_code"),
             models.Index(fields=["lead_party"], name="task_lead_party"),
             models.Index(fields=["due_date"], name="task_due_date"),
+            # The list's default page (by code) and the light filter's, read
+            # in order and stopped after a page (tracker.models.TaskLight).
+            models.Index(fields=["code"], name="task_code"),
             models.Index(fields=["progress"], name="task_progress"),
             models.Index(fields=["priority"], name="task_priority"),
             models.Index(fields=["updated_at"], name="task_updated_at"),
