@@ -60,9 +60,8 @@ def _coordinator_home(request, today):
     attention, attention_counts = _attention(user, today)
     overdue_tasks = dash.coordinated_overdue_for_user(user=user, today=today)
     overdue = list(overdue_tasks[:OVERDUE_ON_HOME])
-    overdue_total = (
-        len(overdue) if len(overdue) < OVERDUE_ON_HOME else overdue_tasks.count()
-    )
+    # Counted always, so the page's queries are the same however many there are.
+    overdue_total = overdue_tasks.count()
     return render(
         request,
         "tracker/home.html",
