@@ -162,6 +162,9 @@ ruleset.add_rule("record_reading", coordinates_objects_party)
 ruleset.add_rule("record_initiative_reading", runs_the_initiative)
 ruleset.add_rule("change_owner_contact", coordinates_objects_party | is_administrator)
 ruleset.add_rule("manage_task", is_administrator)
+# What an item waits for (its dependencies) is decided by the coordinators of
+# its owner parties and by the joint office; judged on the dependent task.
+ruleset.add_rule("manage_dependency", coordinates_an_owner | is_administrator)
 ruleset.add_rule("decide_extension", is_administrator)
 ruleset.add_rule("override_light", is_administrator)
 # 催办 by hand: the joint office, and leadership where the setting allows it.

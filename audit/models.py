@@ -46,6 +46,7 @@ from supervision.models import ReminderRule, Urge, UrgeTarget, WorkCalendarDay
 from tracker.models import (
     ClaimDecision,
     CompletionClaim,
+    DependencyAlert,
     ExtensionRequest,
     Indicator,
     IndicatorReading,
@@ -60,6 +61,7 @@ from tracker.models import (
     Participation,
     ProgressUpdate,
     Task,
+    TaskDependency,
     TaskOwner,
     UpdateEvidence,
     WorkStream,
@@ -146,6 +148,8 @@ CompletionClaimEvent = history_events(CompletionClaim, "CompletionClaimEvent")
 ClaimDecisionEvent = history_events(ClaimDecision, "ClaimDecisionEvent")
 ExtensionRequestEvent = history_events(ExtensionRequest, "ExtensionRequestEvent")
 LightOverrideEvent = history_events(LightOverride, "LightOverrideEvent")
+TaskDependencyEvent = history_events(TaskDependency, "TaskDependencyEvent")
+DependencyAlertEvent = history_events(DependencyAlert, "DependencyAlertEvent")
 IndustrialParkEvent = history_events(IndustrialPark, "IndustrialParkEvent")
 # Pairs had two parks as columns before they had members: the history rows
 # written then keep those columns (an event row is never rewritten).

@@ -165,6 +165,7 @@ def plain_tasks(request):
                 "original_due_date": r["tracker_task.original_due_date"],
                 "extension_count": r["extension_count"],
                 "days_overdue": r["days_overdue"],
+                "slip_risk": r["slip_risk"],
                 "progress": r["tracker_task.progress"],
                 "completed_at": _local(r["tracker_task.completed_at"]),
                 "light": light_of(_Row(r)),

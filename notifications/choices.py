@@ -16,6 +16,7 @@ class Event(models.TextChoices):
     PARK_QUERY = "park_query", _("a park's figure queried by the paired party")
     ESCALATION = "escalation", _("escalation notice (通报)")
     REPORT_READY = "report_ready", _("report ready")
+    DEPENDENCY_DELAY = "dependency_delay", _("held up by a delayed blocker")
 
 
 class EmailMode(models.TextChoices):

@@ -99,8 +99,25 @@ class LightReason(models.TextChoices):
     TASK_OVERDUE = "task_overdue", _("task overdue")
     MILESTONE_OVERDUE = "milestone_overdue", _("milestone overdue")
     MILESTONE_DUE_SOON = "milestone_due_soon", _("milestone due soon")
+    DEPENDENCY_DELAY = "dependency_delay", _("held up by a delayed blocker")
     PROGRESS_LAG = "progress_lag", _("progress lags elapsed time")
     ON_TRACK = "on_track", _("on track")
+
+
+class DependencyCause(models.TextChoices):
+    """Why a blocker holds up the item that depends on it."""
+
+    # The blocker's due date moved past the dependent's (milestone's) date.
+    DUE_AFTER = "due_after", _("due after the dependent's date")
+    RED = "red", _("turned red")
+
+
+class Confidence(models.TextChoices):
+    """How far a forecast finish date can be trusted (tracker.forecast)."""
+
+    HIGH = "high", _("high")
+    MEDIUM = "medium", _("medium")
+    LOW = "low", _("low")
 
 
 class ProgressRule(models.TextChoices):

@@ -87,6 +87,10 @@ class TaskFilter(django_filters.FilterSet):
     initiative = IdFilter(field_name="initiative_id")
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
+    # The stored forecast's flag (tracker.forecast.RISK_DAYS late or more).
+    slip_risk = django_filters.BooleanFilter(
+        field_name="slip_risk", label=_("At risk of slipping")
+    )
 
     class Meta:
         model = Task

@@ -76,6 +76,11 @@ def reason_of(task) -> dict | None:
             "milestone": _get(task, "soon_milestone_title"),
             "days_left": _get(task, "milestone_days_left") or 0,
         }
+    elif code == LightReason.DEPENDENCY_DELAY:
+        figures = {
+            "blocker": _get(task, "delayed_by"),
+            "milestone": _get(task, "delayed_by_milestone"),
+        }
     elif code in (LightReason.PROGRESS_LAG, LightReason.ON_TRACK):
         figures = {
             "progress": _get(task, "progress_now"),
@@ -158,6 +163,11 @@ def reason_text(reason: Mapping | None) -> str:
             )
             % values
         )
+    if code == LightReason.DEPENDENCY_DELAY:
+        values = {"blocker": f.get("blocker") or ""}
+        if f.get("milestone"):
+            return _("Held up by %(blocker)s's delayed milestone") % values
+        return _("Held up by %(blocker)s's delay") % values
     if code == LightReason.PROGRESS_LAG:
         return (
             _(

@@ -60,6 +60,8 @@ OBJECT_PARTIES: dict[str, frozenset[str]] = {
     "ind_sc": frozenset({"sc"}),
     "ind_cq": frozenset({"cq"}),
     "ind_joint": frozenset({"sc", "cq"}),
+    "dep_cq": frozenset({"cq"}),
+    "dep_joint": frozenset({"sc", "cq"}),
     "owner_sc": frozenset({"sc"}),
     "owner_cq": frozenset({"cq"}),
     "ext_sc": frozenset({"sc"}),
@@ -544,3 +546,8 @@ def schema_operations() -> frozenset[str]:
 from tests.tracker.api_matrix_parks import PARKS_AND_EXPORTS  # noqa: E402
 
 MATRIX.update(PARKS_AND_EXPORTS)
+
+# Dependencies between items (tests/tracker/api_matrix_dependencies.py).
+from tests.tracker.api_matrix_dependencies import DEPENDENCIES  # noqa: E402
+
+MATRIX.update(DEPENDENCIES)

@@ -40,6 +40,7 @@ from tracker import services
 from tracker.models import (
     ClaimDecision,
     CompletionClaim,
+    DependencyAlert,
     ExportJob,
     ExtensionRequest,
     Indicator,
@@ -48,6 +49,7 @@ from tracker.models import (
     Milestone,
     ProgressUpdate,
     Task,
+    TaskDependency,
     TaskOwner,
     UpdateEvidence,
 )
@@ -144,6 +146,13 @@ def build_world() -> World:
     )
     w.ms_sx = services.milestone_create(
         task=w.task_sx, title="陕西段完工", due_date=soon, party=w.shaanxi
+    )
+    # Chongqing's item and the joint one wait for Sichuan's.
+    w.dep_cq = services.dependency_add(
+        task=w.task_cq, actor=office, blocker_task=w.task_sc
+    )
+    w.dep_joint = services.dependency_add(
+        task=w.task_joint, actor=office, blocker_task=w.task_sc
     )
 
     w.ind_sc = services.indicator_create(
@@ -452,6 +461,8 @@ SNAPSHOT_MODELS: tuple[type[Model], ...] = (
     CompletionClaim,
     ClaimDecision,
     LightOverride,
+    TaskDependency,
+    DependencyAlert,
     UpdateEvidence,
     IdempotencyRecord,
     EvaluationCycle,

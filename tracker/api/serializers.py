@@ -11,8 +11,9 @@ from accounts.serializers import PartyRefSerializer, UserRefSerializer
 from config.api.concurrency import etag_for
 
 from .. import workflow
-from ..choices import Light, LightReason, ProgressRule, Qualifier
+from ..choices import Confidence, Light, LightReason, ProgressRule, Qualifier
 from ..figures import figure_text, is_lower_bound
+from ..forecast import RULE, forecast_text
 from ..lights import reason_dict
 from ..models import (
     ExtensionRequest,
@@ -27,6 +28,7 @@ from ..models import (
 )
 from ..models.task import PROGRESS_RULE
 from ..permissions import available_actions
+from ..selectors.forecast import stored_forecast
 from .evidence import EvidenceFileSerializer
 
 
@@ -146,6 +148,13 @@ class TaskSerializer(serializers.ModelSerializer):
     light = serializers.SerializerMethodField()
     extension_count = serializers.IntegerField(read_only=True)
     days_overdue = serializers.IntegerField(read_only=True)
+    slip_risk = serializers.BooleanField(
+        read_only=True,
+        help_text=_(
+            "The forecast finish date is more than two weeks after the due date "
+            "(see the detail's `forecast`)."
+        ),
+    )
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     progress_rule = serializers.SerializerMethodField(
         help_text=_("How `progress` follows from the owners' `progress`.")
@@ -170,6 +179,7 @@ class TaskSerializer(serializers.ModelSerializer):
             "original_due_date",
             "extension_count",
             "days_overdue",
+            "slip_risk",
             "progress",
             "progress_rule",
             "progress_rule_label",
@@ -425,8 +435,21 @@ class ExtensionRequestSerializer(serializers.ModelSerializer):
         ]
 
 
+class ForecastSerializer(serializers.Serializer):
+    forecast_date = serializers.DateField()
+    due_date = serializers.DateField()
+    slip_days = serializers.IntegerField()
+    at_risk = serializers.BooleanField()
+    confidence = serializers.ChoiceField(choices=Confidence.choices)
+    text = serializers.CharField(help_text=_("The forecast in one sentence."))
+    rule = serializers.CharField(help_text=_("How the forecast is made, in one line."))
+
+
 class TaskDetailSerializer(TaskSerializer):
     milestones = MilestoneSerializer(many=True, read_only=True)
+    forecast = serializers.SerializerMethodField(
+        help_text=_("The forecast finish date of an open item; null when closed.")
+    )
     indicators = IndicatorSerializer(many=True, read_only=True)
     actions = serializers.ListField(
         child=serializers.ChoiceField(choices=workflow.ACTION_CHOICES),
@@ -452,6 +475,23 @@ class TaskDetailSerializer(TaskSerializer):
         )
         return data
 
+    @extend_schema_field(ForecastSerializer(allow_null=True))
+    def get_forecast(self, task) -> dict | None:
+        stored = stored_forecast(task)
+        if stored is None:
+            return None
+        return {
+            "forecast_date": stored.forecast_date,
+            "due_date": stored.due_date,
+            "slip_days": stored.slip_days,
+            "at_risk": stored.at_risk,
+            "confidence": stored.confidence,
+            "text": forecast_text(
+                forecast_date=stored.forecast_date, slip_days=stored.slip_days
+            ),
+            "rule": str(RULE),
+        }
+
     class Meta(TaskSerializer.Meta):
         fields = [
             *TaskSerializer.Meta.fields,
@@ -459,6 +499,7 @@ class TaskDetailSerializer(TaskSerializer):
             "milestones",
             "indicators",
             "actions",
+            "forecast",
         ]
 
 

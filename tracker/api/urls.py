@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import DefaultRouter
 
-from . import evidence, exports, initiative_indicators, views
+from . import dependencies, evidence, exports, initiative_indicators, views
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -23,6 +23,7 @@ router.register(
     "progress-updates", views.ProgressUpdateViewSet, basename="progress-update"
 )
 router.register("uploads", evidence.UploadViewSet, basename="upload")
+router.register("dependencies", dependencies.DependencyViewSet, basename="dependency")
 router.register(
     "evidence-files", evidence.EvidenceFileViewSet, basename="evidence-file"
 )
@@ -43,6 +44,11 @@ urlpatterns = [
         "tasks/export.csv", exports.TaskExportCsvView.as_view(), name="task-export-csv"
     ),
     path("export-jobs/<int:pk>/", exports.ExportJobView.as_view(), name="export-job"),
+    path(
+        "tasks/<int:pk>/dependencies/",
+        dependencies.TaskDependencyViewSet.as_view({"get": "list", "post": "create"}),
+        name="task-dependencies",
+    ),
     path(
         "export-jobs/<int:pk>/download/",
         exports.ExportJobDownloadView.as_view(),

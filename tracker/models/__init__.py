@@ -1,3 +1,4 @@
+from .dependency import DependencyAlert, TaskDependency, TaskForecast
 from .evidence import UpdateEvidence
 from .export import ExportJob
 from .indicator import Indicator, IndicatorReading
@@ -13,6 +14,7 @@ from .workflow import ClaimDecision, CompletionClaim, ExtensionRequest, LightOve
 __all__ = [
     "ClaimDecision",
     "CompletionClaim",
+    "DependencyAlert",
     "ExportJob",
     "ExtensionRequest",
     "Indicator",
@@ -29,6 +31,8 @@ __all__ = [
     "Participation",
     "ProgressUpdate",
     "Task",
+    "TaskDependency",
+    "TaskForecast",
     "TaskLight",
     "TaskOwner",
     "UpdateEvidence",

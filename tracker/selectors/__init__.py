@@ -47,6 +47,7 @@ from ..models import (
     Milestone,
     ProgressUpdate,
     Task,
+    TaskForecast,
     TaskOwner,
     UpdateEvidence,
     WorkStream,
@@ -170,7 +171,13 @@ def task_list_for_user(*, user, today: dt.date | None = None) -> QuerySet[Task]:
         # A correlated subquery, not a join with GROUP BY: the paginator's COUNT
         # can then drop every annotation, and PostgreSQL computes them only for
         # the rows of the page.
-        .annotate(extension_count=_approved_extensions())
+        .annotate(
+            extension_count=_approved_extensions(),
+            # The stored forecast's flag (TaskForecast, house rule 14).
+            slip_risk=Exists(
+                TaskForecast.objects.filter(task=OuterRef("pk"), at_risk=True)
+            ),
+        )
         .order_by("work_stream__sort_order", "code")
     )
 
@@ -231,9 +238,9 @@ def task_get_for_user(*, user, pk, today: dt.date | None = None) -> Task:
     it (`with_action_facts`); 404 when not visible."""
     return get_visible(
         with_action_facts(
-            task_list_for_user(user=user, today=today).prefetch_related(
-                *_rows_prefetch(latest_reading=True)
-            )
+            task_list_for_user(user=user, today=today)
+            .select_related("forecast")
+            .prefetch_related(*_rows_prefetch(latest_reading=True))
         ),
         pk,
     )

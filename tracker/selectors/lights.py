@@ -38,6 +38,7 @@ from ..choices import (
 )
 from ..lights import LIGHT_SEVERITY
 from ..models import (
+    DependencyAlert,
     LightOverride,
     Milestone,
     ProgressUpdate,
@@ -92,6 +93,10 @@ def with_light(
     closed  completed (已销号): neither late nor on track any more;
     none    suspended or cancelled: not tracked.
 
+    A dependent item whose blocker slipped (an open DependencyAlert, kept by
+    tracker.services.dependencies.dependencies_check) is amber, never red:
+    red reasons and an override come first.
+
     Days overdue come in two figures, both 0 unless the task is open:
     `days_overdue` for the task's own due date and `milestone_days_overdue`
     for its most overdue open milestone; `overdue_days` is the larger, the one
@@ -116,6 +121,7 @@ def with_light(
         status, progress = F("status"), F("progress")
         open_milestones = milestones.exclude(status=MilestoneStatus.DONE)
         active_override = overrides.filter(cleared_at__isnull=True)
+        held_up = Q(closed_at__isnull=True)
     else:
         status = Case(
             When(
@@ -132,6 +138,11 @@ def with_light(
         active_override = overrides.filter(created_at__lte=as_of).filter(
             Q(cleared_at__isnull=True) | Q(cleared_at__gt=as_of)
         )
+        held_up = Q(opened_at__lte=as_of) & (
+            Q(closed_at__isnull=True) | Q(closed_at__gt=as_of)
+        )
+    alerts = DependencyAlert.objects.filter(held_up, dependency__task=OuterRef("pk"))
+    alerts = alerts.order_by("-opened_at", "-id")
     today_value = Value(today, output_field=DateField())
     total = DaysBetween(F("due_date"), F("planned_start"))
     elapsed = Least(DaysBetween(today_value, F("planned_start")), total)
@@ -180,6 +191,11 @@ def with_light(
             ),
             soon_milestone_title=Subquery(soon.values("title")[:1]),
             soon_milestone_due=Subquery(soon.values("due_date")[:1]),
+            dependency_delayed=Exists(alerts),
+            delayed_by=Subquery(alerts.values("dependency__blocker_task__code")[:1]),
+            delayed_by_milestone=Subquery(
+                alerts.values("dependency__blocker_milestone__title")[:1]
+            ),
             override_light=Subquery(active_override.values("light")[:1]),
             override_reason=Subquery(active_override.values("reason")[:1]),
             override_expires_at=Subquery(active_override.values("expires_at")[:1]),
@@ -212,7 +228,10 @@ def with_light(
                     Q(due_date__lt=today) | Q(milestone_overdue=True),
                     then=Value(Light.RED),
                 ),
-                When(Q(milestone_due_soon=True) | lagging, then=Value(Light.AMBER)),
+                When(
+                    Q(milestone_due_soon=True) | Q(dependency_delayed=True) | lagging,
+                    then=Value(Light.AMBER),
+                ),
                 default=Value(Light.GREEN),
             ),
         )
@@ -234,6 +253,7 @@ def with_light(
                 When(~is_open, then=Value(LightReason.CANCELLED)),
                 When(due_date__lt=today, then=Value(LightReason.TASK_OVERDUE)),
                 When(milestone_overdue=True, then=Value(LightReason.MILESTONE_OVERDUE)),
+                When(dependency_delayed=True, then=Value(LightReason.DEPENDENCY_DELAY)),
                 When(
                     milestone_due_soon=True, then=Value(LightReason.MILESTONE_DUE_SOON)
                 ),

@@ -4,7 +4,14 @@ Each is keyword-only, type-hinted and atomic; it checks who may act, locks what
 it changes, and validates with the model's own rules before PostgreSQL checks
 them again, so bad input gets a clear message and changes nothing."""
 
+from .dependencies import (
+    dependencies_check,
+    dependency_add,
+    dependency_remove,
+    foresight_refresh,
+)
 from .evidence import EvidenceSpec, evidence_sweep, evidence_upload
+from .forecast import forecast_refresh
 from .initiative_indicators import (
     initiative_indicator_create,
     initiative_indicator_reading_record,
@@ -49,9 +56,14 @@ __all__ = [
     "EvidenceSpec",
     "OwnerSpec",
     "ReadingSpec",
+    "dependencies_check",
+    "dependency_add",
+    "dependency_remove",
     "evidence_sweep",
     "evidence_upload",
     "extension_request_decide",
+    "forecast_refresh",
+    "foresight_refresh",
     "indicator_create",
     "indicator_reading_record",
     "indicator_update",

@@ -29,6 +29,7 @@ from ..models import (
 )
 from ..models.task import derived_progress
 from ._common import acting_party, bump, lock, require
+from .dependencies import foresight_refresh
 from .evidence import EvidenceSpec, evidence_attach
 
 
@@ -143,6 +144,7 @@ def progress_update_post(
     from supervision.services.urges import urge_targets_answer_with_update
 
     update.answered_urges = urge_targets_answer_with_update(update=update)
+    foresight_refresh(task_ids=[task.pk])
     return update
 
 
@@ -237,6 +239,7 @@ def milestone_update(
     milestone.version += 1
     validated_save(milestone)
     bump(milestone.task)
+    foresight_refresh(task_ids=[milestone.task_id])
     return milestone
 
 

@@ -46,6 +46,7 @@ from ._common import (
     open_claim,
     require,
 )
+from .dependencies import dependencies_check, foresight_refresh
 
 
 def _transition(
@@ -80,6 +81,7 @@ def _move(task: Task, target: str) -> Task:
     elif task.completed_at is not None:
         changes["completed_at"] = None
     bump(task, **changes)
+    foresight_refresh(task_ids=[task.pk])
     return task
 
 
@@ -429,6 +431,7 @@ def extension_request_decide(
         validated_save(request)
         if granted is not None:
             bump(task, due_date=granted)
+            foresight_refresh(task_ids=[task.pk])
     _tell_decision(request, task=task, actor=actor)
     return request
 
@@ -499,6 +502,7 @@ def light_override_set(
         )
     )
     bump(task)
+    dependencies_check(task_ids=[task.pk])
     return override
 
 
@@ -513,4 +517,5 @@ def light_override_clear(
     )
     if cleared:
         bump(task)
+        dependencies_check(task_ids=[task.pk])
     return cleared

@@ -1,0 +1,232 @@
+"""Dependencies between items: a blocker that slips turns its dependent amber
+with the reason and tells its owners and the joint office exactly once; the
+cure turns it back; cycles are refused, also when two additions race; only
+the dependent's owners' coordinators and the joint office may add or remove."""
+
+import datetime as dt
+import threading
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone, translation
+
+from config.exceptions import Conflict, PermissionDenied
+from notifications.choices import Event
+from notifications.models import Notification
+from tests.factories import make_task
+from tracker import services
+from tracker.choices import Light, LightReason
+from tracker.lights import reason_of, reason_text
+from tracker.models import DependencyAlert, Task, TaskDependency
+from tracker.selectors.dependencies import blockers_of, dependents_of
+from tracker.selectors.lights import with_light
+
+pytestmark = pytest.mark.django_db
+
+TODAY = timezone.localdate()
+
+
+def light_of(task, **kwargs):
+    return with_light(Task.objects.filter(pk=task.pk), **kwargs).get()
+
+
+def said(row, language="zh-hans"):
+    with translation.override(language):
+        return reason_text(reason_of(row))
+
+
+@pytest.fixture
+def grid(initiative, sichuan, office):
+    """NY-02 (Sichuan's power grid) and, waiting for it, SZ-01 (a joint data
+    centre), both started and on track."""
+    blocker = make_task(
+        initiative,
+        parties=[sichuan],
+        code="NY-02",
+        title="川渝特高压电网",
+        due_date=TODAY + dt.timedelta(days=100),
+    )
+    dependent = make_task(
+        initiative,
+        code="SZ-01",
+        title="成渝数据中心集群",
+        due_date=TODAY + dt.timedelta(days=200),
+    )
+    for task in (blocker, dependent):
+        services.task_start(task=task, actor=office)
+    return blocker, dependent
+
+
+def told():
+    return Notification.objects.filter(event=Event.DEPENDENCY_DELAY)
+
+
+def test_a_blocker_slipping_turns_its_dependent_amber_once_and_back(
+    grid, office, sc_coord, cq_coord
+):
+    blocker, dependent = grid
+    services.dependency_add(task=dependent, actor=cq_coord, blocker_task=blocker)
+    assert light_of(dependent).light == Light.GREEN
+    assert not told().exists()
+
+    request = services.task_request_extension(
+        task=blocker,
+        actor=sc_coord,
+        requested_due_date=TODAY + dt.timedelta(days=260),
+        reason="设备到货延迟",
+    )
+    services.extension_request_decide(
+        request=request, actor=office, approve=True, opinion="同意"
+    )
+    row = light_of(dependent)
+    assert (row.light, row.light_reason) == (Light.AMBER, LightReason.DEPENDENCY_DELAY)
+    assert reason_of(row) == {
+        "code": "dependency_delay",
+        "figures": {"blocker": "NY-02", "milestone": None},
+    }
+    assert said(row) == "受 NY-02 延误影响"
+    assert said(row, "en") == "Held up by NY-02's delay"
+    # The dependent's owners (both parties) and the joint office, once each.
+    assert sorted(told().values_list("recipient__username", flat=True)) == sorted(
+        [sc_coord.username, cq_coord.username, office.username]
+    )
+    assert told().first().title == "SZ-01 成渝数据中心集群 受 NY-02 延误影响"
+
+    # Checked again (a write, the nightly job): nothing more is told.
+    services.dependencies_check(task_ids=None)
+    services.dependencies_check(task_ids=[blocker.pk])
+    assert told().count() == 3
+    assert DependencyAlert.objects.filter(closed_at__isnull=True).count() == 1
+
+    # The cure: the dependent's date moves past the blocker's.
+    request = services.task_request_extension(
+        task=dependent,
+        actor=cq_coord,
+        requested_due_date=TODAY + dt.timedelta(days=300),
+        reason="配合电网工期调整",
+    )
+    services.extension_request_decide(
+        request=request, actor=office, approve=True, opinion="同意"
+    )
+    assert light_of(dependent).light == Light.GREEN
+    assert not DependencyAlert.objects.filter(closed_at__isnull=True).exists()
+    assert told().count() == 3
+
+
+def test_a_red_blocker_milestone_holds_up_the_dependent_milestone(
+    grid, office, cq_coord
+):
+    blocker, dependent = grid
+    late = services.milestone_create(
+        task=blocker, title="变电站投运", due_date=TODAY + dt.timedelta(days=10)
+    )
+    waits = services.milestone_create(
+        task=dependent, title="机房通电", due_date=TODAY + dt.timedelta(days=30)
+    )
+    services.dependency_add(
+        task=dependent,
+        actor=office,
+        blocker_task=blocker,
+        milestone=waits,
+        blocker_milestone=late,
+    )
+    assert not told().exists()
+    # Red by the passage of time: what the nightly check finds.
+    later = TODAY + dt.timedelta(days=12)
+    services.dependencies_check(today=later)
+    row = light_of(dependent, today=later)
+    assert row.light == Light.AMBER
+    assert said(row) == "受 NY-02 节点延误影响"
+    assert said(row, "en") == "Held up by NY-02's delayed milestone"
+    assert told().count() == 3
+    # Red reasons win over the dependency: the blocker itself is red.
+    assert light_of(blocker, today=later).light == Light.RED
+    # Done: cured.
+    services.milestone_update(
+        milestone=late, actor=office, expected_version=None, status="done"
+    )
+    assert light_of(dependent, today=later).light != Light.AMBER or (
+        light_of(dependent, today=later).light_reason != LightReason.DEPENDENCY_DELAY
+    )
+    assert told().count() == 3
+
+
+def test_an_override_wins_over_the_dependency(grid, office):
+    blocker, dependent = grid
+    services.dependency_add(task=dependent, actor=office, blocker_task=blocker)
+    services.light_override_set(
+        task=blocker,
+        actor=office,
+        light=Light.RED,
+        reason="专班研判存在风险",
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )
+    assert light_of(dependent).light_reason == LightReason.DEPENDENCY_DELAY
+    services.light_override_set(
+        task=dependent,
+        actor=office,
+        light=Light.GREEN,
+        reason="已有替代电源",
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )
+    assert light_of(dependent).light == Light.GREEN
+    assert light_of(dependent).light_reason == LightReason.OVERRIDE
+
+
+def test_cycles_are_refused_direct_and_transitive(initiative, office):
+    a, b, c = (make_task(initiative, code=code) for code in ("A-1", "B-1", "C-1"))
+    services.dependency_add(task=b, actor=office, blocker_task=a)
+    services.dependency_add(task=c, actor=office, blocker_task=b)
+    with pytest.raises(Conflict) as direct:
+        services.dependency_add(task=a, actor=office, blocker_task=b)
+    with pytest.raises(Conflict) as transitive:
+        services.dependency_add(task=a, actor=office, blocker_task=c)
+    assert "C-1 已直接或间接依赖 A-1" in str(transitive.value.message)
+    assert str(direct.value.message).startswith("B-1 已直接或间接依赖 A-1")
+    assert TaskDependency.objects.count() == 2
+    assert dependents_of([a.pk]) == {b.pk, c.pk}
+    assert blockers_of([c.pk]) == {a.pk, b.pk}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_additions_cannot_close_a_circle(initiative, office):
+    a, b = make_task(initiative, code="A-1"), make_task(initiative, code="B-1")
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def add(task, blocker):
+        try:
+            barrier.wait()
+            services.dependency_add(task=task, actor=office, blocker_task=blocker)
+            outcomes.append("added")
+        except Conflict:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=add, args=(a, b)),
+        threading.Thread(target=add, args=(b, a)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["added", "refused"]
+    assert TaskDependency.objects.count() == 1
+    connection.close()
+
+
+def test_who_may_add_and_remove(grid, sc_coord, cq_coord, sc_leader, office):
+    blocker, dependent = grid
+    # Chongqing owns only the dependent: still its coordinator may record it.
+    dependency = services.dependency_add(
+        task=dependent, actor=cq_coord, blocker_task=blocker
+    )
+    with pytest.raises(PermissionDenied):
+        # Chongqing owns nothing of NY-02: not theirs to say what it waits for.
+        services.dependency_add(task=blocker, actor=cq_coord, blocker_task=dependent)
+    with pytest.raises(PermissionDenied):
+        services.dependency_remove(dependency=dependency, actor=sc_leader)
+    services.dependency_remove(dependency=dependency, actor=office)
+    assert not TaskDependency.objects.exists()
