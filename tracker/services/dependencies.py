@@ -51,11 +51,13 @@ def dependency_add(
     task, directly or through other items: checked with the initiative's
     row locked, so two concurrent additions cannot close a circle between
     them. Conditioned on the dependent task's version."""
+    # The initiative's row is the lock of its dependency graph (NO KEY: new
+    # items of the initiative may still be inserted meanwhile), taken before
+    # the task's: the new row's key check on the blocker must not wait for a
+    # writer that waits for the graph.
+    Initiative.objects.select_for_update(no_key=True).get(pk=task.initiative_id)
     task = lock(Task, task.pk, expected_version)
     require(actor, "manage_dependency", task)
-    # The initiative's row is the lock of its dependency graph (NO KEY: new
-    # items of the initiative may still be inserted meanwhile).
-    Initiative.objects.select_for_update(no_key=True).get(pk=task.initiative_id)
     dependency = TaskDependency(
         initiative_id=task.initiative_id,
         task=task,
