@@ -224,6 +224,7 @@ class TaskSerializer(serializers.ModelSerializer):
             "original_due_date": _day(task.original_due_date),
             "extension_count": task.extension_count,
             "days_overdue": task.days_overdue,
+            "slip_risk": task.slip_risk,
             "progress": task.progress,
             "progress_rule": str(PROGRESS_RULE),
             "progress_rule_label": str(PROGRESS_RULE.label),
@@ -473,6 +474,7 @@ class TaskDetailSerializer(TaskSerializer):
         data["indicators"] = self.fields["indicators"].to_representation(
             task.indicators.all()
         )
+        data["forecast"] = self.get_forecast(task)
         return data
 
     @extend_schema_field(ForecastSerializer(allow_null=True))

@@ -30,9 +30,7 @@ def histories_as_of(
     tasks = Task.objects.filter(pk__in=list(task_ids)).filter(
         Q(status__in=OPEN_STATES) | Q(status=TaskStatus.COMPLETED, completed_at__gt=now)
     )
-    if as_of is not None:
-        tasks = tasks.filter(created_at__lte=now)
-    rows = {t["pk"]: t for t in tasks.values("pk", "original_due_date", "created_at")}
+    rows = {t["pk"]: t for t in tasks.values("pk", "original_due_date")}
     ids = list(rows)
     if not ids:
         return {}
