@@ -42,6 +42,7 @@ from ..models import (
 )
 from . import data
 from .data import DEMO_LOGINS, DEMO_PASSWORD
+from .dependencies import load_dependencies
 
 __all__ = ["COUNT_LABELS", "DEMO_LOGINS", "DEMO_PASSWORD", "load_demo"]
 
@@ -110,6 +111,10 @@ class _Loader:
             self.load_task(initiative, streams, spec)
         self.load_parks(initiative)
         self.load_initiative_indicators(initiative)
+        # What the items wait for, and every open item's forecast from the
+        # history just loaded.
+        load_dependencies(initiative=initiative, office=self.users["admin"])
+        services.forecast_refresh(task_ids=None)
 
     def run_ladder(self) -> None:
         """A first load shows a 督办 ledger: the reminders and notices the daily

@@ -34,6 +34,7 @@ from ..forms import ActionForm, ProgressUpdateForm, ReadingForm
 from ..permissions import acting_parties, available_actions, claim_is_due
 from ..selectors import detail as selectors
 from ..selectors import extension_request_get_for_user, task_for_action_for_user
+from .detail_dependencies import dependency_context
 from .detail_milestone import milestone_edit
 from .detail_support import (
     ConflictView,
@@ -164,6 +165,7 @@ def _detail_page(
         failed_name=failed[0] if failed else None,
         failed_form=failed[1] if failed and failed[1].errors else None,
         conflict=conflict_view,
+        **dependency_context(user, task),
     )
     return render(request, "tracker/task_detail.html", context, status=status)
 
