@@ -90,6 +90,9 @@ class TaskListFilter(TaskFilter):
             choices = [("", ALL[name]), *((v, t) for v, t in field.choices if v)]
             several = isinstance(field, forms.MultipleChoiceField)
             field.widget = (SelectOne if several else forms.Select)(choices=choices)
+        fields["slip_risk"].widget = forms.Select(
+            choices=[("", _("All forecasts")), ("true", _("At risk of slipping only"))]
+        )
         fields["sort"].initial = DEFAULT_SORT
         return form_class
 

@@ -174,6 +174,8 @@ NOT_PAGES = {
     "tracker:progress_update_post": "POST only (the form is on the task page)",
     "tracker:reading_record": "POST; a GET goes back to the task page",
     "tracker:extension_decide": "POST only (the form is on the task page)",
+    "tracker:dependency_add": "POST; a GET goes back to the task page",
+    "tracker:dependency_remove": "POST; a GET goes back to the task page",
     "supervision:office_decide": "POST only (the forms are on the workbench)",
     "supervision:office_urge": "POST only (the forms are on the workbench)",
     "notifications:open": "marks the notification read and redirects to its item",
