@@ -40,6 +40,7 @@ from tracker.selectors import with_light
 from tracker.selectors.counts import finish, grouped_counts, overdue_flag
 
 from .choices import ReportStatus, ScopeKind
+from .snapshot_ahead import dependency_alerts_as_of, forecast_as_of
 from .snapshot_circle import initiative_indicators_as_of
 from .snapshot_lists import (
     completed_in_period,
@@ -179,6 +180,8 @@ REASON_COLUMNS = (
     "progress_now",
     "elapsed_percent",
     "lag_percent",
+    "delayed_by",
+    "delayed_by_milestone",
 )
 
 
@@ -349,6 +352,10 @@ def report_snapshot(report, *, now: dt.datetime | None = None) -> dict:
         # ahead to: the previous report's task lights, next period's milestones.
         "previous_tasks": previous_tasks(previous),
         "next_period": next_period(report, as_of),
+        # Seeing ahead: each open item's forecast from its history before the
+        # period's end, and the items a slipped blocker held up then.
+        "forecast": forecast_as_of(report, as_of),
+        "dependency_alerts": dependency_alerts_as_of(tasks, as_of),
         # The audit chain's head as the report is made, printed on it so that
         # the digest leaves the system with the report (audit/digest.py).
         "audit_seal": seal_for_snapshot(),
