@@ -41,6 +41,7 @@ test: setup
 bench: export DJANGO_SETTINGS_MODULE = config.settings.test
 bench: venv database
 	$(PY) -m bench $(if $(QUICK),--quick) --markdown var/bench/latest.md $(BENCH_ARGS)
+	$(PY) -m bench.forecast_backtest $(if $(QUICK),--quick)
 
 # Fault drills against real processes (gunicorn, a Celery worker, beat) on a
 # private PostgreSQL cluster and redis-server of their own (see drills/README.md),
