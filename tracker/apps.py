@@ -1,7 +1,36 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def fill_derived_state(sender, plan=None, **kwargs) -> None:
+    """After `migrate`: store the light of every task that has none (tasks
+    there before the stored light came, migration 0017) and, when the
+    forecasts' table has just been made, every open item's forecast. Run by
+    the code of the day rather than inside a migration, whose later models
+    the light's computation may already read."""
+    from .models import Task
+    from .services import forecast_refresh, lights_refresh
+
+    missing = list(
+        Task.objects.filter(light_state__isnull=True).values_list("pk", flat=True)
+    )
+    if missing:
+        lights_refresh(task_ids=missing)
+    applied = {
+        migration.name
+        for migration, backwards in plan or ()
+        if migration.app_label == "tracker" and not backwards
+    }
+    if "0019_dependencies_and_forecasts" in applied and Task.objects.exists():
+        forecast_refresh()
 
 
 class TrackerConfig(AppConfig):
     name = "tracker"
     verbose_name = _("Joint task list")
+
+    def ready(self) -> None:
+        post_migrate.connect(
+            fill_derived_state, sender=self, dispatch_uid="tracker.fill_derived_state"
+        )

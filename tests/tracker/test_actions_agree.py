@@ -29,13 +29,14 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts.permissions import can
 from config.exceptions import Conflict, PermissionDenied, TransitionNotAllowed
 from supervision.models import UrgeTarget
 from supervision.services.urges import urge_answer, urge_send
 from tests.tracker.workflow_world import ROLES, Rows
 from tracker import services, workflow
 from tracker.choices import MilestoneStatus, TaskStatus
-from tracker.models import Indicator, Milestone
+from tracker.models import Indicator, Milestone, Task
 from tracker.permissions import available_actions
 from tracker.selectors import task_get_for_user
 
@@ -55,9 +56,13 @@ PER_ROW = {
 # its owners, milestones and indicators. The page: the session, its user and
 # the memberships, the same four, then the readings, the feed, the extension
 # requests, the claims, the urges and the parties they address, and the
-# header's unread count; one more for the decisions when there is a claim.
+# header's unread count, the item's dependencies (前置事项 / 后续事项); one more
+# for the decisions when there is a claim, and two for the dependency form's
+# choices (the initiative's other items and their milestones) when the user
+# may record a dependency.
 API_QUERIES = 5
-PAGE_QUERIES = 14
+PAGE_QUERIES = 15
+DEPENDENCY_FORM_QUERIES = 2
 
 
 class _Undo(Exception):
@@ -221,7 +226,9 @@ def test_page_api_and_services_agree(workflow_world, status, pending, role):
     # Whatever the user may do, the same queries.
     assert len(api_queries) == API_QUERIES, api_queries.captured_queries
     has_claim = status in (TaskStatus.COMPLETION_CLAIMED, TaskStatus.COMPLETED)
-    assert len(page_queries) == PAGE_QUERIES + has_claim, [
+    may_link = can(user, "manage_dependency", Task.objects.get(pk=rows.task_pk))
+    expected = PAGE_QUERIES + has_claim + may_link * DEPENDENCY_FORM_QUERIES
+    assert len(page_queries) == expected, [
         q["sql"][:90] for q in page_queries.captured_queries
     ]
 

@@ -436,7 +436,14 @@ def test_a_retried_creating_post_replays_the_first_answer(creation_world, name):
 
 # --- the schema says all of it --------------------------------------------------------
 
-UNDER_A_TASK = ("tasks", "milestones", "owners", "indicators", "extension-requests")
+UNDER_A_TASK = (
+    "tasks",
+    "milestones",
+    "owners",
+    "indicators",
+    "extension-requests",
+    "dependencies",
+)
 CREATING_POSTS = {
     "/api/v1/reports/",
     "/api/v1/report-subscriptions/",
@@ -477,4 +484,4 @@ def test_the_schema_declares_the_write_contract(sc):
         item = re.fullmatch(r"/api/v1/[a-z-]+/\{id\}/", path)
         if method == "get" and item and segment in UNDER_A_TASK:
             assert success["200"]["headers"]["ETag"]["required"], path
-    assert writes == 18  # every write under a task, each checked above
+    assert writes == 20  # every write under a task, each checked above

@@ -7,6 +7,7 @@ import datetime as dt
 import threading
 
 import pytest
+import time_machine
 from django.db import connection, connections
 from django.utils import timezone, translation
 
@@ -17,7 +18,7 @@ from tests.factories import make_task
 from tracker import services
 from tracker.choices import Light, LightReason
 from tracker.lights import reason_of, reason_text
-from tracker.models import DependencyAlert, Task, TaskDependency
+from tracker.models import DependencyAlert, Task, TaskDependency, TaskLight
 from tracker.selectors.dependencies import blockers_of, dependents_of
 from tracker.selectors.lights import with_light
 
@@ -61,6 +62,12 @@ def told():
     return Notification.objects.filter(event=Event.DEPENDENCY_DELAY)
 
 
+def stored(task):
+    """The light the lists read (tracker.models.TaskLight): (light, reason code)."""
+    row = TaskLight.objects.get(task=task)
+    return row.light, row.reason["code"]
+
+
 def test_a_blocker_slipping_turns_its_dependent_amber_once_and_back(
     grid, office, sc_coord, cq_coord
 ):
@@ -86,6 +93,10 @@ def test_a_blocker_slipping_turns_its_dependent_amber_once_and_back(
     }
     assert said(row) == "受 NY-02 延误影响"
     assert said(row, "en") == "Held up by NY-02's delay"
+    # The stored light followed in the same transaction as the blocker's
+    # extension: the dependent's row was written again, not only the blocker's.
+    assert stored(dependent) == (Light.AMBER, "dependency_delay")
+    assert services.lights_check() == []
     # The dependent's owners (both parties) and the joint office, once each.
     assert sorted(told().values_list("recipient__username", flat=True)) == sorted(
         [sc_coord.username, cq_coord.username, office.username]
@@ -109,8 +120,10 @@ def test_a_blocker_slipping_turns_its_dependent_amber_once_and_back(
         request=request, actor=office, approve=True, opinion="同意"
     )
     assert light_of(dependent).light == Light.GREEN
+    assert stored(dependent)[0] == Light.GREEN
     assert not DependencyAlert.objects.filter(closed_at__isnull=True).exists()
     assert told().count() == 3
+    assert services.lights_check() == []
 
 
 def test_a_red_blocker_milestone_holds_up_the_dependent_milestone(
@@ -231,3 +244,64 @@ def test_who_may_add_and_remove(grid, sc_coord, cq_coord, sc_leader, office):
         services.dependency_remove(dependency=dependency, actor=sc_leader)
     services.dependency_remove(dependency=dependency, actor=office)
     assert not TaskDependency.objects.exists()
+
+
+def test_the_midnight_job_turns_a_dependent_amber_when_its_blocker_falls_due(
+    grid, office, cq_coord
+):
+    """No write happens: the blocker's due date passes overnight, the nightly
+    job turns it red, opens the alert and stores the dependent's amber."""
+    from tracker.tasks import refresh_lights
+
+    blocker, dependent = grid
+    services.dependency_add(task=dependent, actor=cq_coord, blocker_task=blocker)
+    assert stored(dependent)[0] == Light.GREEN
+    with time_machine.travel(timezone.now() + dt.timedelta(days=101), tick=False):
+        result = refresh_lights.apply().get()
+        assert result["opened"] == 1
+        assert stored(blocker)[0] == Light.RED
+        assert stored(dependent) == (Light.AMBER, "dependency_delay")
+        assert services.lights_check() == []
+        assert refresh_lights.apply().get()["opened"] == 0  # told once
+
+
+def test_the_item_page_costs_the_same_queries_with_more_dependencies(
+    initiative, sichuan, office, cq_coord, client
+):
+    """前置事项 / 后续事项 with their lights and open alerts: a fixed number of
+    queries, however many items the page names."""
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    def item(code, days):
+        task = make_task(
+            initiative,
+            parties=[sichuan],
+            code=code,
+            title=f"事项{code}",
+            due_date=TODAY + dt.timedelta(days=days),
+        )
+        services.task_start(task=task, actor=office)
+        return task
+
+    centre = item("SZ-01", 200)
+    client.force_login(office)
+    url = reverse("tracker:task_detail", args=[centre.pk])
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    services.dependency_add(task=centre, actor=office, blocker_task=item("NY-01", 300))
+    one = queries()
+    for n in range(2, 6):
+        # Blockers due after the centre (each opens an alert) and dependents.
+        services.dependency_add(
+            task=centre, actor=office, blocker_task=item(f"NY-0{n}", 300 + n)
+        )
+        services.dependency_add(
+            task=item(f"JT-0{n}", 400), actor=office, blocker_task=centre
+        )
+    assert DependencyAlert.objects.filter(closed_at__isnull=True).count() == 5
+    assert queries() == one

@@ -128,7 +128,12 @@ def test_the_midnight_job_stores_the_new_day_and_writes_no_audit_event(plan):
     with time_machine.travel(NOON + dt.timedelta(days=2), tick=False):
         # The day changed: the stored light is yesterday's until the job runs.
         assert services.lights_check() != []
-        assert refresh_lights.apply().get() == {"tasks": 1}
+        assert refresh_lights.apply().get() == {
+            "tasks": 1,
+            "opened": 0,
+            "closed": 0,
+            "forecasts": 1,
+        }
         agree()
         assert (stored(plan).light, stored(plan).overdue_days) == (Light.RED, 1)
         assert stored(plan).computed_for == days(2)

@@ -183,10 +183,9 @@ FILTER_READS = {
     "initiative": ("tracker_task", "initiative_id"),
     "due_before": ("tracker_task", "due_date"),
     "due_after": ("tracker_task", "due_date"),
+    # The stored forecast's flag: a partial index of the items at risk.
+    "slip_risk": ("tracker_taskforecast", "task_id"),
 }
-# Computed in the list's own statement from the due dates, milestones and
-# overrides (tracker.selectors.with_light), not stored yet: the open issue of
-# stored, indexed lights.
 # Sort keys read from the stored light (tracker.models.TaskLight): its columns.
 STORED = {
     "light": "light",
@@ -202,11 +201,13 @@ def _index_columns() -> dict[str, list[str]]:
         cursor.execute(
             "SELECT tablename, indexdef FROM pg_indexes "
             "WHERE tablename IN ('tracker_task', 'tracker_taskowner', "
-            "'tracker_tasklight')"
+            "'tracker_tasklight', 'tracker_taskforecast')"
         )
         found: dict[str, list[str]] = {}
         for table, definition in cursor.fetchall():
-            columns = re.search(r"USING \w+ \((.*)\)$", definition).group(1)
+            columns = re.search(
+                r"USING \w+ \((.*)\)(?: WHERE .*)?$", definition
+            ).group(1)
             found.setdefault(table, []).append(columns)
         return found
 

@@ -170,12 +170,16 @@ class TaskDependencyViewSet(ETagMixin, viewsets.GenericViewSet):
 
 @extend_schema_view(
     retrieve=extend_schema(parameters=[etag("task")]),
-    destroy=extend_schema(responses={204: None}, parameters=conditional("task")),
+    destroy=extend_schema(
+        responses={204: None}, parameters=conditional("task", (204,))
+    ),
 )
 class DependencyViewSet(ETagMixin, viewsets.GenericViewSet):
     """One dependency; removing it takes the If-Match of its dependent task."""
 
     serializer_class = DependencySerializer
+    # The model of the path's id for the schema; the rows are get_object's.
+    queryset = TaskDependency.objects.none()
 
     def get_object(self):
         dependency = (

@@ -2,7 +2,8 @@
 day at 00:05 Asia/Shanghai, and the lights whose override expired every five
 minutes. django-celery-beat rows, as the other schedules: operators see and
 edit them in the admin; get_or_create by name leaves their edits alone. The
-lights of the tasks already there are stored here once."""
+lights of the tasks already there are stored after the migrations run
+(tracker.apps.fill_derived_state), by the code of that day."""
 
 from django.db import migrations
 from django.utils import timezone
@@ -58,13 +59,6 @@ def delete_schedules(apps, schema_editor):
         PeriodicTask.objects.filter(name=name, task=task).delete()
 
 
-def store_lights(apps, schema_editor):
-    # Derived state: computed by today's code from the rows already there.
-    from tracker.services.lights import lights_refresh
-
-    lights_refresh()
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("tracker", "0017_stored_lights"),
@@ -73,5 +67,4 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunPython(create_schedules, delete_schedules),
-        migrations.RunPython(store_lights, migrations.RunPython.noop),
     ]

@@ -33,6 +33,7 @@ from ..selectors.dependencies import blockers_of
 from ..selectors.lights import with_light
 from ..workflow import OPEN_STATES
 from ._common import bump, lock, require
+from .lights import lights_refresh
 
 
 @transaction.atomic
@@ -159,6 +160,9 @@ def dependencies_check(
         open_alerts.setdefault(alert.dependency_id, []).append(alert)
     now = timezone.now()
     opened = closed = 0
+    # The dependents whose open alerts change: their stored light (amber
+    # while held up) is written again before the transaction ends.
+    turned: set[int] = set()
     for d in deps:
         slip = _slip(d, blockers, today)
         key = (slip[0], slip[1]) if slip else None
@@ -167,6 +171,7 @@ def dependencies_check(
         ]
         if stale:
             closed += DependencyAlert.objects.filter(pk__in=stale).update(closed_at=now)
+            turned.add(d.task_id)
         if slip is None:
             continue
         cause, blocker_due, dependent_due = slip
@@ -178,11 +183,15 @@ def dependencies_check(
         )
         if created:
             opened += 1
+            turned.add(d.task_id)
             _tell_slip(d, alert)
         elif alert.closed_at is not None:
             # The same slip again (cured, then back): shown, not told twice.
             alert.closed_at = None
             alert.save(update_fields=["closed_at"])
+            turned.add(d.task_id)
+    if turned:
+        lights_refresh(task_ids=turned, today=today)
     return {"opened": opened, "closed": closed}
 
 

@@ -71,7 +71,9 @@ BATCH = 2000
 
 def _affected(task_ids: Iterable[int]) -> set[int]:
     """The tasks whose light a write to `task_ids` may change: the tasks
-    themselves. (Where one task's light follows another's, widen it here.)"""
+    themselves. A dependent's light follows its blocker's only through the
+    open dependency alerts, and `dependencies_check` writes the dependent's
+    light again whenever those change."""
     return set(task_ids)
 
 
