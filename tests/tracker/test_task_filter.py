@@ -205,9 +205,9 @@ def _index_columns() -> dict[str, list[str]]:
         )
         found: dict[str, list[str]] = {}
         for table, definition in cursor.fetchall():
-            columns = re.search(
-                r"USING \w+ \((.*)\)(?: WHERE .*)?$", definition
-            ).group(1)
+            columns = re.search(r"USING \w+ \((.*)\)(?: WHERE .*)?$", definition).group(
+                1
+            )
             found.setdefault(table, []).append(columns)
         return found
 
