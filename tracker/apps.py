@@ -3,25 +3,36 @@ from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
-def fill_derived_state(sender, plan=None, **kwargs) -> None:
+def fill_derived_state(sender, plan=None, using="default", **kwargs) -> None:
     """After `migrate`: store the light of every task that has none (tasks
     there before the stored light came, migration 0017) and, when the
     forecasts' table has just been made, every open item's forecast. Run by
     the code of the day rather than inside a migration, whose later models
     the light's computation may already read."""
-    from .models import Task
+    from django.db import connections
+
+    from .models import Task, TaskForecast, TaskLight
     from .services import forecast_refresh, lights_refresh
 
-    missing = list(
-        Task.objects.filter(light_state__isnull=True).values_list("pk", flat=True)
-    )
-    if missing:
-        lights_refresh(task_ids=missing)
     applied = {
         migration.name
         for migration, backwards in plan or ()
         if migration.app_label == "tracker" and not backwards
     }
+    # Only after migrations of this app ran forward (`flush` sends the signal
+    # too, with no plan), and only up to the latest state: a partial
+    # `migrate tracker 0016` leaves the tables of the light's reads unmade.
+    tables = connections[using].introspection.table_names()
+    if not applied or not {
+        TaskLight._meta.db_table,
+        TaskForecast._meta.db_table,
+    } <= set(tables):
+        return
+    missing = list(
+        Task.objects.filter(light_state__isnull=True).values_list("pk", flat=True)
+    )
+    if missing:
+        lights_refresh(task_ids=missing)
     if "0019_dependencies_and_forecasts" in applied and Task.objects.exists():
         forecast_refresh()
 

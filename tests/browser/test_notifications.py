@@ -29,6 +29,9 @@ def notified():
     with pghistory.context(source="command", command="load_demo"):
         load_demo()
     users = {u.username: u for u in User.objects.all()}
+    # Without what the demo itself told Chongqing's coordinator (an item held
+    # up by another's delay): the centre holds only what follows.
+    Notification.objects.filter(recipient=users["cq_coord"]).delete()
     sz04 = Task.objects.get(code="SZ-04")
     services.task_claim_completion(
         task=sz04,
@@ -91,7 +94,9 @@ def test_a_coordinator_reads_the_claim_and_sets_preferences(visitors, notified):
         page.get_by_test_id("read-all").get_by_role("button").click()
     assert "全部消息已标为已读。" in page.content()
     assert _badge(page) is None
-    assert not Notification.objects.filter(read_at__isnull=True).exists()
+    assert not Notification.objects.filter(
+        recipient__username="cq_coord", read_at__isnull=True
+    ).exists()
     cq.shot("all-read")
 
     page.get_by_role("link", name="消息设置").click()

@@ -16,12 +16,13 @@ BEFORE = [
     ("tracker", "0015_initiative_indicators_and_qualifiers"),
     ("audit", "0022_park_query_event"),
 ]
-AFTER = [("tracker", "0016_remove_park_evaluation")]
 
 
-def _migrate(targets):
+def _migrate(targets=None):
+    """To `targets`, or forward to the latest of every app (None)."""
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
+    targets = targets or executor.loader.graph.leaf_nodes()
     executor.migrate(targets)
     return executor.loader.project_state(targets).apps
 
@@ -45,7 +46,9 @@ def test_each_round_becomes_a_published_cycle(parks_world):
             result="met",
         )
     finally:
-        _migrate([*AFTER, ("parks", "0002_reminders_and_evaluations")])
+        # Forward to the latest state (tracker 0016 took the table away):
+        # the next test finds the schema as the suite made it.
+        _migrate()
     from parks.models import EvaluationCycle
 
     cycles = {c.name: c for c in EvaluationCycle.objects.exclude(pk=w["cycle"].pk)}

@@ -180,6 +180,8 @@ class DependencyViewSet(ETagMixin, viewsets.GenericViewSet):
     serializer_class = DependencySerializer
     # The model of the path's id for the schema; the rows are get_object's.
     queryset = TaskDependency.objects.none()
+    # Anything but digits is no dependency: 404 from the router.
+    lookup_value_regex = "[0-9]+"
 
     def get_object(self):
         dependency = (
