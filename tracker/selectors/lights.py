@@ -81,6 +81,7 @@ def with_light(
     *,
     today: dt.date | None = None,
     as_of: dt.datetime | None = None,
+    now: dt.datetime | None = None,
 ) -> QuerySet[Task]:
     """Annotate `computed_light`, the active override, the effective `light`
     and its reason (`light_reason` and its figures, see `tracker.lights`).
@@ -106,11 +107,15 @@ def with_light(
     With `as_of` (an instant; `today` defaults to its local date) the light is the
     one the task had then, as far as the rows tell: completions after it are
     undone, progress is the last one reported before it, and only overrides
-    active then count. `status_then` and `progress_then` carry those values."""
+    active then count. `status_then` and `progress_then` carry those values.
+
+    `now` (the instant an override must outlast) defaults to the present; the
+    stored light's compiled statement passes a stand-in it replaces at each
+    run (tracker.services.lights)."""
     if as_of is not None and today is None:
         today = timezone.localdate(as_of)
     today = today or timezone.localdate()
-    now = as_of or timezone.now()
+    now = as_of or now or timezone.now()
     window = settings.TRACKER_AMBER_WINDOW_DAYS
     margin = settings.TRACKER_PROGRESS_LAG_MARGIN
     milestones = Milestone.objects.filter(task=OuterRef("pk"))
@@ -292,12 +297,15 @@ def _next_due() -> Case:
 
 
 def with_computed_light(
-    qs: QuerySet[Task], *, today: dt.date | None = None
+    qs: QuerySet[Task],
+    *,
+    today: dt.date | None = None,
+    now: dt.datetime | None = None,
 ) -> QuerySet[Task]:
     """`with_light` with what the stored light has besides: `light_rank` and
     `next_due` (the earliest of the open milestones' due dates and the
     task's own)."""
-    return with_light(qs, today=today).annotate(
+    return with_light(qs, today=today, now=now).annotate(
         light_rank=light_rank(), next_due=_next_due()
     )
 

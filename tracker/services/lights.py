@@ -12,6 +12,7 @@ from a fresh computation."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -77,6 +78,17 @@ def _affected(task_ids: Iterable[int]) -> set[int]:
     return set(task_ids)
 
 
+def _stored(row: dict, today: dt.date) -> dict:
+    stored = {name: row[name] for name in COPIED}
+    stored["override_light"] = stored["override_light"] or ""
+    stored["override_reason"] = stored["override_reason"] or ""
+    stored["late_milestone_title"] = stored["late_milestone_title"] or ""
+    stored["rank"] = row["light_rank"]
+    stored["reason"] = reason_of(row)
+    stored["computed_for"] = today
+    return stored
+
+
 def computed_rows(tasks: QuerySet[Task], *, today: dt.date) -> Iterable[dict]:
     """The stored form of each task's light computed from scratch, by task id."""
     rows = (
@@ -85,14 +97,61 @@ def computed_rows(tasks: QuerySet[Task], *, today: dt.date) -> Iterable[dict]:
         .values("pk", *COPIED, *REASON_INPUTS)
     )
     for row in rows.iterator(chunk_size=BATCH):
-        stored = {name: row[name] for name in COPIED}
-        stored["override_light"] = stored["override_light"] or ""
-        stored["override_reason"] = stored["override_reason"] or ""
-        stored["late_milestone_title"] = stored["late_milestone_title"] or ""
-        stored["rank"] = row["light_rank"]
-        stored["reason"] = reason_of(row)
-        stored["computed_for"] = today
-        yield row["pk"], stored
+        yield row["pk"], _stored(row, today)
+
+
+# The instant the compiled statement carries in place of "now": replaced by
+# the present at each run.
+_NOW = dt.datetime(1901, 2, 3, 4, 5, 6, 789012, tzinfo=dt.UTC)
+
+
+@functools.lru_cache(maxsize=8)
+def _statement(today: dt.date, window: int, margin: int, alias: str):
+    """The light's statement for every task, compiled once per day (and
+    settings): building it through the ORM costs several times what running
+    it for one task does, and every write under a task runs it. Filtered by
+    task ids (an array parameter) outside, which PostgreSQL pushes down, so
+    the per-row subqueries run for those tasks only. None when the stand-in
+    for "now" cannot be found among the parameters."""
+    rows = (
+        with_computed_light(Task.objects.all(), today=today, now=_NOW)
+        .annotate(light_task_id=F("pk"))
+        .order_by()
+        .values("light_task_id", *COPIED, *REASON_INPUTS)
+    )
+    sql, params = rows.query.get_compiler(using=alias).as_sql()
+    now_at = [i for i, value in enumerate(params) if value == _NOW]
+    if not now_at:
+        return None
+    # The ORM's own compilation, every value a parameter: nothing interpolated.
+    wrapped = (
+        f"SELECT * FROM ({sql}) AS light "  # noqa: S608
+        "WHERE light.light_task_id = ANY(%s) ORDER BY light.light_task_id"
+    )
+    return wrapped, tuple(params), frozenset(now_at)
+
+
+def rows_for_ids(task_ids: list[int], *, today: dt.date) -> Iterable[dict]:
+    """`computed_rows` of the tasks `task_ids`, through the compiled statement."""
+    compiled = _statement(
+        today,
+        settings.TRACKER_AMBER_WINDOW_DAYS,
+        settings.TRACKER_PROGRESS_LAG_MARGIN,
+        connection.alias,
+    )
+    if compiled is None:
+        yield from computed_rows(Task.objects.filter(pk__in=task_ids), today=today)
+        return
+    sql, params, now_at = compiled
+    now = timezone.now()
+    values = [now if i in now_at else value for i, value in enumerate(params)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, list(task_ids)])
+        names = [column.name for column in cursor.description]
+        fetched = cursor.fetchall()
+    for values_ in fetched:
+        row = dict(zip(names, values_, strict=True))
+        yield row["light_task_id"], _stored(row, today)
 
 
 def _milestone_states(task_ids: list[int] | None, today: dt.date) -> QuerySet:
@@ -162,7 +221,12 @@ def lights_refresh(
         tasks = tasks.filter(status__in=OPEN_STATES)
     written = 0
     batch: list[TaskLight] = []
-    for pk, stored in computed_rows(tasks, today=today):
+    rows = (
+        rows_for_ids(ids, today=today)
+        if ids is not None and not open_only
+        else computed_rows(tasks, today=today)
+    )
+    for pk, stored in rows:
         batch.append(TaskLight(task_id=pk, **stored))
         if len(batch) >= BATCH:
             written += _write(batch)
