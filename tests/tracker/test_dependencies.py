@@ -96,6 +96,8 @@ def test_a_blocker_slipping_turns_its_dependent_amber_once_and_back(
     # The stored light followed in the same transaction as the blocker's
     # extension: the dependent's row was written again, not only the blocker's.
     assert stored(dependent) == (Light.AMBER, "dependency_delay")
+    # The reason as the lists and the item page show it, with the blocker.
+    assert TaskLight.objects.get(task=dependent).reason == reason_of(row)
     assert services.lights_check() == []
     # The dependent's owners (both parties) and the joint office, once each.
     assert sorted(told().values_list("recipient__username", flat=True)) == sorted(

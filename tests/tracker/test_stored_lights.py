@@ -250,3 +250,21 @@ def test_the_home_page_lists_are_capped(today, initiative, sc_coord):
     assert body.count('data-testid="more"') == 1
     assert "sort=next_due" in body
     assert "sort=light" in body
+
+
+def test_the_stored_reason_reads_every_figure_the_reason_names():
+    """Whatever `tracker.lights.reason_of` reads from a row is among what the
+    stored light's computation selects (else the stored reason would lack it,
+    while lights_check, reading the same selection, could not tell)."""
+    import inspect
+    import re
+
+    from tracker import lights
+    from tracker.services.lights import COPIED, REASON_INPUTS
+
+    read = set(
+        re.findall(r'_get\(task, "(\w+)"\)', inspect.getsource(lights.reason_of))
+    )
+    assert "delayed_by" in read  # the pattern finds what it should
+    # `stored_reason` is the stored light itself, read back by the lists.
+    assert read - {"stored_reason"} <= {*COPIED, *REASON_INPUTS}

@@ -135,6 +135,10 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
         "overdue_days",
         "next_due",
     ]
+    # Unless asked otherwise, by code (the id breaks ties between
+    # initiatives): read through the code's index and stopped after a page,
+    # where the pages' order by work stream would sort every visible task.
+    ordering = ["code", "id"]
 
     def get_queryset(self):
         return selectors.task_list_for_user(user=self.request.user)

@@ -62,6 +62,8 @@ REASON_INPUTS = (
     "elapsed_percent",
     "lag_percent",
     "light_rank",
+    "delayed_by",
+    "delayed_by_milestone",
 )
 STORED = (*COPIED, "rank", "reason", "computed_for")
 # What a fresh computation must agree with (the day it was computed for is
