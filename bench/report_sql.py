@@ -1,5 +1,7 @@
 """The raw SQL baseline of bench/report.py: one statement per section of the
-report snapshot, written independently of the ORM."""
+report snapshot, written independently of the ORM. A task's progress at the
+period's end is its parties' average (each party's last report before it, or
+its part's present figure), rounded down, as the item's rule has it."""
 
 OPEN = "('not_started', 'in_progress', 'completion_claimed')"
 UNDONE = "(m.status <> 'done' OR m.completed_at >= %(as_of)s)"  # open as of the end
@@ -16,9 +18,11 @@ TASKS = f"""WITH ms AS (
     COALESCE(ms.late, false) AS late, COALESCE(ms.soon, false) AS soon
   FROM tracker_task t JOIN tracker_workstream ws ON ws.id = t.work_stream_id
   LEFT JOIN ms ON ms.task_id = t.id
-  LEFT JOIN LATERAL (SELECT u.progress FROM tracker_progressupdate u
-    WHERE u.task_id = t.id AND u.reported_at < %(as_of)s
-    ORDER BY u.reported_at DESC, u.id DESC LIMIT 1) pu ON true
+  LEFT JOIN LATERAL (SELECT sum(COALESCE((SELECT u.progress
+      FROM tracker_progressupdate u WHERE u.task_id = o.task_id
+      AND u.party_id = o.party_id AND u.reported_at < %(as_of)s
+      ORDER BY u.reported_at DESC, u.id DESC LIMIT 1), o.progress)) / count(*)
+      AS progress FROM tracker_taskowner o WHERE o.task_id = t.id) pu ON true
   LEFT JOIN LATERAL (SELECT o.light FROM tracker_lightoverride o
     WHERE o.task_id = t.id AND o.expires_at > %(as_of)s AND o.created_at <= %(as_of)s
       AND (o.cleared_at IS NULL OR o.cleared_at > %(as_of)s)

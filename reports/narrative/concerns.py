@@ -153,6 +153,9 @@ def forecast_warnings(w: Writer, s: dict) -> list[Sentence]:
     sentences = []
     if "forecast" in s:
         risky = [(i, f) for i, f in enumerate(s["forecast"] or []) if f.get("at_risk")]
+        # The latest first: the ones leadership should hear of when the list
+        # is cut.
+        risky.sort(key=lambda pair: (-(pair[1].get("slip_days") or 0), pair[1]["code"]))
         if not risky:
             sentences.append(
                 w.done(_("The forecast expects every open task to finish on time."))
