@@ -22,6 +22,7 @@ from config.api.uploads import KINDS, evidence_response
 from config.exceptions import NotFound
 
 from .. import selectors, services
+from ..exports.data import API_ORDERING
 from ..models import Task
 from . import filters, inputs
 from .serializers import (
@@ -124,17 +125,8 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = filters.TaskFilter
     # `light` sorts the most severe first; `light`, `overdue_days` and
     # `next_due` are the stored light's columns (filters.ORDERING_TERMS).
-    ordering_fields = [
-        "code",
-        "due_date",
-        "progress",
-        "priority",
-        "updated_at",
-        "title",
-        "light",
-        "overdue_days",
-        "next_due",
-    ]
+    # The same as the list's export (tracker.api.exports).
+    ordering_fields = list(API_ORDERING)
     # Unless asked otherwise, by code (the id breaks ties between
     # initiatives): read through the code's index and stopped after a page,
     # where the pages' order by work stream would sort every visible task.

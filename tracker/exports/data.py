@@ -22,7 +22,8 @@ from ..models import ExportJob, Milestone, Task, TaskOwner
 from ..selectors import indicator_list_for_user, task_list_for_user
 from ..selectors.dashboards import task_filter_choices_for_user, task_table_for_user
 
-# The API list's `ordering` (tracker.api.views.TaskViewSet.ordering_fields).
+# The task list API's `ordering` terms, for the list (tracker.api.views.TaskViewSet)
+# and its export (tracker.api.exports).
 API_ORDERING = (
     "code",
     "due_date",
