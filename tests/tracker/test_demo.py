@@ -1,19 +1,18 @@
 """The demo data set: complete, true to the article, valid and idempotent."""
 
 import datetime as dt
-import io
 from decimal import Decimal
 
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
-from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import Membership, Party, User
-from tests.clock import TODAY
+from tests.clock import TODAY, frozen
+from tests.worlds import rolled_back
 from tracker.choices import MilestoneStatus, TaskStatus
 from tracker.demo import DEMO_LOGINS, DEMO_PASSWORD, data, load_demo
 from tracker.models import (
@@ -73,12 +72,21 @@ def _check_deferred_constraints():
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
+@pytest.fixture(scope="module")
+def _demo(django_db_setup, django_db_blocker):
+    """The demo loaded once for the module at the tests' frozen today
+    (tests/clock.py), in a transaction rolled back at its end; each test runs
+    in a savepoint of its own."""
+    with frozen(), rolled_back(django_db_blocker):
+        created = load_demo(today=TODAY)
+        _check_deferred_constraints()
+        yield created
+
+
 @pytest.fixture
-def demo(db, today):
-    """The demo loaded at the tests' frozen today (tests/clock.py)."""
-    created = load_demo(today=TODAY)
-    _check_deferred_constraints()
-    return created
+def demo(_demo, db, today):
+    """What the first load created, by kind."""
+    return _demo
 
 
 def test_first_load_reports_what_it_created(demo):
@@ -263,15 +271,6 @@ def test_demo_users_for_every_role_in_both_provinces(demo):
         User.objects.values_list("username", flat=True)
     )
     assert all(user.full_name for user in User.objects.all())
-
-
-def test_command_prints_what_it_created_then_nothing(db):
-    out = io.StringIO()
-    call_command("load_demo", "--today", TODAY.isoformat(), stdout=out)
-    assert f"合作事项{len(data.TASKS)}项" in out.getvalue()
-    out = io.StringIO()
-    call_command("load_demo", stdout=out)
-    assert "演示数据已存在，未做任何修改" in out.getvalue()
 
 
 def test_data_is_consistent():
