@@ -93,7 +93,10 @@ RAW = {
       LEFT JOIN LATERAL (SELECT m.title, m.due_date FROM tracker_milestone m
         WHERE m.task_id = tasks.id AND m.due_date < %(today)s AND {UNDONE}
         ORDER BY m.due_date, m.id LIMIT 1) lm ON true
-      WHERE overdue OR light = 'red' ORDER BY days_overdue DESC, lm.due_date, code""",
+      WHERE overdue OR light = 'red'
+      ORDER BY GREATEST(days_overdue, CASE WHEN st IN {OPEN} AND lm.due_date IS NOT NULL
+        THEN %(today)s - lm.due_date ELSE 0 END) DESC,
+        days_overdue DESC, lm.due_date, code""",
     "tasks": TASKS
     + """SELECT tasks.id, tasks.code, title, ws_name, task_list,
       lp.short_name, priority, st, pr, light, due_date, original_due_date, days_overdue
