@@ -1,12 +1,14 @@
 from celery import shared_task
+from django.db import OperationalError, transaction
+from django.utils import timezone
 
 from .services import (
     dependencies_check,
     evidence_sweep,
     forecast_refresh,
     lights_refresh,
-    lights_refresh_expired,
 )
+from .services.lights import expired_override_tasks
 
 
 @shared_task(name="tracker.sweep_evidence_uploads")
@@ -17,7 +19,12 @@ def sweep_evidence_uploads() -> dict:
     return {"deleted": evidence_sweep()}
 
 
-@shared_task(name="tracker.refresh_lights")
+@shared_task(
+    name="tracker.refresh_lights",
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+)
 def refresh_lights() -> dict:
     """Store the light of every open task and its milestones for the new day:
     the light depends on the date (a due date passes, a milestone comes
@@ -26,14 +33,27 @@ def refresh_lights() -> dict:
     amber, their stored light written again) and every item's forecast,
     which moves with the date too. Scheduled by beat just after midnight
     Asia/Shanghai (migration 0018, editable in the admin); safe to run twice
-    or at once (upserts, and the dependencies are locked while checked)."""
-    tasks = lights_refresh(open_only=True)
-    slips = dependencies_check()
+    or at once (upserts; see dependencies_check). A deadlock with a write of
+    the same moment is retried."""
+    today = timezone.localdate()
+    tasks = lights_refresh(open_only=True, today=today)
+    slips = dependencies_check(today=today)
     return {"tasks": tasks, **slips, "forecasts": forecast_refresh()}
 
 
-@shared_task(name="tracker.refresh_expired_light_overrides")
+@shared_task(
+    name="tracker.refresh_expired_light_overrides",
+    autoretry_for=(OperationalError,),
+    retry_backoff=True,
+    max_retries=3,
+)
 def refresh_expired_light_overrides() -> dict:
     """Store the light of the tasks whose light override has expired: from
-    that moment the computed light is the light again. Every five minutes."""
-    return {"tasks": lights_refresh_expired()}
+    that moment the computed light is the light again, and a blocker's light
+    may hold its dependents up, or let them go. Every five minutes."""
+    with transaction.atomic():
+        ids = expired_override_tasks()
+        tasks = lights_refresh(task_ids=ids)
+        if ids:
+            dependencies_check(task_ids=ids)
+    return {"tasks": tasks}

@@ -307,3 +307,28 @@ def test_the_item_page_costs_the_same_queries_with_more_dependencies(
         )
     assert DependencyAlert.objects.filter(closed_at__isnull=True).count() == 5
     assert queries() == one
+
+
+def test_a_blockers_override_that_expires_lets_its_dependent_go(grid, office):
+    """The joint office marks the blocker red for a week: its dependent is
+    held up. When the override lapses, the five-minute job writes the
+    blocker's light again and checks its dependencies: the dependent goes
+    back to green with no write of anyone's."""
+    from tracker.tasks import refresh_expired_light_overrides
+
+    blocker, dependent = grid
+    services.dependency_add(task=dependent, actor=office, blocker_task=blocker)
+    services.light_override_set(
+        task=blocker,
+        actor=office,
+        light=Light.RED,
+        reason="专班研判存在风险",
+        expires_at=timezone.now() + dt.timedelta(days=7),
+    )
+    assert stored(dependent) == (Light.AMBER, "dependency_delay")
+    with time_machine.travel(timezone.now() + dt.timedelta(days=8), tick=False):
+        assert refresh_expired_light_overrides.apply().get() == {"tasks": 1}
+        assert stored(blocker)[0] == Light.GREEN
+        assert stored(dependent)[0] == Light.GREEN
+        assert not DependencyAlert.objects.filter(closed_at__isnull=True).exists()
+        assert services.lights_check() == []

@@ -180,8 +180,9 @@ class DependencyViewSet(ETagMixin, viewsets.GenericViewSet):
     serializer_class = DependencySerializer
     # The model of the path's id for the schema; the rows are get_object's.
     queryset = TaskDependency.objects.none()
-    # Anything but digits is no dependency: 404 from the router.
-    lookup_value_regex = "[0-9]+"
+    # Anything but a number of up to 19 digits is no dependency: 404 from
+    # the router.
+    lookup_value_regex = "[0-9]{1,19}"
 
     def get_object(self):
         dependency = (

@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Collection
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -140,10 +140,14 @@ def dependencies_check(
     owners' coordinators and the joint office, exactly once per slip (the
     alert's unique key); close the alerts of slips cured. `task_ids` limits
     the check to dependencies touching those items (as blocker or
-    dependent); None checks all. Safe to run twice or at once: the
-    dependencies are locked while checked."""
+    dependent); None checks all. Safe to run twice or at once without
+    locking the dependencies (a lock there, taken after the write's own light
+    row and before the dependents', let a blocker's write and its dependent's
+    deadlock): the alert's unique key lets only one check open a slip and
+    tell it, closing and reopening are idempotent, and a dependency removed
+    meanwhile is passed over."""
     today = today or timezone.localdate()
-    deps = TaskDependency.objects.select_for_update(of=("self",)).order_by("pk")
+    deps = TaskDependency.objects.order_by("pk")
     if task_ids is not None:
         ids = list(task_ids)
         deps = deps.filter(Q(task__in=ids) | Q(blocker_task__in=ids))
@@ -175,12 +179,15 @@ def dependencies_check(
         if slip is None:
             continue
         cause, blocker_due, dependent_due = slip
-        alert, created = DependencyAlert.objects.get_or_create(
-            dependency=d,
-            cause=cause,
-            blocker_due=blocker_due,
-            defaults={"dependent_due": dependent_due, "opened_at": now},
-        )
+        try:
+            alert, created = DependencyAlert.objects.get_or_create(
+                dependency=d,
+                cause=cause,
+                blocker_due=blocker_due,
+                defaults={"dependent_due": dependent_due, "opened_at": now},
+            )
+        except IntegrityError:
+            continue  # the dependency was removed meanwhile
         if created:
             opened += 1
             turned.add(d.task_id)

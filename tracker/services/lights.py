@@ -255,11 +255,15 @@ def lights_refresh_expired(*, now: dt.datetime | None = None) -> int:
     """Store the light of the tasks whose override has expired since their
     light was stored: the moment an override lapses, the computed light is
     the light again."""
-    now = now or timezone.now()
+    return lights_refresh(task_ids=expired_override_tasks(now=now))
+
+
+def expired_override_tasks(*, now: dt.datetime | None = None) -> list[int]:
+    """The tasks whose stored light still shows an override expired by now."""
     expired = TaskLight.objects.exclude(override_light="").filter(
-        override_expires_at__lte=now
+        override_expires_at__lte=now or timezone.now()
     )
-    return lights_refresh(task_ids=list(expired.values_list("task_id", flat=True)))
+    return list(expired.values_list("task_id", flat=True))
 
 
 def lights_check(
