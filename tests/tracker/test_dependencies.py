@@ -8,7 +8,7 @@ import threading
 
 import pytest
 import time_machine
-from django.db import connection, connections
+from django.db import connection, connections, transaction
 from django.utils import timezone, translation
 
 from config.exceptions import Conflict, PermissionDenied
@@ -332,3 +332,71 @@ def test_a_blockers_override_that_expires_lets_its_dependent_go(grid, office):
         assert stored(dependent)[0] == Light.GREEN
         assert not DependencyAlert.objects.filter(closed_at__isnull=True).exists()
         assert services.lights_check() == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_blockers_write_and_its_dependents_at_once_do_not_deadlock(
+    initiative, office
+):
+    """What a write does (tracker.services._common.bump, then the slip check)
+    in two transactions at once: the blocker's due date moves past its
+    dependent's while the dependent reports progress. The blocker's check
+    writes the dependent's light, which the dependent's write holds; the
+    dependent's check must not wait for anything the blocker's holds."""
+    import time
+
+    from tracker.services.lights import lights_refresh
+
+    blocker = make_task(
+        initiative, code="NY-02", due_date=TODAY + dt.timedelta(days=100)
+    )
+    dependent = make_task(
+        initiative, code="SZ-01", due_date=TODAY + dt.timedelta(days=200)
+    )
+    for task in (blocker, dependent):
+        services.task_start(task=task, actor=office)
+    services.dependency_add(task=dependent, actor=office, blocker_task=blocker)
+    blocker_written, dependent_written = threading.Event(), threading.Event()
+    errors = []
+
+    def blocker_write():
+        try:
+            with transaction.atomic():
+                Task.objects.filter(pk=blocker.pk).update(
+                    due_date=TODAY + dt.timedelta(days=260)
+                )
+                lights_refresh(task_ids=[blocker.pk])
+                blocker_written.set()
+                dependent_written.wait(10)
+                services.dependencies_check(task_ids=[blocker.pk])
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    def dependent_write():
+        try:
+            blocker_written.wait(10)
+            with transaction.atomic():
+                lights_refresh(task_ids=[dependent.pk])
+                dependent_written.set()
+                time.sleep(0.5)  # the blocker's check runs first
+                services.dependencies_check(task_ids=[dependent.pk])
+        except Exception as exc:
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=blocker_write),
+        threading.Thread(target=dependent_write),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    assert stored(dependent) == (Light.AMBER, "dependency_delay")
+    assert DependencyAlert.objects.filter(closed_at__isnull=True).count() == 1
+    assert services.lights_check() == []
+    connection.close()
