@@ -89,3 +89,12 @@ def _empty_report_queue_at_end():
             connection.default_channel.queue_purge(settings.REPORTS_QUEUE)
     except Exception as exc:  # the broker is not the subject here
         print(f"could not empty the test report queue: {exc}")
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    """pytest-django's live server, made after the test database and so
+    stopped before it is dropped: the server's threads close their
+    connections when it stops, else the drop finds them still open and the
+    database is left behind on the server."""
+    return live_server
