@@ -98,3 +98,17 @@ def live_server(django_db_setup, live_server):
     connections when it stops, else the drop finds them still open and the
     database is left behind on the server."""
     return live_server
+
+
+@pytest.fixture(autouse=True)
+def _service_language():
+    """Every test starts in the service's language: a request through the
+    test client leaves the language it asked for active in this thread
+    (LocaleMiddleware activates it and nothing takes it back), which would
+    make what the next test reads depend on the order tests run in."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
