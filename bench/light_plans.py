@@ -31,7 +31,7 @@ from tracker.selectors import (  # noqa: E402
     task_list_for_user,
 )
 from tracker.selectors.dashboards import TASK_SORTS  # noqa: E402
-from tracker.selectors.lights import with_computed_light  # noqa: E402
+from tracker.selectors.lights import order_tasks, with_computed_light  # noqa: E402
 
 DB_NAME = "test_bench_light_plans"
 PAGE = 25
@@ -52,7 +52,7 @@ def statements(tasks):
             "work_stream__sort_order", "code"
         )[:PAGE],
         "page default (code)": tasks.order_by(*TASK_SORTS["code"])[:PAGE],
-        "light sort": tasks.order_by(*TASK_SORTS["light"])[:PAGE],
+        "light sort": order_tasks(tasks, TASK_SORTS["light"])[:PAGE],
         "light filter (red, by code)": tasks.filter(light="red").order_by("code")[
             :PAGE
         ],

@@ -78,10 +78,15 @@ class TaskFilter(django_filters.FilterSet):
         label=pgettext_lazy("the plan's list a task belongs to", "List"),
     )
     party = IdFilter(method=_owned_by("party_id"), label=_("Owner party"))
+    # distinct=False: both are columns of the task's own row (the light's is
+    # one to one), so no task can appear twice; django-filter's default
+    # DISTINCT would sort every matching task before a page could be read.
     status = django_filters.MultipleChoiceFilter(
-        choices=TaskStatus.choices, label=_("Status")
+        choices=TaskStatus.choices, label=_("Status"), distinct=False
     )
-    light = django_filters.MultipleChoiceFilter(choices=Light.choices, label=_("Light"))
+    light = django_filters.MultipleChoiceFilter(
+        choices=Light.choices, label=_("Light"), distinct=False
+    )
     agency = IdFilter(method=_owned_by("agency_id"), label=_("agency"))
     lead_party = IdFilter(field_name="lead_party_id")
     initiative = IdFilter(field_name="initiative_id")

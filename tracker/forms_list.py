@@ -17,6 +17,7 @@ from django_filters import ChoiceFilter
 from .filters import TaskFilter
 from .selectors import work_stream_label
 from .selectors.dashboards import DEFAULT_SORT, TASK_SORTS
+from .selectors.lights import order_tasks
 
 SORT_CHOICES = [
     ("code", _("Code")),
@@ -50,7 +51,7 @@ class SelectOne(forms.Select):
 
 
 def _sorted(queryset: QuerySet, name: str, value: str) -> QuerySet:
-    return queryset.order_by(*TASK_SORTS[value])
+    return order_tasks(queryset, TASK_SORTS[value])
 
 
 class TaskListFilter(TaskFilter):

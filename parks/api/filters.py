@@ -16,7 +16,10 @@ class AssessmentFilter(StrictFilterSet):
     park = IdFilter(field_name="park_id")
     pair = IdFilter(field_name="pair_id")
     party = IdFilter(field_name="park__party_id")
-    state = django_filters.MultipleChoiceFilter(choices=AssessmentState.choices)
+    # The row's own column: no row twice, no DISTINCT.
+    state = django_filters.MultipleChoiceFilter(
+        choices=AssessmentState.choices, distinct=False
+    )
     outcome = django_filters.ChoiceFilter(choices=EvaluationOutcome.choices)
 
 

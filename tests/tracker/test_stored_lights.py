@@ -21,6 +21,7 @@ from tracker import services
 from tracker.choices import Light, MilestoneStatus
 from tracker.models import MilestoneLight, TaskLight
 from tracker.selectors.dashboards import TASK_SORTS, task_table_for_user
+from tracker.selectors.lights import order_tasks
 from tracker.tasks import refresh_expired_light_overrides, refresh_lights
 
 pytestmark = pytest.mark.django_db
@@ -218,7 +219,8 @@ def _plan(sql, params) -> str:
 
 def test_the_light_sort_and_filter_read_the_stored_lights_indexes(three, sc_coord):
     tasks = task_table_for_user(user=sc_coord)
-    by_light = tasks.order_by(*TASK_SORTS["light"])[:25]
+    # As the page and the API sort (tracker.selectors.lights.order_tasks).
+    by_light = order_tasks(tasks, TASK_SORTS["light"])[:25]
     assert "tasklight_rank" in _plan(*by_light.query.sql_with_params())
     red = tasks.filter(light=Light.RED)[:25]
     assert "tasklight_light" in _plan(*red.query.sql_with_params())

@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -18,6 +19,7 @@ from tracker.choices import TaskList, TaskStatus
 from tracker.filters import TaskFilter
 from tracker.models import Task
 from tracker.selectors.dashboards import TASK_SORTS
+from tracker.selectors.lights import STORED_SORTS
 
 pytestmark = pytest.mark.django_db
 
@@ -247,6 +249,56 @@ def test_every_sort_of_the_task_list_reads_an_index():
         )
     )
     assert missing == []
+
+
+def test_a_sort_by_the_stored_light_reads_it_through_an_inner_join():
+    # order_tasks makes the join inner for these, so that the light's index
+    # can lead; every stored column a sort reads must be among them.
+    assert set(STORED) == STORED_SORTS
+
+
+def _statements(api, query) -> list[str]:
+    with CaptureQueriesContext(connection) as queries:
+        assert api.get("/api/v1/tasks/", query).status_code == 200
+    return [q["sql"] for q in queries.captured_queries]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"light": ["red", "amber"]},
+        {"status": ["in_progress", "not_started"]},
+        {"light": "red", "status": "in_progress", "party": "1"},
+    ],
+)
+def test_no_filter_of_the_task_list_asks_for_distinct(clients, world, query):
+    # A task is one row whatever it is filtered by (the owner filters are
+    # EXISTS): DISTINCT would only make PostgreSQL sort every match first.
+    assert [name for name, f in TaskFilter.base_filters.items() if f.distinct] == []
+    _client, api = clients
+    assert not [sql for sql in _statements(api, query) if "DISTINCT" in sql]
+
+
+def _count_plan(sql: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + sql)
+        return "\n".join(row[0] for row in cursor.fetchall())
+
+
+def test_the_count_of_the_task_list_reads_the_light_only_when_it_must(clients, world):
+    _client, api = clients
+
+    def count_plan(query) -> str:
+        counts = [sql for sql in _statements(api, query) if "COUNT(*)" in sql]
+        assert len(counts) == 1
+        return _count_plan(counts[0])
+
+    # Unfiltered or filtered by the task's own columns: the task table alone.
+    assert "tracker_tasklight" not in count_plan({})
+    assert "tracker_tasklight" not in count_plan({"status": "in_progress"})
+    # By light, or sorted by it (through the light's index): joined.
+    assert "tracker_tasklight" in count_plan({"light": "red"})
+    assert "tracker_tasklight" in count_plan({"ordering": "light"})
 
 
 def test_the_search_is_answered_from_its_index(world):

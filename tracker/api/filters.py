@@ -8,6 +8,7 @@ from .. import filters
 from ..choices import ExtensionStatus, MilestoneStatus, VerificationStatus
 from ..models import Milestone
 from ..selectors.dashboards import TASK_SORTS
+from ..selectors.lights import order_tasks
 
 # `ordering` terms that stand for a sort of several columns: by light the
 # most severe first, as the page sorts (each ends on a column that makes
@@ -34,6 +35,10 @@ class TaskOrdering(OrderingFilter):
         ordering = super().get_ordering(request, queryset, view)
         return expand_ordering(ordering) if ordering else ordering
 
+    def filter_queryset(self, request, queryset, view):
+        ordering = self.get_ordering(request, queryset, view)
+        return order_tasks(queryset, ordering) if ordering else queryset
+
 
 class TaskFilter(StrictFilterSet, filters.TaskFilter):
     """The task list's one filter (tracker.filters), refusing what it cannot
@@ -43,7 +48,10 @@ class TaskFilter(StrictFilterSet, filters.TaskFilter):
 class MilestoneFilter(StrictFilterSet):
     task = IdFilter(field_name="task_id")
     party = IdFilter(field_name="party_id")
-    status = django_filters.MultipleChoiceFilter(choices=MilestoneStatus.choices)
+    # The milestone's own column: no row twice, no DISTINCT (TaskFilter).
+    status = django_filters.MultipleChoiceFilter(
+        choices=MilestoneStatus.choices, distinct=False
+    )
     due_before = django_filters.DateFilter(field_name="due_date", lookup_expr="lte")
     due_after = django_filters.DateFilter(field_name="due_date", lookup_expr="gte")
 

@@ -165,7 +165,7 @@ def _approved_extensions() -> Coalesce:
 
 def task_list_for_user(*, user, today: dt.date | None = None) -> QuerySet[Task]:
     return (
-        with_stored_light(_visible_tasks(user), today=today)
+        with_stored_light(_visible_tasks(user), today=today, joined=False)
         .select_related("work_stream", "lead_party", "initiative")
         .prefetch_related(_owners_prefetch())
         # A correlated subquery, not a join with GROUP BY: the paginator's COUNT

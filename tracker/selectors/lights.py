@@ -310,17 +310,33 @@ def with_computed_light(
     )
 
 
+# The annotations of `with_stored_light` that are the stored light's indexed
+# columns (tracker.models.TaskLight's indexes).
+STORED_SORTS = frozenset(
+    {"light_rank", "overdue_days", "days_overdue", "next_due", "light"}
+)
+
+
 def with_stored_light(
-    qs: QuerySet[Task], *, today: dt.date | None = None
+    qs: QuerySet[Task], *, today: dt.date | None = None, joined: bool = True
 ) -> QuerySet[Task]:
     """The tasks with their stored light (tracker.models.TaskLight) under the
     names `with_light` gives them, and `light_rank` and `next_due`: columns
     with indexes, nothing computed per row. For another day than today the
-    light is computed for that day (`with_computed_light`)."""
+    light is computed for that day (`with_computed_light`).
+
+    Every task has its stored light (written with the task, and filled after
+    migrate), so `joined=False` leaves the join an outer one: a COUNT of the
+    list then reads the task table alone (PostgreSQL drops an outer join
+    nothing reads), where an inner join would join every task to its light.
+    `order_tasks` makes it inner again for a sort by the light's columns, which
+    reads the light's index in order and stops after a page."""
     if today is not None and today != timezone.localdate():
         return with_computed_light(qs, today=today)
     state = "light_state__"
-    return qs.filter(light_state__isnull=False).annotate(
+    if joined:
+        qs = qs.filter(light_state__isnull=False)
+    return qs.annotate(
         light=F(f"{state}light"),
         computed_light=F(f"{state}computed_light"),
         light_rank=F(f"{state}rank"),
@@ -339,3 +355,11 @@ def with_stored_light(
         late_milestone_due=F(f"{state}late_milestone_due"),
         next_due=F(f"{state}next_due"),
     )
+
+
+def order_tasks(qs: QuerySet[Task], columns) -> QuerySet[Task]:
+    """`qs.order_by(*columns)`; sorted by the stored light's columns, through
+    their index (`with_stored_light`)."""
+    if any(column.lstrip("-") in STORED_SORTS for column in columns):
+        qs = qs.filter(light_state__isnull=False)
+    return qs.order_by(*columns)
