@@ -11,9 +11,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from accounts.choices import Role
+from accounts.services import membership_grant
 from audit.models import MilestoneEvent, TaskEvent
 from tests.clock import NOON, days
 from tests.factories import make_task
@@ -238,6 +241,27 @@ def test_attention_is_paged_with_counts_per_kind(today, initiative, sc_coord):
     assert len(first["results"]) == 10
     rest = client.get("/api/v1/attention/", {"page_size": 10, "page": 3}).json()
     assert len(rest["results"]) == 5
+
+
+def test_attention_shows_each_row_once_without_distinct(
+    today, initiative, sc_coord, chongqing
+):
+    # A coordinator of both parties, a task both own: read through a join to
+    # the owners, each milestone would come twice (DISTINCT hid it, and
+    # sorted every row first); through EXISTS it is one row.
+    membership_grant(user=sc_coord, party=chongqing, role=Role.COORDINATOR)
+    task = make_task(initiative, code="A-2", due_date=days(90))
+    assert task.owners.count() == 2
+    services.milestone_create(task=task, title="共同节点", due_date=days(-3))
+    services.milestone_create(task=task, title="下周节点", due_date=days(3))
+    client = APIClient()
+    client.force_authenticate(sc_coord)
+    with CaptureQueriesContext(connection) as queries:
+        body = client.get("/api/v1/attention/").json()
+    assert body["counts"]["milestone_overdue"] == 1
+    assert body["counts"]["milestone_due_soon"] == 1
+    assert [item["title"] for item in body["results"]] == ["共同节点", "下周节点"]
+    assert not [q for q in queries.captured_queries if "DISTINCT" in q["sql"]]
 
 
 def test_the_home_page_lists_are_capped(today, initiative, sc_coord):

@@ -418,16 +418,18 @@ def _attention_sources(*, user, today: dt.date) -> dict[str, tuple]:
         decided = CompletionClaim.objects.filter(
             pk=OuterRef("pk"), decisions__party__in=g.coordinator_of
         )
-        claims = (
-            CompletionClaim.objects.filter(
-                status="open",
-                task__in=tasks,
-                task__owners__party__in=g.coordinator_of,
+        # Of a task the caller's party owns: EXISTS, not a join to the
+        # owners with DISTINCT, which would sort every row before a page.
+        owned = Exists(
+            TaskOwner.objects.filter(
+                task=OuterRef("task_id"), party__in=g.coordinator_of
             )
+        )
+        claims = (
+            CompletionClaim.objects.filter(owned, status="open", task__in=tasks)
             .exclude(party__in=g.coordinator_of)
             .exclude(Exists(decided))
             .select_related("task")
-            .distinct()
             .order_by("-claimed_at", "-id")
         )
         sources["awaiting_confirmation"] = (
@@ -439,10 +441,9 @@ def _attention_sources(*, user, today: dt.date) -> dict[str, tuple]:
         milestones = (
             Milestone.objects.filter(task__in=tasks.filter(status__in=OPEN_STATES))
             .filter(Q(party__in=g.coordinator_of) | Q(party__isnull=True))
-            .filter(task__owners__party__in=g.coordinator_of)
+            .filter(owned)
             .exclude(status=MilestoneStatus.DONE)
             .select_related("task")
-            .distinct()
             .order_by("due_date", "id")
         )
         for kind, dates in (
