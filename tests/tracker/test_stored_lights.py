@@ -278,6 +278,28 @@ def test_the_home_page_lists_are_capped(today, initiative, sc_coord):
     assert "sort=light" in body
 
 
+def test_the_home_lists_my_tasks_in_the_order_of_the_list_it_leads_to(
+    today, initiative, sc_coord, sichuan
+):
+    # All red, overdue by different days, some due the same day: the home's
+    # first ten are the first ten of the task list sorted by light (its
+    # "more"), the most overdue first.
+    for n in range(14):
+        make_task(initiative, code=f"R-{n:02d}", due_date=days(-1 - n % 7))
+    # Due ahead, but its milestone is twenty days late: the most overdue.
+    ahead = make_task(initiative, code="M-01", due_date=days(60))
+    services.milestone_create(task=ahead, title="可研批复", due_date=days(-20))
+    client = Client()
+    client.force_login(sc_coord)
+    home = client.get("/").content.decode()
+    mine = re.findall(r'data-testid="my-task-row" data-code="([^"]+)"', home)
+    listed = client.get("/tasks/", {"sort": "light", "party": sichuan.pk})
+    codes = re.findall(r'data-code="([RM]-\d+)"', listed.content.decode())
+    assert len(mine) == 10
+    assert mine == codes[:10]
+    assert mine[:3] == ["M-01", "R-06", "R-13"]
+
+
 def test_the_stored_reason_reads_every_figure_the_reason_names():
     """Whatever `tracker.lights.reason_of` reads from a row is among what the
     stored light's computation selects (else the stored reason would lack it,

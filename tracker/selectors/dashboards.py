@@ -30,7 +30,7 @@ from . import (
     work_streams_of,
 )
 from .counts import finish, grouped_counts, overdue_q
-from .lights import with_stored_light
+from .lights import order_tasks, with_stored_light
 
 RECENT_UPDATES = 10
 MOST_OVERDUE = 10
@@ -94,9 +94,9 @@ def coordinated_parties_for_user(*, user) -> list:
 def coordinated_tasks_for_user(*, user, today: dt.date | None = None):
     """The tasks owned by a party the user coordinates, most severe light first."""
     parties = grants(user).coordinator_of
-    qs = task_list_for_user(user=user, today=today).order_by(
-        "light_rank", "due_date", "code"
-    )
+    # In the order of the task list's sort by light, where "more" leads; read
+    # through the light's index.
+    qs = order_tasks(task_list_for_user(user=user, today=today), TASK_SORTS["light"])
     return qs.filter(_owned_by(parties)) if parties else qs.none()
 
 
@@ -112,14 +112,13 @@ def coordinated_overdue_for_user(*, user, today: dt.date | None = None):
 
 def light_counts(tasks: QuerySet[Task]) -> dict:
     """Counts of `tasks` (annotated by `with_light`) by light, with the total
-    and the overdue count; one aggregate query."""
+    and the overdue count; one aggregate query. `tasks` holds each task once
+    (filtered through EXISTS, never a join to its owners): no DISTINCT, which
+    would sort every task."""
     rows = (
         tasks.order_by()
         .values("light")
-        .annotate(
-            n=Count("pk", distinct=True),
-            late=Count("pk", filter=overdue_q(), distinct=True),
-        )
+        .annotate(n=Count("pk"), late=Count("pk", filter=overdue_q()))
     )
     counts = {"total": 0, "overdue": 0, "by_light": dict.fromkeys(Light.values, 0)}
     for row in rows:
