@@ -7,6 +7,7 @@ its stored row (tracker.models.TaskLight) in the same SQL statement."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Sequence
 from functools import cached_property
 
@@ -23,6 +24,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, Membership, Party, User
@@ -163,10 +165,9 @@ def _approved_extensions() -> Coalesce:
     return Coalesce(Subquery(approved, output_field=IntegerField()), Value(0))
 
 
-def task_list_for_user(*, user, today: dt.date | None = None) -> QuerySet[Task]:
+def _task_list(tasks: QuerySet[Task]) -> QuerySet[Task]:
     return (
-        with_stored_light(_visible_tasks(user), today=today, joined=False)
-        .select_related("work_stream", "lead_party", "initiative")
+        tasks.select_related("work_stream", "lead_party", "initiative")
         .prefetch_related(_owners_prefetch())
         # A correlated subquery, not a join with GROUP BY: the paginator's COUNT
         # can then drop every annotation, and PostgreSQL computes them only for
@@ -180,6 +181,22 @@ def task_list_for_user(*, user, today: dt.date | None = None) -> QuerySet[Task]:
         )
         .order_by("work_stream__sort_order", "code")
     )
+
+
+@functools.cache
+def _stored_task_list() -> QuerySet[Task]:
+    """The task list with the stored light, before the caller's scope: built
+    once per process (its annotations cost more to build than a request's
+    clone of it) and never evaluated itself, only filtered into clones."""
+    return _task_list(with_stored_light(Task.objects.all(), joined=False))
+
+
+def task_list_for_user(*, user, today: dt.date | None = None) -> QuerySet[Task]:
+    if today is None or today == timezone.localdate():
+        tasks = _stored_task_list()
+    else:  # the light as of another day, computed (with_stored_light)
+        tasks = _task_list(with_stored_light(Task.objects.all(), today=today))
+    return tasks.filter(initiative__in=initiative_list_for_user(user=user))
 
 
 def with_action_facts(qs: QuerySet[Task]) -> QuerySet[Task]:
