@@ -24,7 +24,6 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Agency, Membership, Party, User
@@ -55,7 +54,11 @@ from ..models import (
     WorkStream,
 )
 from ..workflow import ACTIVITY, OPEN_STATES
-from .lights import with_light, with_stored_light  # noqa: F401 (reports read it here)
+from .lights import (  # noqa: F401 (reports read with_light here)
+    stored_for,
+    with_light,
+    with_stored_light,
+)
 
 
 def initiative_list_for_user(*, user) -> QuerySet[Initiative]:
@@ -136,8 +139,17 @@ def get_visible(queryset: QuerySet, pk):
         raise NotFound() from None
 
 
-def _visible_tasks(user) -> QuerySet[Task]:
-    return Task.objects.filter(initiative__in=initiative_list_for_user(user=user))
+def _visible_tasks(user, tasks: QuerySet[Task] | None = None) -> QuerySet[Task]:
+    """`tasks` (all by default) of the initiatives the user takes part in."""
+    tasks = Task.objects.all() if tasks is None else tasks
+    return tasks.filter(initiative__in=initiative_list_for_user(user=user))
+
+
+def owned_by(party_ids, task: str = "pk") -> Exists:
+    """The row's task (`task` names it in the outer query) is owned by one of
+    `party_ids`: EXISTS, not a join to the owners, so that no row comes twice
+    and none needs DISTINCT."""
+    return Exists(TaskOwner.objects.filter(task=OuterRef(task), party_id__in=party_ids))
 
 
 # --- tasks -------------------------------------------------------------------------
@@ -192,11 +204,11 @@ def _stored_task_list() -> QuerySet[Task]:
 
 
 def task_list_for_user(*, user, today: dt.date | None = None) -> QuerySet[Task]:
-    if today is None or today == timezone.localdate():
+    if stored_for(today):
         tasks = _stored_task_list()
     else:  # the light as of another day, computed (with_stored_light)
         tasks = _task_list(with_stored_light(Task.objects.all(), today=today))
-    return tasks.filter(initiative__in=initiative_list_for_user(user=user))
+    return _visible_tasks(user, tasks)
 
 
 def with_action_facts(qs: QuerySet[Task]) -> QuerySet[Task]:
@@ -435,13 +447,7 @@ def _attention_sources(*, user, today: dt.date) -> dict[str, tuple]:
         decided = CompletionClaim.objects.filter(
             pk=OuterRef("pk"), decisions__party__in=g.coordinator_of
         )
-        # Of a task the caller's party owns: EXISTS, not a join to the
-        # owners with DISTINCT, which would sort every row before a page.
-        owned = Exists(
-            TaskOwner.objects.filter(
-                task=OuterRef("task_id"), party__in=g.coordinator_of
-            )
-        )
+        owned = owned_by(g.coordinator_of, task="task_id")
         claims = (
             CompletionClaim.objects.filter(owned, status="open", task__in=tasks)
             .exclude(party__in=g.coordinator_of)

@@ -11,18 +11,17 @@ import datetime as dt
 
 from django.db.models import (
     Count,
-    Exists,
-    OuterRef,
     QuerySet,
 )
 
 from accounts.permissions import grants
 
 from ..choices import Light
-from ..models import Task, TaskOwner
+from ..models import Task
 from ..workflow import OPEN_STATES
 from . import (
     initiative_list_for_user,
+    owned_by,
     parties_of,
     progress_update_list_for_user,
     task_list_for_user,
@@ -54,10 +53,6 @@ TASK_SORTS = {
     "-next_due": ("-next_due", "code"),
 }
 DEFAULT_SORT = "code"
-
-
-def _owned_by(party_ids) -> Exists:
-    return Exists(TaskOwner.objects.filter(task=OuterRef("pk"), party_id__in=party_ids))
 
 
 def task_table_for_user(*, user, today: dt.date | None = None) -> QuerySet[Task]:
@@ -97,7 +92,7 @@ def coordinated_tasks_for_user(*, user, today: dt.date | None = None):
     # In the order of the task list's sort by light, where "more" leads; read
     # through the light's index.
     qs = order_tasks(task_list_for_user(user=user, today=today), TASK_SORTS["light"])
-    return qs.filter(_owned_by(parties)) if parties else qs.none()
+    return qs.filter(owned_by(parties)) if parties else qs.none()
 
 
 def coordinated_overdue_for_user(*, user, today: dt.date | None = None):

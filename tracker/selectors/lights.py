@@ -317,6 +317,11 @@ STORED_SORTS = frozenset(
 )
 
 
+def stored_for(today: dt.date | None) -> bool:
+    """Whether the stored light is the light of `today` (None: today)."""
+    return today is None or today == timezone.localdate()
+
+
 def with_stored_light(
     qs: QuerySet[Task], *, today: dt.date | None = None, joined: bool = True
 ) -> QuerySet[Task]:
@@ -331,7 +336,7 @@ def with_stored_light(
     nothing reads), where an inner join would join every task to its light.
     `order_tasks` makes it inner again for a sort by the light's columns, which
     reads the light's index in order and stops after a page."""
-    if today is not None and today != timezone.localdate():
+    if not stored_for(today):
         return with_computed_light(qs, today=today)
     state = "light_state__"
     if joined:
