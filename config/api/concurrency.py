@@ -46,6 +46,11 @@ def etag_for(obj: Versioned) -> str:
     return f'"{_tag_prefix(obj)}{obj.version}"'
 
 
+def etag_of(model, pk, version: int) -> str:
+    """etag_for without an instance: of the row `pk` of `model` at `version`."""
+    return f'"{model._meta.label_lower}-{pk}-v{version}"'
+
+
 def with_etag(response: R, obj: Versioned) -> R:
     """Set the ETag of `obj` on `response`; returns the response for chaining."""
     response["ETag"] = etag_for(obj)

@@ -8,7 +8,7 @@ from rest_framework import serializers
 
 from accounts.models import Agency, Party
 from accounts.serializers import PartyRefSerializer, UserRefSerializer
-from config.api.concurrency import etag_for
+from config.api.concurrency import etag_for, etag_of
 
 from .. import workflow
 from ..choices import (
@@ -238,28 +238,7 @@ class TaskSerializer(serializers.ModelSerializer):
             "progress_rule_label": str(PROGRESS_RULE.label),
             "completed_at": when(task.completed_at) if task.completed_at else None,
             "light": light_of(task),
-            "owners": [
-                {
-                    "id": owner.pk,
-                    "task": owner.task_id,
-                    "party": _party_ref(owner.party),
-                    "agency": {
-                        "id": owner.agency.pk,
-                        "name": owner.agency.name,
-                        "short_name": owner.agency.short_name,
-                    },
-                    "contact_name": owner.contact_name,
-                    "contact_phone": owner.contact_phone,
-                    "progress": owner.progress,
-                    "narrative": owner.narrative,
-                    "progress_reported_at": when(owner.progress_reported_at)
-                    if owner.progress_reported_at
-                    else None,
-                    "version": owner.version,
-                    "etag": etag_for(owner),
-                }
-                for owner in task.owners.all()
-            ],
+            "owners": _owners(task),
             "version": task.version,
             "updated_at": when(task.updated_at),
         }
@@ -268,6 +247,77 @@ class TaskSerializer(serializers.ModelSerializer):
 # The output of a DateTimeField (the declared `updated_at`'s), without
 # building the serializer's fields for every list.
 _WHEN = serializers.DateTimeField()
+
+
+def _owners(task) -> list[dict]:
+    """The task's owners as OwnerSerializer declares them: from the plain rows
+    the API's list attaches (`owner_rows`), or from the prefetched owners."""
+    rows = getattr(task, "owner_rows", None)
+    if rows is None:
+        rows = [
+            (
+                owner.pk,
+                owner.task_id,
+                owner.party_id,
+                owner.party.code,
+                owner.party.name,
+                owner.party.short_name,
+                owner.agency_id,
+                owner.agency.name,
+                owner.agency.short_name,
+                owner.contact_name,
+                owner.contact_phone,
+                owner.progress,
+                owner.narrative,
+                owner.progress_reported_at,
+                owner.version,
+            )
+            for owner in task.owners.all()
+        ]
+    return [_owner(*row) for row in rows]
+
+
+def _owner(
+    pk,
+    task_id,
+    party_id,
+    party_code,
+    party_name,
+    party_short_name,
+    agency_id,
+    agency_name,
+    agency_short_name,
+    contact_name,
+    contact_phone,
+    progress,
+    narrative,
+    reported_at,
+    version,
+) -> dict:
+    return {
+        "id": pk,
+        "task": task_id,
+        "party": {
+            "id": party_id,
+            "code": party_code,
+            "name": party_name,
+            "short_name": party_short_name,
+        },
+        "agency": {
+            "id": agency_id,
+            "name": agency_name,
+            "short_name": agency_short_name,
+        },
+        "contact_name": contact_name,
+        "contact_phone": contact_phone,
+        "progress": progress,
+        "narrative": narrative,
+        "progress_reported_at": _WHEN.to_representation(reported_at)
+        if reported_at
+        else None,
+        "version": version,
+        "etag": etag_of(TaskOwner, pk, version),
+    }
 
 
 def _day(value):
