@@ -117,30 +117,23 @@ def plain_tasks(request):
     key = request.headers.get("Authorization", "").removeprefix("Token ")
     user = Token.objects.select_related("user").get(key=key).user
     page_size = min(int(request.GET.get("page_size", 20)), 100)
-    qs = selectors.task_list_for_user(user=user)
-    count = qs.count()
+    qs = selectors.task_rows_for_user(user=user).order_by("code", "id")
+    count = selectors.visible_task_count(user=user)
     rows = raw_rows(qs[:page_size])
     owners: dict[int, list[dict]] = {}
-    owner_qs = (
-        TaskOwner.objects.select_related("party", "agency")
-        .order_by("party__sort_order")
-        .filter(task__in=[r["tracker_task.id"] for r in rows])
-    )
-    for o in raw_rows(owner_qs):
-        owners.setdefault(o["tracker_taskowner.task_id"], []).append(
+    by_task = selectors.owner_rows([r["tracker_task.id"] for r in rows])
+    for task_id, owner_rows in by_task.items():
+        owners[task_id] = [
             {
-                "id": o["tracker_taskowner.id"],
-                "task": o["tracker_taskowner.task_id"],
-                "party": _party(o),
-                "agency": {
-                    "id": o["accounts_agency.id"],
-                    "name": o["accounts_agency.name"],
-                    "short_name": o["accounts_agency.short_name"],
-                },
-                "contact_name": o["tracker_taskowner.contact_name"],
-                "contact_phone": o["tracker_taskowner.contact_phone"],
+                "id": o[0],
+                "task": o[1],
+                "party": {"id": o[2], "code": o[3], "name": o[4], "short_name": o[5]},
+                "agency": {"id": o[6], "name": o[7], "short_name": o[8]},
+                "contact_name": o[9],
+                "contact_phone": o[10],
             }
-        )
+            for o in owner_rows
+        ]
     results = []
     for r in rows:
         task_id = r["tracker_task.id"]

@@ -89,18 +89,12 @@ def grow(world: ListWorld, upto: int) -> None:
             for table in LOADED:
                 cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
     world.tasks = max(world.tasks, upto)
-    refresh_stored_lights()
+    # Rows loaded with the triggers off bypass what keeps the derived state:
+    # the tasks' counts and lights are computed here, as a repair would.
+    services.tally_rebuild()
+    services.lights_refresh()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-
-
-def refresh_stored_lights() -> None:
-    """HOOK (issue 17, item 1): where the light is stored state, rows loaded in
-    bulk bypass the services that keep it, so it is computed here, as the
-    nightly job does. Until then there is nothing to store."""
-    refresh = getattr(services, "lights_refresh", None)
-    if refresh is not None:
-        refresh()
 
 
 def _load(world: ListWorld, upto: int, today, now, statuses) -> None:

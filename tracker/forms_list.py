@@ -13,6 +13,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_filters import ChoiceFilter
+from django_filters.constants import EMPTY_VALUES
 
 from .filters import TaskFilter
 from .selectors import work_stream_label
@@ -109,4 +110,10 @@ class TaskListFilter(TaskFilter):
 
     @property
     def filtered(self) -> bool:
-        return any(self._valid_value(name) for name in self.filters if name != "sort")
+        """Whether a filter narrows the list: what each filter skips is an
+        empty value (EMPTY_VALUES), and `slip_risk=false` is not one."""
+        return any(
+            self._valid_value(name) not in EMPTY_VALUES
+            for name in self.filters
+            if name != "sort"
+        )

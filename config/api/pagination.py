@@ -1,3 +1,5 @@
+from django.core.paginator import Paginator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from rest_framework import pagination
 from rest_framework.exceptions import ValidationError
@@ -7,6 +9,21 @@ def _whole_number(name: str, raw: str) -> int:
     if raw.isascii() and raw.isdigit() and int(raw) >= 1:
         return int(raw)
     raise ValidationError({name: [_("Give a whole number of at least 1.")]})
+
+
+class KnownLengthPaginator(Paginator):
+    """Django's paginator told the list's length, when the caller knows it
+    without counting the rows (e.g. tracker's TaskTally)."""
+
+    def __init__(self, object_list, per_page, *, count=None, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self._known_count = count
+
+    @cached_property
+    def count(self):
+        if self._known_count is not None:
+            return self._known_count
+        return super().count
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -23,6 +40,13 @@ class PageNumberPagination(pagination.PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
     last_page_strings = ()  # the schema says a page is a number
+
+    # Set by a view that knows the length of the list it pages without a
+    # COUNT (before paginate_queryset); None: count the rows.
+    known_count: int | None = None
+
+    def django_paginator_class(self, object_list, per_page):
+        return KnownLengthPaginator(object_list, per_page, count=self.known_count)
 
     def get_page_size(self, request):
         raw = request.query_params.get(self.page_size_query_param)

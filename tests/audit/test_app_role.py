@@ -31,7 +31,9 @@ def _history_triggers(table):
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass"
-            " AND tgname LIKE 'pgtrigger\\_%%' AND tgname NOT LIKE '%%append_only%%'",
+            " AND tgname LIKE 'pgtrigger\\_%%' AND tgname NOT LIKE '%%append_only%%'"
+            # The initiatives' task counts (tracker.models.tally): not history.
+            " AND tgname NOT LIKE '%%task\\_tally%%'",
             [table],
         )
         return [name for (name,) in cursor.fetchall()]

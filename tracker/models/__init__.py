@@ -8,6 +8,7 @@ from .light import MilestoneLight, TaskLight
 from .milestone import Milestone
 from .park import IndustrialPark, ParkPair, ParkPairMember
 from .progress import ProgressUpdate
+from .tally import TaskTally
 from .task import Task, TaskOwner
 from .workflow import ClaimDecision, CompletionClaim, ExtensionRequest, LightOverride
 
@@ -35,6 +36,7 @@ __all__ = [
     "TaskForecast",
     "TaskLight",
     "TaskOwner",
+    "TaskTally",
     "UpdateEvidence",
     "WorkStream",
 ]

@@ -8,6 +8,7 @@ from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import Priority, ProgressRule, TaskList, TaskStatus
+from .tally import tally_triggers
 
 NOT_AN_OWNER = _("This party is not an owner of the task.")
 # Every item's progress follows from its parts by this rule (derived_progress).
@@ -130,6 +131,7 @@ class Task(models.Model):
                 violation_error_message=_("A task belongs to one of the lists."),
             ),
         ]
+        triggers = tally_triggers()
         # What the task list filters or sorts by (tracker/filters.py,
         # tracker/forms_list.py, the API's ordering), house rule 14.
         indexes = [

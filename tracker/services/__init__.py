@@ -28,6 +28,7 @@ from .structure import (
     task_record_closure,
     work_stream_create,
 )
+from .tally import tally_check, tally_rebuild
 from .updates import (
     ReadingSpec,
     indicator_reading_record,
@@ -80,6 +81,8 @@ __all__ = [
     "milestone_update",
     "park_pair_create",
     "progress_update_post",
+    "tally_check",
+    "tally_rebuild",
     "task_cancel",
     "task_claim_completion",
     "task_confirm_completion",

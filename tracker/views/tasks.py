@@ -5,13 +5,15 @@ and sorts it."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from config.api.pagination import KnownLengthPaginator
+
 from ..forms_list import TaskListFilter
+from ..selectors import visible_task_count
 from ..selectors.dashboards import (
     task_filter_choices_for_user,
     task_table_for_user,
@@ -64,7 +66,12 @@ def task_list(request):
         queryset=task_table_for_user(user=user, today=timezone.localdate()),
         **task_filter_choices_for_user(user=user),
     )
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    # Nothing filtered: every visible task, counted by the initiatives'
+    # stored counts instead of a COUNT over the tasks.
+    count = None if filterset.filtered else visible_task_count(user=user)
+    page = KnownLengthPaginator(filterset.qs, PAGE_SIZE, count=count).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "tracker/task_list.html",

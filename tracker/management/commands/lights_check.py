@@ -1,15 +1,17 @@
-"""Compare the stored lights with the lights computed from scratch."""
+"""Compare the stored lights with the lights computed from scratch, and the
+initiatives' stored task counts with the tasks counted."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tracker.services import lights_check, lights_refresh
+from tracker.services import lights_check, lights_refresh, tally_check, tally_rebuild
 
 
 class Command(BaseCommand):
     help = (
         "Compare every task's and milestone's stored light with the one computed "
         "from scratch for today; print each difference and exit 1 if there is "
-        "any. With --fix, store the computed ones for the tasks that differ."
+        "any; likewise each initiative's stored task count. With --fix, store "
+        "the computed ones for the tasks that differ and count the tasks again."
     )
 
     def add_arguments(self, parser):
@@ -23,14 +25,26 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"task {task_id} {column}: stored {stored!r}, computed {computed!r}"
             )
+        tallies = tally_check()
+        for initiative_id, stored, counted in tallies:
+            self.stdout.write(
+                f"initiative {initiative_id} tasks: stored {stored}, counted {counted}"
+            )
         tasks = sorted({task_id for task_id, *_ in differences})
-        if fix and tasks:
-            lights_refresh(task_ids=tasks)
-            self.stdout.write(f"stored the computed light of {len(tasks)} task(s)")
+        if fix and (tasks or tallies):
+            if tasks:
+                lights_refresh(task_ids=tasks)
+                self.stdout.write(f"stored the computed light of {len(tasks)} task(s)")
+            if tallies:
+                tally_rebuild()
+                self.stdout.write("counted every initiative's tasks again")
             return
-        if differences:
+        if differences or tallies:
             raise CommandError(
-                f"{len(differences)} difference(s) in {len(tasks)} task(s)",
+                f"{len(differences)} difference(s) in {len(tasks)} task(s), "
+                f"{len(tallies)} task count(s) differ",
                 returncode=1,
             )
-        self.stdout.write("stored lights agree with the computed ones")
+        self.stdout.write(
+            "stored lights agree with the computed ones; task counts agree"
+        )
