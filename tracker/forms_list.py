@@ -109,11 +109,16 @@ class TaskListFilter(TaskFilter):
         return self._valid_value("sort") or DEFAULT_SORT
 
     @property
-    def filtered(self) -> bool:
-        """Whether a filter narrows the list: what each filter skips is an
-        empty value (EMPTY_VALUES), and `slip_risk=false` is not one."""
-        return any(
-            self._valid_value(name) not in EMPTY_VALUES
+    def narrowed_by(self) -> dict:
+        """The filters that narrow the list, with their values: what each
+        filter skips is an empty value (EMPTY_VALUES), and `slip_risk=false`
+        is not one."""
+        return {
+            name: value
             for name in self.filters
-            if name != "sort"
-        )
+            if name != "sort" and (value := self._valid_value(name)) not in EMPTY_VALUES
+        }
+
+    @property
+    def filtered(self) -> bool:
+        return bool(self.narrowed_by)

@@ -7,6 +7,7 @@ from .services import (
     evidence_sweep,
     forecast_refresh,
     lights_refresh,
+    tally_compact,
 )
 from .services.lights import expired_override_tasks
 
@@ -38,7 +39,14 @@ def refresh_lights() -> dict:
     today = timezone.localdate()
     tasks = lights_refresh(open_only=True, today=today)
     slips = dependencies_check(today=today)
-    return {"tasks": tasks, **slips, "forecasts": forecast_refresh()}
+    # The day's light changes, each a row of the light counts, folded.
+    counts = tally_compact()
+    return {
+        "tasks": tasks,
+        **slips,
+        "forecasts": forecast_refresh(),
+        "light_count_rows": counts,
+    }
 
 
 @shared_task(

@@ -526,3 +526,29 @@ def test_unknown_page_outside_the_api_is_html(client):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_the_list_shows_each_task_s_owners_as_its_detail_does(
+    sc, joint, sichuan, sc_coord, initiative
+):
+    # The list reads the owners as plain rows, the detail through the
+    # prefetch (tracker.api.serializers._owners): the same output.
+    services.progress_update_post(
+        task=joint, actor=sc_coord, narrative="四川段完成招标", progress=30
+    )
+    other = make_task(initiative, code="T-02")
+    listed = {
+        row["id"]: row["owners"]
+        for row in sc.get("/api/v1/tasks/?page_size=100").json()["results"]
+    }
+    assert set(listed) == {joint.pk, other.pk}
+    for task in (joint, other):
+        detail = sc.get(f"/api/v1/tasks/{task.pk}/").json()["owners"]
+        assert listed[task.pk] == detail
+        # In the parties' order: by sort order, then code.
+        assert [o["party"]["code"] for o in detail] == ["cq", "sc"]
+    (part,) = [o for o in listed[joint.pk] if o["party"]["code"] == "sc"]
+    assert part["progress"] == 30 and part["narrative"] == "四川段完成招标"
+    assert part["progress_reported_at"] and part["etag"].endswith(
+        f'-v{part["version"]}"'
+    )

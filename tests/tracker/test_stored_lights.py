@@ -137,8 +137,11 @@ def test_the_midnight_job_stores_the_new_day_and_writes_no_audit_event(plan):
             "opened": 0,
             "closed": 0,
             "forecasts": 1,
+            # The light counts folded: amber +1 −1 gone, red +1 left.
+            "light_count_rows": 1,
         }
         agree()
+        assert services.tally_check() == []
         assert (stored(plan).light, stored(plan).overdue_days) == (Light.RED, 1)
         assert stored(plan).computed_for == days(2)
     assert events_now() == events

@@ -297,11 +297,14 @@ def test_the_count_of_the_task_list_reads_the_light_only_when_it_must(clients, w
 
     # Filtered by the task's own columns: the task table alone.
     assert "tracker_tasklight" not in count_plan({"status": "in_progress"})
-    # By light (through the light's index): joined.
-    assert "tracker_tasklight" in count_plan({"light": "red"})
-    # Unfiltered, in any order: no COUNT, the initiatives' stored counts
-    # (tests/tracker/test_task_tally.py).
+    # By light and something else (through the light's index): joined.
+    assert "tracker_tasklight" in count_plan({"light": "red", "status": "in_progress"})
+    # Unfiltered or by light alone, in any order: no COUNT, the initiatives'
+    # stored counts (tests/tracker/test_task_tally.py).
     assert counts({}) == counts({"ordering": "light"}) == []
+    assert (
+        counts({"light": "red"}) == counts({"light": "red", "ordering": "-code"}) == []
+    )
 
 
 def test_the_search_is_answered_from_its_index(world):

@@ -1,19 +1,25 @@
-"""The initiatives' stored task counts (tracker.models.tally): exact after
-every kind of write, read by the unfiltered task list instead of a COUNT over
-the tasks, checked and repaired by `manage.py lights_check`."""
+"""The initiatives' stored task counts, in all and by light
+(tracker.models.tally): exact after every kind of write, read by the task
+list unfiltered or filtered by light instead of a COUNT over the tasks,
+folded each night, checked and repaired by `manage.py lights_check`."""
+
+import datetime as dt
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from rest_framework.test import APIClient
 
+from tests.clock import days
 from tests.factories import make_initiative, make_task
 from tracker import services
-from tracker.models import Task, TaskTally
+from tracker.choices import Light, TaskStatus
+from tracker.models import Task, TaskLight, TaskLightTally, TaskTally
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("today")]
 
 
 def _stored() -> dict[int, int]:
@@ -123,9 +129,109 @@ def test_the_unfiltered_list_reads_the_counts_not_the_tasks(
 def test_lights_check_finds_a_wrong_count_and_fix_repairs_it(initiative):
     make_task(initiative, code="A-01")
     TaskTally.objects.filter(initiative=initiative).update(n=7)
-    assert services.tally_check() == [(initiative.pk, 7, 1)]
+    assert services.tally_check() == [(f"initiative {initiative.pk}", 7, 1)]
     with pytest.raises(CommandError, match="1 task count"):
         call_command("lights_check")
     call_command("lights_check", "--fix")
     assert services.tally_check() == []
     call_command("lights_check")
+
+
+def _by_light() -> dict[tuple[int, str], int]:
+    stored: dict[tuple[int, str], int] = {}
+    for pk, light, n in TaskLightTally.objects.values_list(
+        "initiative_id", "light", "n"
+    ):
+        stored[pk, light] = stored.get((pk, light), 0) + n
+    return {key: n for key, n in stored.items() if n}
+
+
+def _lights_counted() -> dict[tuple[int, str], int]:
+    counted: dict[tuple[int, str], int] = {}
+    for key in TaskLight.objects.values_list("task__initiative_id", "light"):
+        counted[key] = counted.get(key, 0) + 1
+    return counted
+
+
+def test_the_light_counts_follow_every_change_of_a_light(
+    initiative, sichuan, chongqing, office
+):
+    other = make_initiative([sichuan, chongqing])
+    late = make_task(
+        initiative, code="A-01", due_date=days(-5), status=TaskStatus.IN_PROGRESS
+    )
+    calm = make_task(initiative, code="A-02", due_date=days(200))
+    make_task(other, code="B-01", due_date=days(200))
+    i, o = initiative.pk, other.pk
+    assert (
+        _by_light()
+        == _lights_counted()
+        == {(i, "red"): 1, (i, "green"): 1, (o, "green"): 1}
+    )
+
+    # An override, then a milestone that falls due within the week.
+    services.light_override_set(
+        task=late,
+        actor=office,
+        light=Light.GREEN,
+        reason="已协调",
+        expires_at=timezone.now() + dt.timedelta(days=3),
+    )
+    services.milestone_create(task=calm, title="开工", due_date=days(2))
+    assert (
+        _by_light()
+        == _lights_counted()
+        == {(i, "green"): 1, (i, "amber"): 1, (o, "green"): 1}
+    )
+
+    # A task moved to the other initiative takes its light along.
+    Task.objects.filter(pk=calm.pk).update(
+        initiative=other, work_stream=other.work_streams.get()
+    )
+    assert (
+        _by_light()
+        == _lights_counted()
+        == {(i, "green"): 1, (o, "amber"): 1, (o, "green"): 1}
+    )
+    assert services.tally_check() == []
+
+    # Folded: one row per initiative and light left, the same sums.
+    rows = TaskLightTally.objects.count()
+    assert services.tally_compact() == 3 < rows
+    assert TaskLightTally.objects.count() == 3
+    assert _by_light() == _lights_counted()
+    assert services.tally_check() == []
+
+
+def test_the_list_filtered_by_light_reads_the_counts(client, initiative, sc_leader):
+    for n in range(3):
+        make_task(
+            initiative, code=f"R-0{n}", due_date=days(-5), status=TaskStatus.IN_PROGRESS
+        )
+    make_task(initiative, code="G-01", due_date=days(200))
+    api = APIClient()
+    api.force_authenticate(sc_leader)
+    client.force_login(sc_leader)
+    for query, expected in (
+        ("light=red", 3),
+        ("light=red&light=green", 4),
+        ("light=amber", 0),
+        ("light=red&ordering=light&page_size=2", 3),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            response = api.get(f"/api/v1/tasks/?{query}")
+        assert response.status_code == 200
+        assert response.json()["count"] == expected, query
+        assert not _task_counts([q["sql"] for q in queries.captured_queries]), query
+    # With another filter beside it, the tasks are counted.
+    with CaptureQueriesContext(connection) as queries:
+        response = api.get("/api/v1/tasks/?light=red&search=R-01")
+    assert response.json()["count"] == 1
+    assert _task_counts([q["sql"] for q in queries.captured_queries])
+    # A bad light is refused before anything is counted.
+    assert api.get("/api/v1/tasks/?light=purple").status_code == 400
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/tasks/?light=red")
+    assert response.context["page_obj"].paginator.count == 3
+    assert not _task_counts([q["sql"] for q in queries.captured_queries])

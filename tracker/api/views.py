@@ -141,13 +141,18 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
     NOT_FILTERS = frozenset({"page", "page_size", "ordering", "format"})
 
     def list(self, request, *args, **kwargs):
-        tasks = self.filter_queryset(self.get_queryset())
-        # Nothing filtered: every task the user sees, whose number the
-        # initiatives' stored counts give without counting the rows.
-        unfiltered = request.query_params.keys() <= self.NOT_FILTERS
-        self.paginator.known_count = (
-            selectors.visible_task_count(user=request.user) if unfiltered else None
-        )
+        tasks = self.filter_queryset(self.get_queryset())  # 400 on a bad filter
+        # Nothing filtered, or only the light: every task the user sees (of
+        # those lights), whose number the initiatives' stored counts give
+        # without counting the rows.
+        filters = request.query_params.keys() - self.NOT_FILTERS
+        known = None
+        if not filters:
+            known = selectors.visible_task_count(user=request.user)
+        elif filters == {"light"}:
+            lights = request.query_params.getlist("light")
+            known = selectors.visible_task_count(user=request.user, lights=lights)
+        self.paginator.known_count = known
         page = self.paginate_queryset(tasks)
         # The page's owners in one query of plain rows (selectors.owner_rows).
         owners = selectors.owner_rows([task.pk for task in page])

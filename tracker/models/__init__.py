@@ -8,7 +8,7 @@ from .light import MilestoneLight, TaskLight
 from .milestone import Milestone
 from .park import IndustrialPark, ParkPair, ParkPairMember
 from .progress import ProgressUpdate
-from .tally import TaskTally
+from .tally import TaskLightTally, TaskTally
 from .task import Task, TaskOwner
 from .workflow import ClaimDecision, CompletionClaim, ExtensionRequest, LightOverride
 
@@ -35,6 +35,7 @@ __all__ = [
     "TaskDependency",
     "TaskForecast",
     "TaskLight",
+    "TaskLightTally",
     "TaskOwner",
     "TaskTally",
     "UpdateEvidence",

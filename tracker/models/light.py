@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import Light
+from .tally import light_tally_triggers
 
 
 class TaskLight(models.Model):
@@ -48,6 +49,7 @@ class TaskLight(models.Model):
     class Meta:
         verbose_name = _("stored light")
         verbose_name_plural = _("stored lights")
+        triggers = light_tally_triggers()
         indexes = [
             models.Index(fields=["rank", "-overdue_days"], name="tasklight_rank"),
             models.Index(fields=["light", "task"], name="tasklight_light"),

@@ -50,6 +50,7 @@ from ..models import (
     ProgressUpdate,
     Task,
     TaskForecast,
+    TaskLightTally,
     TaskOwner,
     TaskTally,
     UpdateEvidence,
@@ -157,11 +158,17 @@ def owned_by(party_ids, task: str = "pk") -> Exists:
 # --- tasks -------------------------------------------------------------------------
 
 
+# A task's owners in the order of their parties (Party.Meta.ordering); a
+# task has one owner per party.
+PARTY_ORDER = ("party__sort_order", "party__code")
+
+
 def _owners_prefetch() -> Prefetch:
     return Prefetch(
         "owners",
+        # In the parties' order (Party.Meta), as `owner_rows` gives them.
         queryset=TaskOwner.objects.select_related("party", "agency").order_by(
-            "party__sort_order"
+            *PARTY_ORDER
         ),
     )
 
@@ -232,14 +239,19 @@ def task_rows_for_user(*, user) -> QuerySet[Task]:
     return _visible_tasks(user, _stored_task_rows())
 
 
-def visible_task_count(*, user) -> int:
-    """How many tasks the user sees, from the initiatives' stored counts
-    (TaskTally) instead of counting the tasks: what `_visible_tasks(user)`
-    would COUNT, read in time that does not grow with the tasks."""
-    total = TaskTally.objects.filter(
-        initiative__in=initiative_list_for_user(user=user)
-    ).aggregate(n=Sum("n"))["n"]
-    return total or 0
+def visible_task_count(*, user, lights: Sequence[str] | None = None) -> int:
+    """How many tasks the user sees (of `lights`, when given), from the
+    initiatives' stored counts (tracker.models.tally) instead of counting the
+    tasks: what a COUNT of `_visible_tasks(user)` (filtered by light) would
+    say, read in time that does not grow with the tasks."""
+    initiatives = initiative_list_for_user(user=user)
+    if lights is None:
+        rows = TaskTally.objects.filter(initiative__in=initiatives)
+    else:
+        rows = TaskLightTally.objects.filter(
+            initiative__in=initiatives, light__in=lights
+        )
+    return rows.aggregate(n=Sum("n"))["n"] or 0
 
 
 # An owner row's columns, in the order `owner_rows` gives them.
@@ -264,11 +276,11 @@ OWNER_ROW = (
 
 def owner_rows(task_ids) -> dict[int, list[tuple]]:
     """The owners of `task_ids` as tuples of OWNER_ROW by task, each task's in
-    the order of its parties (as the owners' prefetch orders them)."""
+    the order of its parties (PARTY_ORDER, as the owners' prefetch)."""
     by_task: dict[int, list[tuple]] = {pk: [] for pk in task_ids}
     rows = (
         TaskOwner.objects.filter(task_id__in=by_task)
-        .order_by("party__sort_order", "id")
+        .order_by(*PARTY_ORDER)
         .values_list(*OWNER_ROW)
     )
     for row in rows:

@@ -28,7 +28,7 @@ from .structure import (
     task_record_closure,
     work_stream_create,
 )
-from .tally import tally_check, tally_rebuild
+from .tally import tally_check, tally_compact, tally_rebuild
 from .updates import (
     ReadingSpec,
     indicator_reading_record,
@@ -82,6 +82,7 @@ __all__ = [
     "park_pair_create",
     "progress_update_post",
     "tally_check",
+    "tally_compact",
     "tally_rebuild",
     "task_cancel",
     "task_claim_completion",

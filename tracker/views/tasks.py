@@ -66,9 +66,15 @@ def task_list(request):
         queryset=task_table_for_user(user=user, today=timezone.localdate()),
         **task_filter_choices_for_user(user=user),
     )
-    # Nothing filtered: every visible task, counted by the initiatives'
-    # stored counts instead of a COUNT over the tasks.
-    count = None if filterset.filtered else visible_task_count(user=user)
+    # Nothing filtered, or only the light: the visible tasks (of those
+    # lights), counted by the initiatives' stored counts instead of a COUNT
+    # over the tasks.
+    narrowed = filterset.narrowed_by
+    count = None
+    if not narrowed:
+        count = visible_task_count(user=user)
+    elif narrowed.keys() == {"light"}:
+        count = visible_task_count(user=user, lights=narrowed["light"])
     page = KnownLengthPaginator(filterset.qs, PAGE_SIZE, count=count).get_page(
         request.GET.get("page")
     )

@@ -10,7 +10,8 @@ class Command(BaseCommand):
     help = (
         "Compare every task's and milestone's stored light with the one computed "
         "from scratch for today; print each difference and exit 1 if there is "
-        "any; likewise each initiative's stored task count. With --fix, store "
+        "any; likewise each initiative's stored task counts (in all and by "
+        "light). With --fix, store "
         "the computed ones for the tasks that differ and count the tasks again."
     )
 
@@ -26,10 +27,8 @@ class Command(BaseCommand):
                 f"task {task_id} {column}: stored {stored!r}, computed {computed!r}"
             )
         tallies = tally_check()
-        for initiative_id, stored, counted in tallies:
-            self.stdout.write(
-                f"initiative {initiative_id} tasks: stored {stored}, counted {counted}"
-            )
+        for what, stored, counted in tallies:
+            self.stdout.write(f"{what} tasks: stored {stored}, counted {counted}")
         tasks = sorted({task_id for task_id, *_ in differences})
         if fix and (tasks or tallies):
             if tasks:
