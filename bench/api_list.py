@@ -50,7 +50,7 @@ from django.utils import timezone  # noqa: E402
 from rest_framework.authtoken.models import Token  # noqa: E402
 
 from bench.world import two_party_world  # noqa: E402
-from tracker import selectors, services  # noqa: E402
+from tracker import services  # noqa: E402
 from tracker.api.serializers import light_of  # noqa: E402
 from tracker.choices import (  # noqa: E402
     ExtensionStatus,
@@ -65,6 +65,7 @@ from tracker.models import (  # noqa: E402
     Task,
     TaskOwner,
 )
+from tracker.selectors import task_rows  # noqa: E402
 
 TASKS = 10_000
 MILESTONES_PER_PARTY = 2  # so four per task
@@ -117,11 +118,11 @@ def plain_tasks(request):
     key = request.headers.get("Authorization", "").removeprefix("Token ")
     user = Token.objects.select_related("user").get(key=key).user
     page_size = min(int(request.GET.get("page_size", 20)), 100)
-    qs = selectors.task_rows_for_user(user=user).order_by("code", "id")
-    count = selectors.visible_task_count(user=user)
+    qs = task_rows.task_rows_for_user(user=user).order_by("code", "id")
+    count = task_rows.visible_task_count(user=user)
     rows = raw_rows(qs[:page_size])
     owners: dict[int, list[dict]] = {}
-    by_task = selectors.owner_rows([r["tracker_task.id"] for r in rows])
+    by_task = task_rows.owner_rows([r["tracker_task.id"] for r in rows])
     for task_id, owner_rows in by_task.items():
         owners[task_id] = [
             {

@@ -58,7 +58,7 @@ def test_a_crash_in_an_api_view_is_a_problem(debug, client, monkeypatch, caplog)
     def crash(*args, **kwargs):
         raise RuntimeError("boom in a selector")
 
-    monkeypatch.setattr(views.selectors, "task_rows_for_user", crash)
+    monkeypatch.setattr(views.task_rows, "task_rows_for_user", crash)
     body = problem(client.get("/api/v1/tasks/"), 500, "server_error")
     assert "boom" not in body["detail"]
     assert "boom in a selector" in caplog.text  # logged for us, not shown

@@ -24,6 +24,7 @@ from config.exceptions import NotFound
 from .. import selectors, services
 from ..exports.data import API_ORDERING
 from ..models import Task
+from ..selectors import task_rows
 from . import filters, inputs
 from .serializers import (
     AgencySerializer,
@@ -134,7 +135,7 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         if self.action == "list":
-            return selectors.task_rows_for_user(user=self.request.user)
+            return task_rows.task_rows_for_user(user=self.request.user)
         return selectors.task_list_for_user(user=self.request.user)
 
     # What may come with a list request without narrowing it.
@@ -148,14 +149,14 @@ class TaskViewSet(ETagMixin, viewsets.ReadOnlyModelViewSet):
         filters = request.query_params.keys() - self.NOT_FILTERS
         known = None
         if not filters:
-            known = selectors.visible_task_count(user=request.user)
+            known = task_rows.visible_task_count(user=request.user)
         elif filters == {"light"}:
             lights = request.query_params.getlist("light")
-            known = selectors.visible_task_count(user=request.user, lights=lights)
+            known = task_rows.visible_task_count(user=request.user, lights=lights)
         self.paginator.known_count = known
         page = self.paginate_queryset(tasks)
-        # The page's owners in one query of plain rows (selectors.owner_rows).
-        owners = selectors.owner_rows([task.pk for task in page])
+        # The page's owners in one query of plain rows (selectors.task_rows.owner_rows).
+        owners = task_rows.owner_rows([task.pk for task in page])
         for task in page:
             task.owner_rows = owners[task.pk]
         return self.get_paginated_response(self.get_serializer(page, many=True).data)

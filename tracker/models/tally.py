@@ -110,18 +110,23 @@ def _add(deltas: str, then: str = "") -> str:
     """  # noqa: S608 (this module's constants, no input)
 
 
+def _statement(name, operation, referencing, func) -> pgtrigger.Trigger:
+    """A trigger run once per statement, after it, with its rows' tables."""
+    return pgtrigger.Trigger(
+        name=name,
+        level=pgtrigger.Statement,
+        when=pgtrigger.After,
+        operation=operation,
+        referencing=referencing,
+        func=func,
+    )
+
+
 def tally_triggers() -> list[pgtrigger.Trigger]:
     """The triggers on `tracker_task` that keep TaskTally (Task.Meta)."""
 
     def statement(name, operation, referencing, deltas, then=""):
-        return pgtrigger.Trigger(
-            name=name,
-            level=pgtrigger.Statement,
-            when=pgtrigger.After,
-            operation=operation,
-            referencing=referencing,
-            func=_add(deltas, then),
-        )
+        return _statement(name, operation, referencing, _add(deltas, then))
 
     return [
         statement(
@@ -154,14 +159,8 @@ def light_tally_triggers() -> list[pgtrigger.Trigger]:
     (TaskLight.Meta). A stored light belongs to its task's initiative."""
 
     def statement(name, operation, referencing, deltas):
-        return pgtrigger.Trigger(
-            name=name,
-            level=pgtrigger.Statement,
-            when=pgtrigger.After,
-            operation=operation,
-            referencing=referencing,
-            func=_LIGHT_CHANGES.format(deltas) + "RETURN NULL;",
-        )
+        func = _LIGHT_CHANGES.format(deltas) + "RETURN NULL;"
+        return _statement(name, operation, referencing, func)
 
     return [
         statement(

@@ -21,7 +21,6 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
-    Sum,
     Value,
 )
 from django.db.models.functions import Coalesce
@@ -50,9 +49,7 @@ from ..models import (
     ProgressUpdate,
     Task,
     TaskForecast,
-    TaskLightTally,
     TaskOwner,
-    TaskTally,
     UpdateEvidence,
     WorkStream,
 )
@@ -218,74 +215,6 @@ def task_list_for_user(*, user, today: dt.date | None = None) -> QuerySet[Task]:
     else:  # the light as of another day, computed (with_stored_light)
         tasks = _task_list(with_stored_light(Task.objects.all(), today=today))
     return _visible_tasks(user, tasks)
-
-
-@functools.cache
-def _stored_task_rows() -> QuerySet[Task]:
-    return (
-        _stored_task_list()
-        .select_related(None)
-        .select_related("work_stream", "lead_party")
-        .prefetch_related(None)
-    )
-
-
-def task_rows_for_user(*, user) -> QuerySet[Task]:
-    """The API's task list: as `task_list_for_user` with the stored light, but
-    without the initiative's row and without the owners' prefetch, whose model
-    instances (an owner, its party and its agency for each owner of each task)
-    cost more than the rest of the page. `owner_rows` reads the page's owners
-    as plain rows in one query instead."""
-    return _visible_tasks(user, _stored_task_rows())
-
-
-def visible_task_count(*, user, lights: Sequence[str] | None = None) -> int:
-    """How many tasks the user sees (of `lights`, when given), from the
-    initiatives' stored counts (tracker.models.tally) instead of counting the
-    tasks: what a COUNT of `_visible_tasks(user)` (filtered by light) would
-    say, read in time that does not grow with the tasks."""
-    initiatives = initiative_list_for_user(user=user)
-    if lights is None:
-        rows = TaskTally.objects.filter(initiative__in=initiatives)
-    else:
-        rows = TaskLightTally.objects.filter(
-            initiative__in=initiatives, light__in=lights
-        )
-    return rows.aggregate(n=Sum("n"))["n"] or 0
-
-
-# An owner row's columns, in the order `owner_rows` gives them.
-OWNER_ROW = (
-    "id",
-    "task_id",
-    "party_id",
-    "party__code",
-    "party__name",
-    "party__short_name",
-    "agency_id",
-    "agency__name",
-    "agency__short_name",
-    "contact_name",
-    "contact_phone",
-    "progress",
-    "narrative",
-    "progress_reported_at",
-    "version",
-)
-
-
-def owner_rows(task_ids) -> dict[int, list[tuple]]:
-    """The owners of `task_ids` as tuples of OWNER_ROW by task, each task's in
-    the order of its parties (PARTY_ORDER, as the owners' prefetch)."""
-    by_task: dict[int, list[tuple]] = {pk: [] for pk in task_ids}
-    rows = (
-        TaskOwner.objects.filter(task_id__in=by_task)
-        .order_by(*PARTY_ORDER)
-        .values_list(*OWNER_ROW)
-    )
-    for row in rows:
-        by_task[row[1]].append(row)
-    return by_task
 
 
 def with_action_facts(qs: QuerySet[Task]) -> QuerySet[Task]:

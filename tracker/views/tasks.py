@@ -13,11 +13,11 @@ from django.views.decorators.http import require_GET
 from config.api.pagination import KnownLengthPaginator
 
 from ..forms_list import TaskListFilter
-from ..selectors import visible_task_count
 from ..selectors.dashboards import (
     task_filter_choices_for_user,
     task_table_for_user,
 )
+from ..selectors.task_rows import visible_task_count
 
 PAGE_SIZE = 25
 
